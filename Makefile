@@ -1,0 +1,56 @@
+# ktr - the one entry point. `make help` lists the targets.
+#
+#   make                 build ktr.ko for KERNEL and the user-space tools
+#   make deps            install the Debian packages ktr needs (idempotent)
+#   make check           deps + build + host unit tests + VM tests on KERNELS
+#   make demo            deps + build + boot a VM and show ktr at work
+#   make kmod KERNEL=6.12   build ktr.ko for one kernel (6.1, 6.12, debug, a release)
+#   make KDIR=/path kmod    build against an explicit kernel build tree
+#   make unit            host unit tests only
+#   make vm-check        VM tests only (on KERNELS)
+#   make debug-kernel    build (or find in the cache) the debug kernel
+#   make clean
+
+KERNEL ?= $(if $(KVER),$(KVER),6.1)
+KERNELS ?= 6.1 6.12 debug
+BUILD_TYPE ?= RelWithDebInfo
+USER_BUILD := build/user
+CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(CI),-DKTR_WERROR=ON)
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps kmod user unit vm-check check demo debug-kernel clean help
+
+all: kmod user
+
+help:
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@scripts/deps
+
+kmod:
+	@scripts/build-kmod $(KERNEL) >/dev/null
+
+$(USER_BUILD)/CMakeCache.txt:
+	@cmake -S . -B $(USER_BUILD) $(CMAKE_FLAGS) >/dev/null
+
+user: $(USER_BUILD)/CMakeCache.txt
+	@cmake --build $(USER_BUILD) -j$(JOBS)
+
+unit: user
+	@ctest --test-dir $(USER_BUILD) --output-on-failure -j$(JOBS)
+
+debug-kernel:
+	@scripts/build-debug-kernel
+
+vm-check: user
+	@KERNELS="$(KERNELS)" scripts/check --vm-only
+
+check: deps
+	@KERNELS="$(KERNELS)" CMAKE_FLAGS="$(CMAKE_FLAGS)" scripts/check
+
+demo: deps all
+	@vm/run --kernel $(KERNEL) scripts/demo.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktr_compat.h - every kernel-version difference ktr cares about, in one place.
+ *
+ * ktr builds against Debian's 6.1 and 6.12 kernels (and a 6.1 debug build).
+ * Code elsewhere in kmod/ never tests LINUX_VERSION_CODE: it calls the
+ * wrappers below, which say what changed and when.
+ */
+#ifndef _KTR_COMPAT_H
+#define _KTR_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/mm.h>
+#include <net/genetlink.h>
+
+/*
+ * v6.2 (commit "genetlink: use a separate type for split ops") changed the
+ * type of the ops argument of genl_family::pre_doit/post_doit.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+typedef struct genl_split_ops ktr_genl_doit_ops;
+#else
+typedef struct genl_ops ktr_genl_doit_ops;
+#endif
+
+/*
+ * v6.3 made vma->vm_flags read-only; writers go through vm_flags_set() and
+ * vm_flags_clear(), which take the mmap write lock assertions into account.
+ */
+static inline void ktr_vm_flags_set(struct vm_area_struct *vma,
+				    vm_flags_t flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+static inline void ktr_vm_flags_clear(struct vm_area_struct *vma,
+				      vm_flags_t flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
+/*
+ * Not wrapped because ktr avoids them: class_create() (lost its owner
+ * argument in v6.4) - /dev/ktr is a misc device, which needs no class;
+ * ftrace_regs accessors (opaque since v6.x) - added with the kprobe work.
+ */
+
+#endif /* _KTR_COMPAT_H */

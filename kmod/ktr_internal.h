@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktr_internal.h - what the glue files of ktr.ko share with each other.
+ */
+#ifndef _KTR_INTERNAL_H
+#define _KTR_INTERNAL_H
+
+#include <linux/types.h>
+
+#define KTR_MODULE_VERSION "0.1.0"
+
+/* Buffer geometry defaults, set at load time (module parameters). */
+struct ktr_geometry {
+	u32 subbuf_size;	/* bytes, power of two */
+	u32 nr_subbufs;		/* per CPU, power of two */
+};
+
+extern struct ktr_geometry ktr_default_geometry;
+
+bool ktr_capable(void);
+
+int ktr_genl_init(void);
+void ktr_genl_exit(void);
+
+int ktr_dev_init(void);
+void ktr_dev_exit(void);
+
+#endif /* _KTR_INTERNAL_H */
