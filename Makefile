@@ -9,6 +9,7 @@
 #   make unit            host unit tests only
 #   make vm-check        VM tests only (on KERNELS)
 #   make debug-kernel    build (or find in the cache) the debug kernel
+#   make style           checkpatch.pl over the kernel code
 #   make clean
 
 KERNEL ?= $(if $(KVER),$(KVER),6.1)
@@ -18,12 +19,12 @@ USER_BUILD := build/user
 CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(CI),-DKTR_WERROR=ON)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps kmod user unit vm-check check demo debug-kernel clean help
+.PHONY: all deps kmod user unit vm-check check demo debug-kernel style clean help
 
 all: kmod user
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/deps
@@ -42,6 +43,9 @@ unit: user
 
 debug-kernel:
 	@scripts/build-debug-kernel
+
+style:
+	@scripts/style
 
 vm-check: user
 	@KERNELS="$(KERNELS)" scripts/check --vm-only

@@ -18,9 +18,9 @@
  * type of the ops argument of genl_family::pre_doit/post_doit.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-typedef struct genl_split_ops ktr_genl_doit_ops;
+#define ktr_genl_doit_ops genl_split_ops
 #else
-typedef struct genl_ops ktr_genl_doit_ops;
+#define ktr_genl_doit_ops genl_ops
 #endif
 
 /*

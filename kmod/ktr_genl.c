@@ -36,8 +36,8 @@ static const struct nla_policy ktr_nl_policy[KTR_ATTR_MAX + 1] = {
 
 static struct genl_family ktr_genl_family;
 
-static int ktr_nl_pre_doit(const ktr_genl_doit_ops *ops, struct sk_buff *skb,
-			   struct genl_info *info)
+static int ktr_nl_pre_doit(const struct ktr_genl_doit_ops *ops,
+			   struct sk_buff *skb, struct genl_info *info)
 {
 	/*
 	 * The check is made against the task sending the request; generic

@@ -67,6 +67,7 @@ enum ktr_cmd {
 
 	__KTR_CMD_MAX,
 };
+
 #define KTR_CMD_MAX (__KTR_CMD_MAX - 1)
 
 /* Generic netlink attributes. Never renumber; append only. */
@@ -84,6 +85,7 @@ enum ktr_attr {
 
 	__KTR_ATTR_MAX,
 };
+
 #define KTR_ATTR_MAX (__KTR_ATTR_MAX - 1)
 
 /* Limits on buffer geometry accepted by the module. */
