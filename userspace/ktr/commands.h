@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+//
+// The subcommands of `ktr`, one file each: setup_<name>() adds the
+// subcommand to the app, binds its options and sets the callback that runs it.
+#ifndef KTR_COMMANDS_H
+#define KTR_COMMANDS_H
+
+#include <CLI/CLI.hpp>
+
+namespace ktr::cmd {
+
+void setup_info(CLI::App &app);
+
+} // namespace ktr::cmd
+
+#endif // KTR_COMMANDS_H

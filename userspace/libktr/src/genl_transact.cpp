@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#include "genl_transact.h"
+
+#include <cerrno>
+#include <exception>
+#include <new>
+#include <optional>
+#include <string>
+
+#include <netlink/errno.h>
+#include <netlink/handlers.h>
+#include <netlink/netlink.h>
+
+#include "extack.h"
+#include "ktr/errors.h"
+#include "nl_errno.h"
+#include "nl_handles.h"
+
+namespace ktr::nl {
+
+namespace {
+
+struct Exchange {
+	explicit Exchange(const ReplyHandler &handler) : on_reply(&handler) {}
+
+	const ReplyHandler *on_reply;
+	bool done = false;
+	std::optional<Error> error;	// first error seen
+	int kernel_errnum = 0;		// set when the kernel failed the request
+	std::string extack;
+	std::exception_ptr exception;	// thrown by on_reply
+
+	void fail(Error e)
+	{
+		if (!error)
+			error = std::move(e);
+	}
+};
+
+// The callbacks run inside libnl (C): no exception may cross them. One
+// thrown by a reply handler is carried over and rethrown by transact().
+
+int on_valid(nl_msg *msg, void *arg) noexcept
+{
+	auto *ex = static_cast<Exchange *>(arg);
+	try {
+		if (Result<void> r = (*ex->on_reply)(msg); !r)
+			ex->fail(r.error());
+	} catch (...) {
+		ex->exception = std::current_exception();
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+int on_ack(nl_msg *, void *arg) noexcept
+{
+	static_cast<Exchange *>(arg)->done = true;
+	return NL_STOP;
+}
+
+int on_error(sockaddr_nl *, nlmsgerr *err, void *arg) noexcept
+{
+	auto *ex = static_cast<Exchange *>(arg);
+	// libnl hands over the payload only; the header sits right before it.
+	const auto *nlh = reinterpret_cast<const nlmsghdr *>(
+		reinterpret_cast<const unsigned char *>(err) - NLMSG_HDRLEN);
+	ex->kernel_errnum = -err->error;
+	ex->done = true;
+	try {
+		ex->extack = extack_message(nlh);
+	} catch (const std::bad_alloc &) {
+		// the errno alone still says what failed
+	}
+	return NL_STOP;
+}
+
+} // namespace
+
+Result<void> transact(nl_sock *sock, nl_msg *request, std::string_view name,
+		      const ReplyHandler &on_reply)
+{
+	const CbPtr cb{nl_cb_alloc(NL_CB_DEFAULT)};
+	if (!cb)
+		return Error{ENOMEM, "out of memory"};
+
+	Exchange ex{on_reply};
+	nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ex);
+	nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex);
+	nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &ex);
+
+	if (const int rc = nl_send_auto(sock, request); rc < 0)
+		return libnl_error(rc, "cannot send " + std::string(name));
+
+	while (!ex.done) {
+		const int rc = nl_recvmsgs_report(sock, cb.get());
+		if (ex.exception)
+			std::rethrow_exception(ex.exception);
+		if (ex.kernel_errnum)
+			return kernel_error(ex.kernel_errnum, name, ex.extack);
+		if (rc == 0 || rc == -NLE_AGAIN)
+			return Error{ETIMEDOUT, "no answer from the kernel to " + std::string(name) +
+					     " (timed out)"};
+		if (rc < 0)
+			return libnl_error(rc, "cannot receive the answer to " + std::string(name));
+	}
+	if (ex.error)
+		return *ex.error;
+	return {};
+}
+
+} // namespace ktr::nl

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+//
+// One generic netlink request/response exchange over libnl, with the kernel's
+// errors (errno + extended-ack message) turned into ktr::Error.
+#ifndef KTR_GENL_TRANSACT_H
+#define KTR_GENL_TRANSACT_H
+
+#include <functional>
+#include <string_view>
+
+#include "ktr/result.h"
+
+struct nl_msg;
+struct nl_sock;
+
+namespace ktr::nl {
+
+/// Called for each reply message; an Error stops nothing (the exchange is
+/// still read to its end so the socket stays in sync) but is what
+/// transact() returns.
+using ReplyHandler = std::function<Result<void>(nl_msg *reply)>;
+
+/// Send @request on @sock (auto port, sequence and ack), then read until the
+/// kernel acknowledges or fails it. @name names the request in messages
+/// ("KTR_CMD_GET_INFO"). A reply read timeout set on the socket
+/// (SO_RCVTIMEO) ends the wait with ETIMEDOUT.
+Result<void> transact(nl_sock *sock, nl_msg *request, std::string_view name,
+		      const ReplyHandler &on_reply);
+
+} // namespace ktr::nl
+
+#endif // KTR_GENL_TRANSACT_H

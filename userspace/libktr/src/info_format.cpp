@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#include "ktr/info_format.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ktr/errors.h"
+#include "ktr/json_writer.h"
+#include "ktr/units.h"
+
+namespace ktr {
+
+namespace {
+
+std::string shown(std::string_view kernel_string)
+{
+	std::string s = one_line(kernel_string);
+	return s.empty() ? "(empty)" : s;
+}
+
+std::string format_lines(const std::vector<std::pair<std::string_view, std::string>> &lines)
+{
+	std::size_t width = 0;
+	for (const auto &[key, value] : lines)
+		width = std::max(width, key.size() + 1);
+
+	std::string out;
+	for (const auto &[key, value] : lines) {
+		out += key;
+		out += ':';
+		out.append(width - key.size(), ' ');
+		out += value;
+		out += '\n';
+	}
+	return out;
+}
+
+} // namespace
+
+std::string format_info_text(const Info &info)
+{
+	const std::uint64_t per_cpu = std::uint64_t{info.subbuf_size} * info.nr_subbufs;
+	return format_lines({
+		{"module version", shown(info.module_version)},
+		{"ABI version", std::to_string(info.abi_major) + "." + std::to_string(info.abi_minor)},
+		{"kernel release", shown(info.kernel_release)},
+		{"CPUs possible", std::to_string(info.cpus_possible)},
+		{"CPUs online", std::to_string(info.cpus_online)},
+		{"sub-buffer size", format_bytes(info.subbuf_size)},
+		{"sub-buffers per CPU", std::to_string(info.nr_subbufs)},
+		{"buffer per CPU", format_bytes(per_cpu)},
+	});
+}
+
+std::string format_info_json(const Info &info)
+{
+	JsonWriter w;
+	w.begin_object()
+		.key("abi_major").value(info.abi_major)
+		.key("abi_minor").value(info.abi_minor)
+		.key("module_version").value(info.module_version)
+		.key("cpus_possible").value(info.cpus_possible)
+		.key("cpus_online").value(info.cpus_online)
+		.key("subbuf_size").value(info.subbuf_size)
+		.key("nr_subbufs").value(info.nr_subbufs)
+		.key("kernel_release").value(info.kernel_release)
+		.end_object();
+	return w.str() + "\n";
+}
+
+} // namespace ktr
