@@ -18,6 +18,7 @@ BUILD_TYPE ?= RelWithDebInfo
 USER_BUILD := build/user
 CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(CI),-DKTR_WERROR=ON)
 JOBS ?= $(shell nproc)
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps kmod user unit vm-check check demo debug-kernel style clean help
 
