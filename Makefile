@@ -10,6 +10,7 @@
 #   make vm-check        VM tests only (on KERNELS)
 #   make debug-kernel    build (or find in the cache) the debug kernel
 #   make style           checkpatch.pl over the kernel code
+#   make bench           benchmarks (tables on stdout, JSON under build/bench/)
 #   make clean
 
 KERNEL ?= $(if $(KVER),$(KVER),6.1)
@@ -25,7 +26,7 @@ MAKEFLAGS += --no-print-directory
 all: kmod user
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/deps
@@ -59,3 +60,14 @@ demo: deps all
 
 clean:
 	rm -rf build
+
+# Benchmarks (never part of make check): tables on stdout, JSON under build/bench/.
+#   make bench            every benchmark (today: bench-ringbuf)
+#   make bench-ringbuf    ktr's ring buffer against ftrace's in one VM per vCPU count;
+#                         knobs: SMP="2 4" ROUNDS=3 CONFIGS="off pages" (scripts/bench-ringbuf)
+.PHONY: bench bench-ringbuf
+
+bench: bench-ringbuf
+
+bench-ringbuf: deps
+	@KERNEL=$(KERNEL) scripts/bench-ringbuf
