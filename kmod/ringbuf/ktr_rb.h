@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktr_rb.h - API of the ktr ring buffer (kmod/ringbuf/ktr_rb.c).
+ *
+ * Writers:  ktr_rb_reserve() + fill ev->data + ktr_rb_commit() (or
+ *           ktr_rb_discard()), or ktr_rb_write(); ktr_rb_flush().
+ * Reader:   ktr_rb_get_subbuf() / read in place / ktr_rb_put_subbuf().
+ * Control:  ktr_rb_create(), ktr_rb_free(), ktr_rb_set_enabled(),
+ *           ktr_rb_get_stats(), ktr_rb_clock_map().
+ *
+ * The record format is in uapi/ktr_ringbuf.h; the algorithm is described
+ * at the top of ktr_rb.c. This header builds in the kernel and, through
+ * the host build of userspace/ringbuf-host, in user space.
+ */
+#ifndef _KTR_RB_H
+#define _KTR_RB_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include "ktr_rb_host_types.h"
+#endif
+
+#include "ktr_ringbuf.h"
+
+struct ktr_rb;
+struct ktr_rb_cpu;
+
+/* Writers nested deeper than this on one CPU are refused (lost_nesting). */
+#define KTR_RB_MAX_NEST		8
+
+/**
+ * struct ktr_rb_config - geometry and mode of a new buffer
+ * @subbuf_size: bytes per sub-buffer, a power of two within
+ *	[KTR_SUBBUF_SIZE_MIN, KTR_SUBBUF_SIZE_MAX] (uapi/ktr.h).
+ * @nr_subbufs: sub-buffers in each CPU's ring, a power of two within
+ *	[KTR_NR_SUBBUFS_MIN, KTR_NR_SUBBUFS_MAX]. One more is allocated per
+ *	CPU as the reader's spare.
+ * @mode: enum ktr_rb_mode.
+ */
+struct ktr_rb_config {
+	u32 subbuf_size;
+	u32 nr_subbufs;
+	u32 mode;
+};
+
+/**
+ * struct ktr_rb_event - a reservation, filled by ktr_rb_reserve()
+ * @data: where the writer puts its payload: @len bytes, 4-byte aligned.
+ * @ts: the event's timestamp (ns, local clock) as a reader will decode it.
+ * @len: payload length asked for.
+ * @cb: private: the CPU's ring.
+ * @rec: private: the record header word.
+ * @id: private: the sub-buffer the record is in.
+ * @size: private: bytes reserved, time record included.
+ *
+ * Lives on the writer's stack between reserve and commit.
+ */
+struct ktr_rb_event {
+	void *data;
+	u64 ts;
+	u32 len;
+	struct ktr_rb_cpu *cb;
+	u32 *rec;
+	u32 id;
+	u32 size;
+};
+
+/**
+ * struct ktr_rb_read - a sub-buffer handed to the reader
+ * @hdr: the sub-buffer: header then records (uapi/ktr_ringbuf.h).
+ * @id: which of the CPU's nr_subbufs + 1 sub-buffers it is; it lies at
+ *	byte offset @id * subbuf_size of the CPU's data area.
+ */
+struct ktr_rb_read {
+	const struct ktr_rb_subbuf_hdr *hdr;
+	u32 id;
+};
+
+struct ktr_rb *ktr_rb_create(const struct ktr_rb_config *cfg);
+void ktr_rb_free(struct ktr_rb *rb);
+
+int ktr_rb_reserve(struct ktr_rb *rb, struct ktr_rb_event *ev, u32 len);
+void ktr_rb_commit(struct ktr_rb_event *ev);
+void ktr_rb_discard(struct ktr_rb_event *ev);
+int ktr_rb_write(struct ktr_rb *rb, const void *data, u32 len);
+int ktr_rb_flush(struct ktr_rb *rb);
+
+int ktr_rb_get_subbuf(struct ktr_rb *rb, unsigned int cpu,
+		      struct ktr_rb_read *rd);
+int ktr_rb_put_subbuf(struct ktr_rb *rb, unsigned int cpu);
+
+void ktr_rb_set_enabled(struct ktr_rb *rb, bool enabled);
+int ktr_rb_get_stats(struct ktr_rb *rb, unsigned int cpu,
+		     struct ktr_rb_cpu_stats *st);
+u32 ktr_rb_max_payload(const struct ktr_rb *rb);
+u32 ktr_rb_subbuf_size(const struct ktr_rb *rb);
+u32 ktr_rb_nr_subbufs(const struct ktr_rb *rb);
+void ktr_rb_clock_map(const struct ktr_rb *rb, u64 *local_ns, u64 *mono_ns);
+void ktr_rb_clock_resync(struct ktr_rb *rb);
+
+#endif /* _KTR_RB_H */

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktr_rb_compat.h - what the ring buffer core needs from its environment.
+ *
+ * ktr_rb.c compiles unchanged into ktr.ko and into a host static library
+ * (userspace/ringbuf-host). Everything it uses beyond plain C comes from
+ * here: in the kernel, the real thing; on the host, the same names over
+ * C11 atomics (ktr_rb_host_compat.h), with "this CPU" being a number the
+ * calling thread chose, a clock a test can drive, and a hook at every
+ * labelled step (enum ktr_rb_step) that lets a test play interrupt.
+ *
+ *   kernel                               host
+ *   local_t, local_*()                   relaxed atomics: one thread per CPU
+ *   atomic_long_t (reader <-> writers)   seq_cst / acquire / release atomics
+ *   barrier()                            atomic_signal_fence()
+ *   smp_load_acquire/smp_store_release   __atomic acquire / release
+ *   local_clock()                        test clock or CLOCK_MONOTONIC
+ *   raw_smp_processor_id()               thread's chosen CPU number
+ *   preempt_disable_notrace()            nothing (a thread is a CPU)
+ *   kvzalloc_node(), vzalloc_node()      aligned_alloc() + memset()
+ *   ktr_rb_step()                        nothing / the test hook
+ */
+#ifndef _KTR_RB_COMPAT_H
+#define _KTR_RB_COMPAT_H
+
+#ifdef __KERNEL__
+
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/build_bug.h>
+#include <linux/cpumask.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/preempt.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/topology.h>
+#include <linux/types.h>
+#include <linux/vmalloc.h>
+#include <asm/local.h>
+
+/*
+ * The clock of the write path: local_clock() is sched_clock() per CPU,
+ * monotonic on each CPU, NMI-safe and a few ns to read, even where the TSC
+ * is unstable and the clocksource is slow (HPET under TCG).
+ */
+static inline u64 ktr_rb_clock(void)
+{
+	return local_clock();
+}
+
+/* CLOCK_MONOTONIC, only to map local_clock() to it (never on the write path). */
+static inline u64 ktr_rb_mono_clock(void)
+{
+	return ktime_get_ns();
+}
+
+/* Writers run with preemption disabled: this CPU cannot change under them. */
+static inline unsigned int ktr_rb_this_cpu(void)
+{
+	return raw_smp_processor_id();
+}
+
+#define ktr_rb_preempt_disable()	preempt_disable_notrace()
+#define ktr_rb_preempt_enable()		preempt_enable_notrace()
+
+/* The reader keeps its claim on a sub-buffer short: no preemption inside. */
+#define ktr_rb_reader_enter()		preempt_disable()
+#define ktr_rb_reader_exit()		preempt_enable()
+
+#define ktr_rb_nr_cpu_ids()		nr_cpu_ids
+#define ktr_rb_for_each_cpu(cpu)	for_each_possible_cpu(cpu)
+
+static inline void *ktr_rb_zalloc(size_t size, unsigned int cpu)
+{
+	return kvzalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
+}
+
+static inline void ktr_rb_zfree(void *p)
+{
+	kvfree(p);
+}
+
+/* Sub-buffers: page aligned, so that they can later be mapped to user space. */
+static inline void *ktr_rb_area_alloc(size_t size, unsigned int cpu)
+{
+	return vzalloc_node(size, cpu_to_node(cpu));
+}
+
+static inline void ktr_rb_area_free(void *p)
+{
+	vfree(p);
+}
+
+/* The published commit position: writer's release pairs with reader's acquire. */
+#define ktr_rb_load_acquire(p)		smp_load_acquire(p)
+/* See ktr_rb_load_acquire(). */
+#define ktr_rb_store_release(p, v)	smp_store_release(p, v)
+
+/* Labelled steps are for the host tests only. */
+#define ktr_rb_step(cb, step)		do { } while (0)
+
+/* How many drops the tail word counts before the overflow counter takes over. */
+static inline u64 ktr_rb_drops_limit(u64 max)
+{
+	return max;
+}
+
+static inline void ktr_rb_warn(const char *what)
+{
+	WARN_ONCE(1, pr_fmt("broken invariant: %s\n"), what);
+}
+
+#else /* !__KERNEL__ */
+
+#include "ktr_rb_host_compat.h"
+
+#endif /* __KERNEL__ */
+
+#endif /* _KTR_RB_COMPAT_H */
