@@ -25,4 +25,7 @@ void ktr_genl_exit(void);
 int ktr_dev_init(void);
 void ktr_dev_exit(void);
 
+int ktr_bench_start(void);
+void ktr_bench_stop(void);
+
 #endif /* _KTR_INTERNAL_H */

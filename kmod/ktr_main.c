@@ -76,6 +76,13 @@ static int __init ktr_init(void)
 		return ret;
 	}
 
+	ret = ktr_bench_start();
+	if (ret) {
+		ktr_genl_exit();
+		ktr_dev_exit();
+		return ret;
+	}
+
 	pr_info("version %s loaded (ABI %u.%u, %u x %u bytes per CPU)\n",
 		KTR_MODULE_VERSION, KTR_ABI_MAJOR, KTR_ABI_MINOR,
 		nr_subbufs, subbuf_size);
@@ -84,6 +91,7 @@ static int __init ktr_init(void)
 
 static void __exit ktr_exit(void)
 {
+	ktr_bench_stop();
 	ktr_genl_exit();
 	ktr_dev_exit();
 	pr_info("unloaded\n");

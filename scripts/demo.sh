@@ -27,5 +27,9 @@ ktr info || echo "(exit status $?)"
 insmod /lib/ktr/ktr.ko subbuf_size=16384 nr_subbufs=16 && echo "insmod ktr.ko subbuf_size=16384 nr_subbufs=16: ok"
 ktr info | grep -i sub
 
+section "the ring buffer under stress: ktr selftest (a writer kthread + a nesting hrtimer per CPU, a concurrent reader, every event checked)"
+ktr selftest --duration 1s
+ktr selftest --mode overwrite --subbuf-size 4096 --subbufs 2 --duration 1s
+
 section "coming next: streaming with ktr-read"
 ktr-read --help | head -n 12

@@ -748,17 +748,13 @@ static void rb_finalize(struct ktr_rb_cpu *cb, u32 seq)
 	WRITE_ONCE(meta->flags, 0U);
 }
 
-/* Called with nest == 1: nothing else is in flight on this CPU. */
-static void rb_publish(struct ktr_rb_cpu *cb)
+/* Finalize the sub-buffers sealed in (@c, @t]: the slow part of publish. */
+static void rb_finalize_range(struct ktr_rb_cpu *cb, unsigned long c,
+			      unsigned long t)
 {
-	unsigned long t = rb_tail_read(cb);
-	unsigned long c = READ_ONCE(cb->commit);
 	u32 last = rb_seq(t);
 	u32 seq = rb_seq(c);
 
-	ktr_rb_step(cb, KTR_RB_AT_PUBLISH);
-	if (t == c)
-		return;
 	/* A sealed commit position was finalized already: start after it. */
 	if (rb_sealed(c))
 		seq = rb_seq_next(seq);
@@ -766,12 +762,31 @@ static void rb_publish(struct ktr_rb_cpu *cb)
 		if (seq != last || rb_sealed(t))
 			rb_finalize(cb, seq);
 	}
+}
+
+/* Called with nest == 1: nothing else is in flight on this CPU. */
+static __always_inline void rb_publish(struct ktr_rb_cpu *cb)
+{
+	unsigned long t = rb_tail_read(cb);
+	unsigned long c = READ_ONCE(cb->commit);
+
+	ktr_rb_step(cb, KTR_RB_AT_PUBLISH);
+	if (t == c)
+		return;
+	/*
+	 * Same seq and same SEALED bit (the common case: tail moved on inside
+	 * the open sub-buffer, or counted drops after a sealed one that is
+	 * final already): nothing was sealed in (c, t], nothing to finalize.
+	 */
+	if (unlikely((t ^ c) & ~RB_OFF_MASK))
+		rb_finalize_range(cb, c, t);
 	ktr_rb_step(cb, KTR_RB_AT_FINALIZED);
 	/* Pairs with the reader's acquire: headers and records first. */
 	ktr_rb_store_release(&cb->commit, t);
 }
 
-static void rb_end_commit(struct ktr_rb_cpu *cb)
+/* Inlined: it runs once per event, at the end of every commit. */
+static __always_inline void rb_end_commit(struct ktr_rb_cpu *cb)
 {
 	for (;;) {
 		ktr_rb_step(cb, KTR_RB_AT_END_COMMIT);

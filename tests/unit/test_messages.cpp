@@ -63,6 +63,79 @@ nl::MsgPtr InfoReply::build() const
 	return msg;
 }
 
+SelftestResult sample_selftest()
+{
+	SelftestResult r;
+	r.mode = 1;
+	r.subbuf_size = 4096;
+	r.nr_subbufs = 2;
+	r.duration_ms = 1000;
+	r.cpus = 2;
+	r.elapsed_ms = 1017;
+	r.written = 1676043;
+	r.read = 20459;
+	r.bytes = 397561192;
+	r.lost_full = 316;
+	r.lost_overwritten = 1655268;
+	r.lost_reported = 1655584;
+	r.subbufs_read = 1324;
+	r.subbufs_overwritten = 112668;
+	r.hardirq_written = 8460;
+	r.nested = 7394;
+	r.flushes = 85;
+	r.long_events = 11089;
+	r.time_records = 6;
+	r.lost_nesting = 0x100000000ULL;	// needs all 64 bits
+	r.written += r.lost_nesting;
+	return r;
+}
+
+nl::MsgPtr SelftestReply::build() const
+{
+	nl::MsgPtr msg{nlmsg_alloc()};
+	if (!msg || !genlmsg_put(msg.get(), 0, 1, test_family_id, 0, 0, cmd, KTR_GENL_VERSION))
+		throw std::runtime_error("genlmsg_put failed");
+
+	nl_msg *m = msg.get();
+	const auto u32 = [&](int type, std::uint32_t v) {
+		if (!omit.contains(type))
+			check(nla_put_u32(m, type, v));
+	};
+	const auto u64 = [&](int type, std::uint64_t v) {
+		if (!omit.contains(type))
+			check(nla_put_u64(m, type, v));
+	};
+	const SelftestResult &r = result;
+	u32(KTR_ATTR_SELFTEST_MODE, r.mode);
+	u32(KTR_ATTR_SELFTEST_SUBBUF_SIZE, r.subbuf_size);
+	u32(KTR_ATTR_SELFTEST_NR_SUBBUFS, r.nr_subbufs);
+	u32(KTR_ATTR_SELFTEST_DURATION_MS, r.duration_ms);
+	u32(KTR_ATTR_SELFTEST_CPUS, r.cpus);
+	u32(KTR_ATTR_SELFTEST_ELAPSED_MS, r.elapsed_ms);
+	u64(KTR_ATTR_SELFTEST_WRITTEN, r.written);
+	u64(KTR_ATTR_SELFTEST_READ, r.read);
+	u64(KTR_ATTR_SELFTEST_BYTES, r.bytes);
+	u64(KTR_ATTR_SELFTEST_LOST_FULL, r.lost_full);
+	u64(KTR_ATTR_SELFTEST_LOST_OVERWRITTEN, r.lost_overwritten);
+	u64(KTR_ATTR_SELFTEST_LOST_NESTING, r.lost_nesting);
+	u64(KTR_ATTR_SELFTEST_LOST_DISABLED, r.lost_disabled);
+	u64(KTR_ATTR_SELFTEST_LOST_REPORTED, r.lost_reported);
+	u64(KTR_ATTR_SELFTEST_BUFFERED, r.buffered);
+	u64(KTR_ATTR_SELFTEST_SUBBUFS_READ, r.subbufs_read);
+	u64(KTR_ATTR_SELFTEST_SUBBUFS_OVERWRITTEN, r.subbufs_overwritten);
+	u64(KTR_ATTR_SELFTEST_HARDIRQ_WRITTEN, r.hardirq_written);
+	u64(KTR_ATTR_SELFTEST_NESTED, r.nested);
+	u64(KTR_ATTR_SELFTEST_FLUSHES, r.flushes);
+	u64(KTR_ATTR_SELFTEST_LONG_EVENTS, r.long_events);
+	u64(KTR_ATTR_SELFTEST_TIME_RECORDS, r.time_records);
+	u64(KTR_ATTR_SELFTEST_ERRORS, r.errors);
+	if (!r.error.empty() && !omit.contains(KTR_ATTR_SELFTEST_ERROR))
+		check(nla_put_string(m, KTR_ATTR_SELFTEST_ERROR, r.error.c_str()));
+	if (extra)
+		extra(m);
+	return msg;
+}
+
 nl::MsgPtr error_message(nl_msg *request, int errnum, bool capped, std::string_view ext_msg)
 {
 	int flags = 0;

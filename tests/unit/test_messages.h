@@ -13,6 +13,7 @@
 #include <ktr.h>
 
 #include "ktr/info.h"
+#include "ktr/selftest.h"
 #include "nl_handles.h"
 
 namespace ktr::test {
@@ -28,6 +29,20 @@ Info sample_info();
 struct InfoReply {
 	Info info = sample_info();
 	std::uint8_t cmd = KTR_CMD_GET_INFO;
+	std::set<int> omit;			// attribute types left out
+	std::function<void(nl_msg *)> extra;	// called after the regular attributes
+
+	[[nodiscard]] nl::MsgPtr build() const;
+};
+
+/// The counters of a healthy self-test run.
+SelftestResult sample_selftest();
+
+/// A KTR_CMD_SELFTEST reply, complete and valid for ABI 1.1 with
+/// sample_selftest() by default; each knob spoils it in one way.
+struct SelftestReply {
+	SelftestResult result = sample_selftest();
+	std::uint8_t cmd = KTR_CMD_SELFTEST;
 	std::set<int> omit;			// attribute types left out
 	std::function<void(nl_msg *)> extra;	// called after the regular attributes
 

@@ -10,6 +10,7 @@
 namespace ktr::cmd {
 
 void setup_info(CLI::App &app);
+void setup_selftest(CLI::App &app);
 
 } // namespace ktr::cmd
 

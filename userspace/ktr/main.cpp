@@ -18,6 +18,7 @@ int main(int argc, char **argv)
 	app.require_subcommand(1);
 
 	ktr::cmd::setup_info(app);
+	ktr::cmd::setup_selftest(app);
 
 	// After the subcommands, which would inherit it.
 	app.footer("Run 'ktr <command> --help' for the options of a command.\n"

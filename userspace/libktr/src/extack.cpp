@@ -2,6 +2,8 @@
 #include "extack.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <cstring>
 
 #include <linux/netlink.h>
@@ -25,15 +27,18 @@ void enable_extack(int fd) noexcept
  *   request payload          only without NLM_F_CAPPED, padded to NLMSG_ALIGNTO
  *   struct nlattr ...        NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, ...
  */
-std::string extack_message(const nlmsghdr *nlh)
+namespace {
+
+// The NLMSGERR_ATTR_* TLVs of NLMSG_ERROR message @nlh, or nullptr.
+const nlattr *extack_attrs(const nlmsghdr *nlh, int *len)
 {
 	constexpr std::size_t err_len = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(nlmsgerr));
 
 	if (nlh->nlmsg_type != NLMSG_ERROR || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return {};
+		return nullptr;
 	const std::size_t total = nlh->nlmsg_len;
 	if (total < err_len)
-		return {};
+		return nullptr;
 
 	const auto *bytes = reinterpret_cast<const unsigned char *>(nlh);
 	nlmsgerr err;
@@ -42,14 +47,38 @@ std::string extack_message(const nlmsghdr *nlh)
 	std::size_t offset = err_len;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
 		if (err.msg.nlmsg_len < NLMSG_HDRLEN)
-			return {};
+			return nullptr;
 		offset += NLMSG_ALIGN(err.msg.nlmsg_len - NLMSG_HDRLEN);
 	}
 	if (offset >= total)
-		return {};
+		return nullptr;
+	*len = static_cast<int>(total - offset);
+	return reinterpret_cast<const nlattr *>(bytes + offset);
+}
 
-	const auto *attrs = reinterpret_cast<const nlattr *>(bytes + offset);
-	const nlattr *msg = nla_find(attrs, static_cast<int>(total - offset), NLMSGERR_ATTR_MSG);
+} // namespace
+
+std::optional<std::uint32_t> extack_offset(const nlmsghdr *nlh)
+{
+	int len = 0;
+	const nlattr *attrs = extack_attrs(nlh, &len);
+	if (!attrs)
+		return std::nullopt;
+	const nlattr *offs = nla_find(attrs, len, NLMSGERR_ATTR_OFFS);
+	if (!offs || nla_len(offs) != sizeof(std::uint32_t))
+		return std::nullopt;
+	std::uint32_t v;
+	std::memcpy(&v, nla_data(offs), sizeof(v));
+	return v;
+}
+
+std::string extack_message(const nlmsghdr *nlh)
+{
+	int len = 0;
+	const nlattr *attrs = extack_attrs(nlh, &len);
+	if (!attrs)
+		return {};
+	const nlattr *msg = nla_find(attrs, len, NLMSGERR_ATTR_MSG);
 	if (!msg || nla_len(msg) <= 0)
 		return {};
 	const auto *text = static_cast<const char *>(nla_data(msg));

@@ -7,6 +7,8 @@
 #ifndef KTR_EXTACK_H
 #define KTR_EXTACK_H
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 struct nlmsghdr;
@@ -20,6 +22,10 @@ void enable_extack(int fd) noexcept;
 /// The NLMSGERR_ATTR_MSG text of NLMSG_ERROR message @nlh (whose nlmsg_len
 /// bytes must be readable), or "" when it carries none or is malformed.
 std::string extack_message(const nlmsghdr *nlh);
+
+/// The NLMSGERR_ATTR_OFFS of @nlh: the byte offset, in the request, of the
+/// attribute the kernel complains about; nullopt when it names none.
+std::optional<std::uint32_t> extack_offset(const nlmsghdr *nlh);
 
 } // namespace ktr::nl
 

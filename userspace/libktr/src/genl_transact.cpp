@@ -7,7 +7,10 @@
 #include <optional>
 #include <string>
 
+#include <netlink/attr.h>
 #include <netlink/errno.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
 #include <netlink/handlers.h>
 #include <netlink/netlink.h>
 
@@ -28,6 +31,7 @@ struct Exchange {
 	std::optional<Error> error;	// first error seen
 	int kernel_errnum = 0;		// set when the kernel failed the request
 	std::string extack;
+	std::optional<std::uint32_t> extack_offset;
 	std::exception_ptr exception;	// thrown by on_reply
 
 	void fail(Error e)
@@ -69,6 +73,7 @@ int on_error(sockaddr_nl *, nlmsgerr *err, void *arg) noexcept
 	ex->done = true;
 	try {
 		ex->extack = extack_message(nlh);
+		ex->extack_offset = extack_offset(nlh);
 	} catch (const std::bad_alloc &) {
 		// the errno alone still says what failed
 	}
@@ -77,8 +82,27 @@ int on_error(sockaddr_nl *, nlmsgerr *err, void *arg) noexcept
 
 } // namespace
 
+int attr_type_at(nl_msg *request, std::uint32_t offset)
+{
+	const nlmsghdr *nlh = nlmsg_hdr(request);
+	if (!genlmsg_valid_hdr(const_cast<nlmsghdr *>(nlh), 0))
+		return -1;
+	const genlmsghdr *gnlh = genlmsg_hdr(const_cast<nlmsghdr *>(nlh));
+	nlattr *head = genlmsg_attrdata(gnlh, 0);
+	const int len = genlmsg_attrlen(gnlh, 0);
+	nlattr *nla;
+	int rem;
+	nla_for_each_attr(nla, head, len, rem) {
+		const auto at = static_cast<std::uint32_t>(reinterpret_cast<const unsigned char *>(nla) -
+							    reinterpret_cast<const unsigned char *>(nlh));
+		if (at == offset)
+			return nla_type(nla);
+	}
+	return -1;
+}
+
 Result<void> transact(nl_sock *sock, nl_msg *request, std::string_view name,
-		      const ReplyHandler &on_reply)
+		      const ReplyHandler &on_reply, const AttrNamer &attr_name)
 {
 	const CbPtr cb{nl_cb_alloc(NL_CB_DEFAULT)};
 	if (!cb)
@@ -96,8 +120,16 @@ Result<void> transact(nl_sock *sock, nl_msg *request, std::string_view name,
 		const int rc = nl_recvmsgs_report(sock, cb.get());
 		if (ex.exception)
 			std::rethrow_exception(ex.exception);
-		if (ex.kernel_errnum)
-			return kernel_error(ex.kernel_errnum, name, ex.extack);
+		if (ex.kernel_errnum) {
+			std::string extack = ex.extack;
+			if (ex.extack_offset && attr_name) {
+				const int type = attr_type_at(request, *ex.extack_offset);
+				const std::string attr = type >= 0 ? attr_name(type) : "";
+				if (!attr.empty() && extack.find(attr) == std::string::npos)
+					extack += (extack.empty() ? "" : ": ") + attr;
+			}
+			return kernel_error(ex.kernel_errnum, name, extack);
+		}
 		if (rc == 0 || rc == -NLE_AGAIN)
 			return Error{ETIMEDOUT, "no answer from the kernel to " + std::string(name) +
 					     " (timed out)"};

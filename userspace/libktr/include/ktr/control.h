@@ -19,6 +19,7 @@
 
 #include "ktr/info.h"
 #include "ktr/result.h"
+#include "ktr/selftest.h"
 
 struct nl_sock;
 
@@ -33,6 +34,14 @@ public:
 
 	/// KTR_CMD_GET_INFO.
 	Result<Info> get_info();
+
+	/// KTR_CMD_SELFTEST: blocks while the test runs. The reply timeout is
+	/// raised for this request to the duration plus selftest_grace.
+	Result<SelftestResult> selftest(const SelftestRequest &req);
+
+	/// How much longer than the duration to wait for the self-test reply
+	/// (set-up, the final drain and checks: slow on a debug kernel).
+	static constexpr std::chrono::seconds selftest_grace{60};
 
 	/// The resolved family id (for diagnostics).
 	[[nodiscard]] std::uint16_t family_id() const noexcept { return family_; }
