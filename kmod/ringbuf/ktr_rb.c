@@ -1193,9 +1193,17 @@ EXPORT_SYMBOL_GPL(ktr_rb_nr_subbufs);
  */
 void ktr_rb_clock_resync(struct ktr_rb *rb)
 {
-	u64 before = ktr_rb_clock();
-	u64 mono = ktr_rb_mono_clock();
-	u64 after = ktr_rb_clock();
+	u64 before, mono, after;
+
+	/*
+	 * Both local clock reads on one CPU: the local clocks of two CPUs may
+	 * disagree, and after - before would then wrap.
+	 */
+	ktr_rb_preempt_disable();
+	before = ktr_rb_clock();
+	mono = ktr_rb_mono_clock();
+	after = ktr_rb_clock();
+	ktr_rb_preempt_enable();
 
 	rb->clock_local = before + (after - before) / 2;
 	rb->clock_mono = mono;
