@@ -9,6 +9,7 @@
 
 #include "ktr/errors.h"
 #include "ktr/json_writer.h"
+#include "ktr/text_lines.h"
 #include "ktr/units.h"
 
 namespace ktr {
@@ -21,29 +22,12 @@ std::string shown(std::string_view kernel_string)
 	return s.empty() ? "(empty)" : s;
 }
 
-std::string format_lines(const std::vector<std::pair<std::string_view, std::string>> &lines)
-{
-	std::size_t width = 0;
-	for (const auto &[key, value] : lines)
-		width = std::max(width, key.size() + 1);
-
-	std::string out;
-	for (const auto &[key, value] : lines) {
-		out += key;
-		out += ':';
-		out.append(width - key.size(), ' ');
-		out += value;
-		out += '\n';
-	}
-	return out;
-}
-
 } // namespace
 
 std::string format_info_text(const Info &info)
 {
 	const std::uint64_t per_cpu = std::uint64_t{info.subbuf_size} * info.nr_subbufs;
-	return format_lines({
+	return format_aligned_lines({
 		{"module version", shown(info.module_version)},
 		{"ABI version", std::to_string(info.abi_major) + "." + std::to_string(info.abi_minor)},
 		{"kernel release", shown(info.kernel_release)},

@@ -16,6 +16,7 @@
 
 #include "ktr/errors.h"
 #include "ktr/json_writer.h"
+#include "ktr/text_lines.h"
 #include "ktr/units.h"
 
 namespace ktr {
@@ -210,7 +211,7 @@ std::string verdict_text(const SelftestResult &r)
 
 std::string format_selftest_text(const SelftestResult &r)
 {
-	const std::vector<std::pair<std::string_view, std::string>> lines = {
+	const TextLines lines = {
 		{"mode", mode_text(r.mode)},
 		{"buffer per CPU", std::to_string(r.nr_subbufs) + " x " + format_bytes(r.subbuf_size)},
 		{"CPUs", std::to_string(r.cpus)},
@@ -236,18 +237,7 @@ std::string format_selftest_text(const SelftestResult &r)
 		{"errors", std::to_string(r.errors)},
 		{"verdict", verdict_text(r)},
 	};
-	std::size_t width = 0;
-	for (const auto &[key, value] : lines)
-		width = std::max(width, key.size() + 1);
-	std::string out;
-	for (const auto &[key, value] : lines) {
-		out += key;
-		out += ':';
-		out.append(width - key.size(), ' ');
-		out += value;
-		out += '\n';
-	}
-	return out;
+	return format_aligned_lines(lines);
 }
 
 std::string format_selftest_json(const SelftestResult &r)
