@@ -5,7 +5,9 @@
  * A misc device: no class to create, a node made by devtmpfs with mode 0600.
  * Beyond the file mode, open() requires ktr_capable(), so a root process
  * that dropped CAP_PERFMON/CAP_SYS_ADMIN cannot read buffers either.
- * Streaming (mmap of per-CPU buffers, get/put ioctls) arrives with ABI 1.1.
+ *
+ * write() records a marker event; KTR_IOC_STREAM_OPEN opens a per-CPU
+ * stream (ktr_stream.c). The protocol is in uapi/ktr.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,10 +30,30 @@ static int ktr_dev_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static ssize_t ktr_dev_write(struct file *file, const char __user *buf,
+			     size_t count, loff_t *ppos)
+{
+	return ktr_trace_marker(buf, count);
+}
+
+static long ktr_dev_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	switch (cmd) {
+	case KTR_IOC_STREAM_OPEN:
+		return ktr_stream_open(ktr_trace_rb(), (void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
 static const struct file_operations ktr_dev_fops = {
 	.owner		= THIS_MODULE,
 	.open		= ktr_dev_open,
 	.release	= ktr_dev_release,
+	.write		= ktr_dev_write,
+	.unlocked_ioctl	= ktr_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
 };
 
 static struct miscdevice ktr_miscdev = {

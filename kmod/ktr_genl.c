@@ -25,6 +25,7 @@
 #include "ktr_ringbuf.h"
 #include "ktr_compat.h"
 #include "ktr_internal.h"
+#include "ringbuf/ktr_rb.h"
 #include "ringbuf/ktr_rb_selftest.h"
 
 static struct netlink_range_validation ktr_nl_subbuf_size_range = {
@@ -85,6 +86,9 @@ static const struct nla_policy ktr_nl_policy[KTR_ATTR_MAX + 1] = {
 	[KTR_ATTR_SELFTEST_TIME_RECORDS] = { .type = NLA_REJECT },
 	[KTR_ATTR_SELFTEST_ERRORS]	= { .type = NLA_REJECT },
 	[KTR_ATTR_SELFTEST_ERROR]	= { .type = NLA_REJECT },
+	[KTR_ATTR_BUFFER_MODE]		= { .type = NLA_REJECT },
+	[KTR_ATTR_CLOCK_LOCAL_NS]	= { .type = NLA_REJECT },
+	[KTR_ATTR_CLOCK_MONO_NS]	= { .type = NLA_REJECT },
 };
 
 static struct genl_family ktr_genl_family;
@@ -106,6 +110,10 @@ static int ktr_nl_pre_doit(const struct ktr_genl_doit_ops *ops,
 
 static int ktr_nl_put_info(struct sk_buff *msg)
 {
+	struct ktr_rb *rb = ktr_trace_rb();
+	u64 clock_local, clock_mono;
+
+	ktr_rb_clock_map(rb, &clock_local, &clock_mono);
 	if (nla_put_u32(msg, KTR_ATTR_ABI_MAJOR, KTR_ABI_MAJOR) ||
 	    nla_put_u32(msg, KTR_ATTR_ABI_MINOR, KTR_ABI_MINOR) ||
 	    nla_put_string(msg, KTR_ATTR_MODULE_VERSION, KTR_MODULE_VERSION) ||
@@ -115,7 +123,12 @@ static int ktr_nl_put_info(struct sk_buff *msg)
 			ktr_default_geometry.subbuf_size) ||
 	    nla_put_u32(msg, KTR_ATTR_NR_SUBBUFS,
 			ktr_default_geometry.nr_subbufs) ||
-	    nla_put_string(msg, KTR_ATTR_KERNEL_RELEASE, utsname()->release))
+	    nla_put_string(msg, KTR_ATTR_KERNEL_RELEASE, utsname()->release) ||
+	    nla_put_u32(msg, KTR_ATTR_BUFFER_MODE, ktr_rb_mode(rb)) ||
+	    nla_put_u64_64bit(msg, KTR_ATTR_CLOCK_LOCAL_NS, clock_local,
+			      KTR_ATTR_PAD) ||
+	    nla_put_u64_64bit(msg, KTR_ATTR_CLOCK_MONO_NS, clock_mono,
+			      KTR_ATTR_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -13,7 +13,11 @@
 struct ktr_geometry {
 	u32 subbuf_size;	/* bytes, power of two */
 	u32 nr_subbufs;		/* per CPU, power of two */
+	u32 mode;		/* enum ktr_rb_mode */
 };
+
+struct ktr_rb;
+struct ktr_stream_open;
 
 extern struct ktr_geometry ktr_default_geometry;
 
@@ -21,6 +25,13 @@ bool ktr_capable(void);
 
 int ktr_genl_init(void);
 void ktr_genl_exit(void);
+
+int ktr_trace_init(const struct ktr_geometry *geo);
+void ktr_trace_exit(void);
+struct ktr_rb *ktr_trace_rb(void);
+ssize_t ktr_trace_marker(const char __user *ubuf, size_t len);
+
+int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg);
 
 int ktr_dev_init(void);
 void ktr_dev_exit(void);

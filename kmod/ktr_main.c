@@ -2,9 +2,10 @@
 /*
  * ktr_main.c - module entry points of ktr, a tracer loadable as a module.
  *
- * Load order: validate parameters, then the character device, then the
- * generic netlink family (last, so that user space which finds the family can
- * rely on everything else being there). Unload runs the reverse order.
+ * Load order: validate parameters, then the trace buffer, then the
+ * character device, then the generic netlink family (last, so that user
+ * space which finds the family can rely on everything else being there).
+ * Unload runs the reverse order.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -12,6 +13,7 @@
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 
 #include "ktr.h"
 #include "ktr_internal.h"
@@ -25,6 +27,11 @@ static uint nr_subbufs = 8;
 module_param(nr_subbufs, uint, 0444);
 MODULE_PARM_DESC(nr_subbufs,
 		 "Default number of sub-buffers per CPU (power of two, 2..4096)");
+
+static char *mode = "discard";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode,
+		 "Trace buffer mode: discard (drop new events when full) or overwrite (flight recorder)");
 
 struct ktr_geometry ktr_default_geometry;
 
@@ -53,6 +60,15 @@ static int ktr_check_geometry(void)
 		       nr_subbufs, KTR_NR_SUBBUFS_MIN, KTR_NR_SUBBUFS_MAX);
 		return -EINVAL;
 	}
+	if (mode && !strcmp(mode, "discard")) {
+		ktr_default_geometry.mode = KTR_RB_MODE_DISCARD;
+	} else if (mode && !strcmp(mode, "overwrite")) {
+		ktr_default_geometry.mode = KTR_RB_MODE_OVERWRITE;
+	} else {
+		pr_err("mode=%s: must be discard or overwrite\n",
+		       mode ? mode : "");
+		return -EINVAL;
+	}
 	ktr_default_geometry.subbuf_size = subbuf_size;
 	ktr_default_geometry.nr_subbufs = nr_subbufs;
 	return 0;
@@ -66,27 +82,34 @@ static int __init ktr_init(void)
 	if (ret)
 		return ret;
 
-	ret = ktr_dev_init();
+	ret = ktr_trace_init(&ktr_default_geometry);
 	if (ret)
 		return ret;
 
+	ret = ktr_dev_init();
+	if (ret)
+		goto err_trace;
+
 	ret = ktr_genl_init();
-	if (ret) {
-		ktr_dev_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_dev;
 
 	ret = ktr_bench_start();
-	if (ret) {
-		ktr_genl_exit();
-		ktr_dev_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_genl;
 
-	pr_info("version %s loaded (ABI %u.%u, %u x %u bytes per CPU)\n",
+	pr_info("version %s loaded (ABI %u.%u, %u x %u bytes per CPU, %s mode)\n",
 		KTR_MODULE_VERSION, KTR_ABI_MAJOR, KTR_ABI_MINOR,
-		nr_subbufs, subbuf_size);
+		nr_subbufs, subbuf_size, mode);
 	return 0;
+
+err_genl:
+	ktr_genl_exit();
+err_dev:
+	ktr_dev_exit();
+err_trace:
+	ktr_trace_exit();
+	return ret;
 }
 
 static void __exit ktr_exit(void)
@@ -94,6 +117,7 @@ static void __exit ktr_exit(void)
 	ktr_bench_stop();
 	ktr_genl_exit();
 	ktr_dev_exit();
+	ktr_trace_exit();
 	pr_info("unloaded\n");
 }
 

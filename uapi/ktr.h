@@ -102,18 +102,83 @@
  *   BUFFERED == 0. A test that ran answers 0 even if it found errors; an
  *   error code means it could not run (-EBUSY, -ENOMEM, -EINVAL).
  *
- * Data plane: the character device KTR_DEVICE_PATH
- * ------------------------------------------------
+ * KTR_CMD_GET_INFO also answers, from ABI minor 2, with the trace buffer
+ * the module created at load time:
+ *     KTR_ATTR_BUFFER_MODE       u32     enum ktr_rb_mode of the buffer
+ *     KTR_ATTR_CLOCK_LOCAL_NS    u64     the record clock (local_clock())
+ *     KTR_ATTR_CLOCK_MONO_NS     u64     CLOCK_MONOTONIC at the same instant
+ *   A record at time ts happened at CLOCK_MONOTONIC
+ *   CLOCK_MONO_NS + (ts - CLOCK_LOCAL_NS). The same pair is in every
+ *   stream's meta page.
+ *
+ * Data plane: the character device KTR_DEVICE_PATH (ABI minor 2)
+ * -------------------------------------------------------------
  * Mode 0600; open() additionally requires CAP_PERFMON or CAP_SYS_ADMIN.
- * Streaming (mmap, ioctls) is added by later ABI minors.
+ *
+ * write(2) on the device records a marker event (uapi/ktr_event.h) on the
+ * writer's CPU: 1..KTR_MARKER_MAX bytes per call. Errors: -EINVAL (too
+ * long), -EFAULT, -ENOSPC (buffer full in discard mode: the event is
+ * counted as lost_full), -ENODEV (buffer disabled: counted as
+ * lost_disabled), -ELOOP (nested too deeply: lost_nesting).
+ *
+ * Streams. ioctl(KTR_IOC_STREAM_OPEN) on the device returns a new file
+ * descriptor (O_RDONLY | O_CLOEXEC) for the ring of one CPU. One stream
+ * per CPU at a time (-EBUSY otherwise); a possible CPU may be offline.
+ * A stream fd supports:
+ *
+ *   mmap(NULL, meta->mmap_size, PROT_READ, MAP_SHARED, fd, 0)
+ *       The meta page (struct ktr_stream_meta, one page), then the CPU's
+ *       nr_subbufs + 1 sub-buffers, read-only. Mapping the meta page
+ *       alone (length = page size) is allowed. Offset other than 0 or
+ *       another length: -EINVAL; PROT_WRITE: -EACCES (the fd is read-only)
+ *       or -EPERM; PROT_EXEC: -EPERM; MAP_PRIVATE: -EINVAL. mprotect()
+ *       cannot add write or exec later.
+ *   ioctl(KTR_IOC_GET_SUBBUF, struct ktr_stream_subbuf *)
+ *       Take the oldest complete sub-buffer out of the ring. It stays
+ *       untouched by writers (overwrite mode included) until PUT; read it
+ *       in place at the returned offset of the mapping (it decodes on its
+ *       own, uapi/ktr_ringbuf.h). Blocks until one is ready unless
+ *       KTR_GET_NONBLOCK is set or the fd is O_NONBLOCK: -EAGAIN then.
+ *       -EINTR on a signal; -EBUSY if one is held already.
+ *   ioctl(KTR_IOC_PUT_SUBBUF)
+ *       Give it back; its events count as read. -EINVAL if none is held.
+ *   ioctl(KTR_IOC_FLUSH)
+ *       Close the CPU's partly filled sub-buffer so that it becomes
+ *       ready (runs on that CPU; an offline CPU is flushed directly), and
+ *       wake pollers. Live readers flush periodically and at stop. If
+ *       events were dropped after the last sub-buffer, a flush that finds
+ *       free room starts an empty sub-buffer whose lost count reports
+ *       them: flushing again after draining a full ring makes every loss
+ *       visible in the stream.
+ *   poll()/epoll: readable when at least meta->watermark sub-buffers are
+ *       ready, or after a flush while at least one is. Writers never
+ *       wake anyone: a timer checks every KTR_STREAM_POLL_MS while the
+ *       stream is open.
+ *   read(fd, buf, n): the copying fallback: GET, copy, PUT of as many
+ *       whole sub-buffers as fit in n (n < subbuf_size: -EINVAL). Blocks
+ *       like GET unless O_NONBLOCK. Not allowed while a GET is held
+ *       (-EBUSY).
+ *   close(): a held sub-buffer is put back (counted as read).
+ *
+ * The meta page is updated by GET, PUT, FLUSH and read(), never by
+ * writers: its counters are those of the last such call. Read it under
+ * update_seq (even: stable; odd or changed: read again).
+ *
+ * Module lifetime: the device file and every stream (and every mapping of
+ * one) hold a reference on the module. While any is open, rmmod fails
+ * (delete_module(2): EWOULDBLOCK with O_NONBLOCK, which rmmod uses, else
+ * EBUSY) and nothing changes: a reader can never see the buffer vanish.
  */
 #ifndef _UAPI_LINUX_KTR_H
 #define _UAPI_LINUX_KTR_H
 
+#include <linux/ioctl.h>
 #include <linux/types.h>	/* kernel and user space (linux-libc-dev) alike */
 
+#include "ktr_ringbuf.h"
+
 #define KTR_ABI_MAJOR		1
-#define KTR_ABI_MINOR		1
+#define KTR_ABI_MINOR		2
 
 #define KTR_GENL_NAME		"ktr"
 #define KTR_GENL_VERSION	1
@@ -169,6 +234,10 @@ enum ktr_attr {
 	KTR_ATTR_SELFTEST_TIME_RECORDS,		/* u64 */
 	KTR_ATTR_SELFTEST_ERRORS,		/* u64 */
 	KTR_ATTR_SELFTEST_ERROR,		/* NUL-terminated string */
+	/* KTR_CMD_GET_INFO (ABI minor 2) */
+	KTR_ATTR_BUFFER_MODE,			/* u32, enum ktr_rb_mode */
+	KTR_ATTR_CLOCK_LOCAL_NS,		/* u64 */
+	KTR_ATTR_CLOCK_MONO_NS,			/* u64 */
 
 	__KTR_ATTR_MAX,
 };
@@ -186,5 +255,109 @@ enum ktr_attr {
 #define KTR_SELFTEST_DURATION_MS_MAX		60000u
 #define KTR_SELFTEST_DURATION_MS_DEFAULT	2000u
 #define KTR_SELFTEST_BYTES_PER_CPU_MAX		(64u << 20)
+
+/* --- data plane (ABI minor 2) ------------------------------------------ */
+
+#define KTR_IOC_MAGIC		0xb7
+
+/**
+ * struct ktr_stream_open - argument of KTR_IOC_STREAM_OPEN
+ * @size: sizeof(struct ktr_stream_open) as the caller knows it.
+ * @cpu: the CPU whose ring to stream (a possible CPU).
+ * @watermark: poll() wakes when this many sub-buffers are ready; 0 means 1;
+ *	at most nr_subbufs (-EINVAL above).
+ * @flags: 0 (-EINVAL otherwise).
+ */
+struct ktr_stream_open {
+	__u32 size;
+	__u32 cpu;
+	__u32 watermark;
+	__u32 flags;
+};
+
+/* ktr_stream_subbuf.flags */
+#define KTR_GET_NONBLOCK	0x1U
+
+/**
+ * struct ktr_stream_subbuf - argument of KTR_IOC_GET_SUBBUF
+ * @size: in: sizeof(struct ktr_stream_subbuf) as the caller knows it.
+ * @flags: in: KTR_GET_* (unknown flags: -EINVAL).
+ * @id: out: which sub-buffer of the data area (0..nr_subbufs).
+ * @reserved: out: zero.
+ * @offset: out: byte offset of the sub-buffer in the stream's mapping
+ *	(meta->data_offset + id * meta->subbuf_size).
+ * @seq: out: its sequence number (as in its header).
+ */
+struct ktr_stream_subbuf {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 reserved;
+	__u64 offset;
+	__u64 seq;
+};
+
+/* ktr_stream_meta.held_id when the reader holds no sub-buffer. */
+#define KTR_STREAM_NONE		0xffffffffU
+
+/* How often an open stream checks whether to wake pollers. */
+#define KTR_STREAM_POLL_MS	10u
+
+/**
+ * struct ktr_stream_meta - the first page of a stream's mapping
+ * @size: sizeof(struct ktr_stream_meta) as the module knows it.
+ * @abi_major: KTR_ABI_MAJOR of the module.
+ * @abi_minor: KTR_ABI_MINOR of the module.
+ * @cpu: the stream's CPU.
+ * @mode: enum ktr_rb_mode of the buffer.
+ * @subbuf_size: bytes per sub-buffer.
+ * @nr_subbufs: sub-buffers in the ring.
+ * @nr_data_subbufs: sub-buffers in the mapping: nr_subbufs + 1 (the
+ *	reader's spare is mapped too: any of them may be the one handed out).
+ * @data_offset: byte offset of sub-buffer 0 in the mapping (one page).
+ * @mmap_size: bytes of the whole mapping.
+ * @clock_local_ns: the record clock at the clock sample (see
+ *	KTR_ATTR_CLOCK_LOCAL_NS).
+ * @clock_mono_ns: CLOCK_MONOTONIC at the same instant.
+ * @update_seq: incremented before and after each update by the module.
+ * @held_id: the sub-buffer the reader holds, or KTR_STREAM_NONE.
+ * @consumed: sequence number of the oldest sub-buffer not yet taken.
+ * @produced: sequence number of the sub-buffer writers are in.
+ * @ready: complete sub-buffers not yet taken.
+ * @watermark: as given at open (0 became 1).
+ * @flush_ts: the record clock of the CPU, read on that CPU just before the
+ *	last KTR_IOC_FLUSH sealed its sub-buffer (0: never flushed). Every
+ *	event not in a sub-buffer sealed by that flush or earlier has a time
+ *	at or after it: a reader merging CPUs may emit everything before the
+ *	smallest flush_ts once those sub-buffers are read.
+ * @stats: the CPU's event accounting (uapi/ktr_ringbuf.h).
+ */
+struct ktr_stream_meta {
+	__u32 size;
+	__u32 abi_major;
+	__u32 abi_minor;
+	__u32 cpu;
+	__u32 mode;
+	__u32 subbuf_size;
+	__u32 nr_subbufs;
+	__u32 nr_data_subbufs;
+	__u64 data_offset;
+	__u64 mmap_size;
+	__u64 clock_local_ns;
+	__u64 clock_mono_ns;
+	__u32 update_seq;
+	__u32 held_id;
+	__u64 consumed;
+	__u64 produced;
+	__u32 ready;
+	__u32 watermark;
+	__u64 flush_ts;
+	struct ktr_rb_cpu_stats stats;
+};
+
+#define KTR_IOC_STREAM_OPEN	_IOW(KTR_IOC_MAGIC, 1, struct ktr_stream_open)
+#define KTR_IOC_GET_SUBBUF	_IOWR(KTR_IOC_MAGIC, 2, struct ktr_stream_subbuf)
+#define KTR_IOC_PUT_SUBBUF	_IO(KTR_IOC_MAGIC, 3)
+#define KTR_IOC_FLUSH		_IO(KTR_IOC_MAGIC, 4)
 
 #endif /* _UAPI_LINUX_KTR_H */

@@ -133,7 +133,13 @@
  *        the new sub-buffer with time_delta 0
  *
  * ktr_rb_flush() is a writer that only seals: cmpxchg(tail, (s, off) ->
- * (s, S, 0)), then PADDING, then the commit protocol (F1, F2).
+ * (s, S, 0)), then PADDING, then the commit protocol (F1, F2). When tail is
+ * sealed already with drops counted, (s, S, d > 0), and seq s + 1 has room
+ * (S1..S4), it starts s + 1 empty and sealed instead: cmpxchg(tail,
+ * (s, S, d) -> (s + 1, S, 0)), then the header (lost = d) and PADDING, as
+ * S6 and S5 do; an interrupt in between sees a sealed tail and moves on to
+ * s + 2 as after any seal. So the reader learns of drops at the end of a
+ * stream too, not only when a later event starts a sub-buffer.
  *
  *
  * Why the timestamps are right
@@ -930,35 +936,60 @@ int ktr_rb_write(struct ktr_rb *rb, const void *data, u32 len)
 }
 EXPORT_SYMBOL_GPL(ktr_rb_write);
 
-/**
- * ktr_rb_flush() - close this CPU's current sub-buffer early
- * @rb: the buffer.
- *
- * Seals the partly filled sub-buffer this CPU is writing, so that
- * ktr_rb_get_subbuf() returns it once its writers have committed (at
- * once, unless this interrupted a writer). Does nothing if it holds no
- * record. To flush another CPU, run this on it.
- *
- * Context: any, including NMI.
- * Return: 0, or -ELOOP when writers nest too deeply.
+/*
+ * The ring of @cb is sealed at @old with drops counted after it (or in
+ * drops_overflow): start the next sub-buffer empty and sealed, so that its
+ * header carries the count to the reader. Without this, drops after the
+ * last sub-buffer would stay invisible until a writer started one. Returns
+ * -EAGAIN when tail moved (read it again), -ENOSPC when there is no room
+ * yet (the reader must free a sub-buffer first), 0 when done.
  */
-int ktr_rb_flush(struct ktr_rb *rb)
+static int rb_flush_drops(struct ktr_rb_cpu *cb, unsigned long old)
 {
-	struct ktr_rb_cpu *cb;
+	u32 next = rb_seq_next(rb_seq(old));
+	u64 seq64, ts = ktr_rb_clock();
+	long cw = atomic_long_read_acquire(&cb->consumed);
+	unsigned long new;
+	long i;
+	int ret;
+
+	/* Not before any record already in the ring (or on another CPU). */
+	for (i = 1; i <= KTR_RB_MAX_NEST; i++)
+		if (READ_ONCE(cb->last[i].ts) > ts)
+			ts = READ_ONCE(cb->last[i].ts);
+	/* Free room only: never recycle unread events to report a loss. */
+	if (rb_seq_delta(next, rb_consumed_seq(cw)) >= (long)cb->rb->nr_subbufs)
+		return -ENOSPC;
+	ret = rb_make_room(cb, next, &seq64);
+	if (ret)
+		return ret;
+	new = rb_pos(next, RB_SEALED);
+	if (rb_tail_cmpxchg(cb, old, new) != old)
+		return -EAGAIN;
+	ktr_rb_step(cb, KTR_RB_AT_FLUSHED);
+	rb_init_subbuf(cb, seq64, old, ts);
+	rb_seal(cb, next, RB_HDR_SIZE, KTR_RB_SB_FLUSHED);
+	return 0;
+}
+
+/* Seal @cb's open sub-buffer; the caller keeps @cb's writers out or is one. */
+static int rb_flush_cpu(struct ktr_rb_cpu *cb)
+{
 	unsigned long old;
 
-	ktr_rb_preempt_disable();
-	cb = rb->cpus[ktr_rb_this_cpu()];
 	if (unlikely(local_inc_return(&cb->nest) > KTR_RB_MAX_NEST)) {
 		local_dec(&cb->nest);
-		ktr_rb_preempt_enable();
 		return -ELOOP;
 	}
 	for (;;) {
 		old = rb_tail_read(cb);
 		ktr_rb_step(cb, KTR_RB_AT_FLUSH);
-		if (rb_sealed(old))
-			break;
+		if (rb_sealed(old)) {
+			if ((!rb_off(old) && !local_read(&cb->drops_overflow)) ||
+			    rb_flush_drops(cb, old) != -EAGAIN)
+				break;
+			continue;
+		}
 		if (rb_tail_cmpxchg(cb, old, rb_pos(rb_seq(old), RB_SEALED)) ==
 		    old) {
 			ktr_rb_step(cb, KTR_RB_AT_FLUSHED);
@@ -967,10 +998,55 @@ int ktr_rb_flush(struct ktr_rb *rb)
 		}
 	}
 	rb_end_commit(cb);
-	ktr_rb_preempt_enable();
 	return 0;
 }
+
+/**
+ * ktr_rb_flush() - close this CPU's current sub-buffer early
+ * @rb: the buffer.
+ *
+ * Seals the partly filled sub-buffer this CPU is writing, so that
+ * ktr_rb_get_subbuf() returns it once its writers have committed (at
+ * once, unless this interrupted a writer). If the current one is sealed
+ * already and events were dropped after it, starts an empty sealed one
+ * whose header reports them (when there is room). Otherwise does nothing.
+ * To flush another online CPU, run this on it (an IPI); for an offline
+ * one, ktr_rb_flush_offline().
+ *
+ * Context: any, including NMI.
+ * Return: 0, or -ELOOP when writers nest too deeply.
+ */
+int ktr_rb_flush(struct ktr_rb *rb)
+{
+	int ret;
+
+	ktr_rb_preempt_disable();
+	ret = rb_flush_cpu(rb->cpus[ktr_rb_this_cpu()]);
+	ktr_rb_preempt_enable();
+	return ret;
+}
 EXPORT_SYMBOL_GPL(ktr_rb_flush);
+
+/**
+ * ktr_rb_flush_offline() - close the current sub-buffer of an offline CPU
+ * @rb: the buffer.
+ * @cpu: a CPU that is offline and stays offline during the call (the
+ *	caller holds cpus_read_lock()): no writer of its ring can run.
+ *
+ * What a CPU wrote before it went down becomes readable.
+ *
+ * Context: task.
+ * Return: 0; -EINVAL for a CPU without a ring.
+ */
+int ktr_rb_flush_offline(struct ktr_rb *rb, unsigned int cpu)
+{
+	struct ktr_rb_cpu *cb = cpu < rb->nr_cpus ? rb->cpus[cpu] : NULL;
+
+	if (!cb)
+		return -EINVAL;
+	return rb_flush_cpu(cb);
+}
+EXPORT_SYMBOL_GPL(ktr_rb_flush_offline);
 
 /* --- the reader ------------------------------------------------------------ */
 
@@ -1074,6 +1150,67 @@ int ktr_rb_put_subbuf(struct ktr_rb *rb, unsigned int cpu)
 }
 EXPORT_SYMBOL_GPL(ktr_rb_put_subbuf);
 
+/**
+ * ktr_rb_get_positions() - where the writers and the reader of a CPU are
+ * @rb: the buffer.
+ * @cpu: the CPU.
+ * @pos: filled: @pos->consumed is the sequence number of the oldest
+ *	unread sub-buffer, @pos->produced the one writers fill now (or
+ *	filled last, if sealed), @pos->ready how many complete sub-buffers
+ *	ktr_rb_get_subbuf() can take right now.
+ *
+ * A snapshot: writers may move on at once. Reads only; no reader
+ * serialization needed (a poll timer may call it).
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for a CPU without a ring.
+ */
+int ktr_rb_get_positions(struct ktr_rb *rb, unsigned int cpu,
+			 struct ktr_rb_positions *pos)
+{
+	struct ktr_rb_cpu *cb = rb_cpu(rb, cpu);
+	unsigned long commit;
+	long d;
+	u64 c;
+
+	if (!cb)
+		return -EINVAL;
+	c = rb_consumed_seq(atomic_long_read_acquire(&cb->consumed));
+	commit = ktr_rb_load_acquire(&cb->commit);
+	d = rb_seq_delta(rb_seq(commit), c);
+	pos->consumed = c;
+	pos->produced = c + (u64)d;
+	d += rb_sealed(commit) ? 1 : 0;
+	if (d > (long)rb->nr_subbufs)
+		d = rb->nr_subbufs;
+	pos->ready = d > 0 ? (u32)d : 0;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ktr_rb_get_positions);
+
+/**
+ * ktr_rb_area() - the sub-buffers of a CPU, for mapping into user space
+ * @rb: the buffer.
+ * @cpu: the CPU.
+ * @size: set to the bytes of the area: (nr_subbufs + 1) * subbuf_size.
+ *
+ * The area is page aligned and made of whole pages (vmalloc memory in the
+ * kernel); sub-buffer id lies at byte id * subbuf_size. It lives as long
+ * as @rb.
+ *
+ * Return: the area, or NULL for a CPU without a ring.
+ */
+void *ktr_rb_area(struct ktr_rb *rb, unsigned int cpu, size_t *size)
+{
+	struct ktr_rb_cpu *cb = rb_cpu(rb, cpu);
+
+	if (!cb)
+		return NULL;
+	*size = (size_t)(rb->nr_subbufs + 1) * rb->subbuf_size;
+	return cb->area;
+}
+EXPORT_SYMBOL_GPL(ktr_rb_area);
+
 /* --- control ------------------------------------------------------------- */
 
 /**
@@ -1170,6 +1307,18 @@ u32 ktr_rb_subbuf_size(const struct ktr_rb *rb)
 	return rb->subbuf_size;
 }
 EXPORT_SYMBOL_GPL(ktr_rb_subbuf_size);
+
+/**
+ * ktr_rb_mode() - what writers do when a ring is full
+ * @rb: the buffer.
+ *
+ * Return: enum ktr_rb_mode given at creation.
+ */
+u32 ktr_rb_mode(const struct ktr_rb *rb)
+{
+	return rb->mode;
+}
+EXPORT_SYMBOL_GPL(ktr_rb_mode);
 
 /**
  * ktr_rb_nr_subbufs() - sub-buffers in each CPU's ring

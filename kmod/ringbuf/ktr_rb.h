@@ -6,7 +6,8 @@
  *           ktr_rb_discard()), or ktr_rb_write(); ktr_rb_flush().
  * Reader:   ktr_rb_get_subbuf() / read in place / ktr_rb_put_subbuf().
  * Control:  ktr_rb_create(), ktr_rb_free(), ktr_rb_set_enabled(),
- *           ktr_rb_get_stats(), ktr_rb_clock_map().
+ *           ktr_rb_get_stats(), ktr_rb_clock_map(), ktr_rb_get_positions(),
+ *           ktr_rb_area() (for mmap), ktr_rb_flush_offline().
  *
  * The record format is in uapi/ktr_ringbuf.h; the algorithm is described
  * at the top of ktr_rb.c. This header builds in the kernel and, through
@@ -77,6 +78,19 @@ struct ktr_rb_read {
 	u32 id;
 };
 
+/**
+ * struct ktr_rb_positions - a snapshot of one CPU's ring, see
+ *	ktr_rb_get_positions()
+ * @consumed: sequence number of the oldest unread sub-buffer.
+ * @produced: sequence number of the sub-buffer writers are in.
+ * @ready: complete sub-buffers the reader can take now.
+ */
+struct ktr_rb_positions {
+	u64 consumed;
+	u64 produced;
+	u32 ready;
+};
+
 struct ktr_rb *ktr_rb_create(const struct ktr_rb_config *cfg);
 void ktr_rb_free(struct ktr_rb *rb);
 
@@ -85,10 +99,14 @@ void ktr_rb_commit(struct ktr_rb_event *ev);
 void ktr_rb_discard(struct ktr_rb_event *ev);
 int ktr_rb_write(struct ktr_rb *rb, const void *data, u32 len);
 int ktr_rb_flush(struct ktr_rb *rb);
+int ktr_rb_flush_offline(struct ktr_rb *rb, unsigned int cpu);
 
 int ktr_rb_get_subbuf(struct ktr_rb *rb, unsigned int cpu,
 		      struct ktr_rb_read *rd);
 int ktr_rb_put_subbuf(struct ktr_rb *rb, unsigned int cpu);
+int ktr_rb_get_positions(struct ktr_rb *rb, unsigned int cpu,
+			 struct ktr_rb_positions *pos);
+void *ktr_rb_area(struct ktr_rb *rb, unsigned int cpu, size_t *size);
 
 void ktr_rb_set_enabled(struct ktr_rb *rb, bool enabled);
 int ktr_rb_get_stats(struct ktr_rb *rb, unsigned int cpu,
@@ -96,6 +114,7 @@ int ktr_rb_get_stats(struct ktr_rb *rb, unsigned int cpu,
 u32 ktr_rb_max_payload(const struct ktr_rb *rb);
 u32 ktr_rb_subbuf_size(const struct ktr_rb *rb);
 u32 ktr_rb_nr_subbufs(const struct ktr_rb *rb);
+u32 ktr_rb_mode(const struct ktr_rb *rb);
 void ktr_rb_clock_map(const struct ktr_rb *rb, u64 *local_ns, u64 *mono_ns);
 void ktr_rb_clock_resync(struct ktr_rb *rb);
 

@@ -11,6 +11,8 @@ namespace ktr::cmd {
 
 void setup_info(CLI::App &app);
 void setup_selftest(CLI::App &app);
+void setup_report(CLI::App &app);
+void setup_marker(CLI::App &app);
 
 } // namespace ktr::cmd
 

@@ -19,6 +19,8 @@ int main(int argc, char **argv)
 
 	ktr::cmd::setup_info(app);
 	ktr::cmd::setup_selftest(app);
+	ktr::cmd::setup_report(app);
+	ktr::cmd::setup_marker(app);
 
 	// After the subcommands, which would inherit it.
 	app.footer("Run 'ktr <command> --help' for the options of a command.\n"

@@ -63,6 +63,77 @@ TEST_F(RingbufReader, PartlyFilledSubbufIsReadableOnlyAfterAFlush) {
     ExpectInvariant(rb_.get(), 0);
 }
 
+// Drops after the last sub-buffer: a flush reports them in an empty sealed
+// sub-buffer once there is free room, and never before.
+TEST_F(RingbufReader, FlushReportsDropsAfterTheLastSubbuf) {
+    Writer w(rb_.get(), 0);
+    int ok = 0, full = 0;
+    for (int i = 0; i < 40; i++)
+        (w.Write(1000).ret == 0 ? ok : full)++;
+    ASSERT_EQ(ok, 16) << "4 sub-buffers of 4 events";
+    ASSERT_EQ(full, 24);
+    ASSERT_EQ(w.Flush(), 0);  // no free room yet: nothing to start
+    StreamChecker c(0);
+    ktr_rb_read rd{};
+    for (int i = 0; i < 4; i++) {
+        ASSERT_EQ(ktr_rb_get_subbuf(rb_.get(), 0, &rd), 0);
+        c.Add(rd.hdr, kSize, rd.id);
+        ASSERT_EQ(ktr_rb_put_subbuf(rb_.get(), 0), 0);
+    }
+    EXPECT_EQ(ktr_rb_get_subbuf(rb_.get(), 0, &rd), -ENODATA);
+    EXPECT_EQ(c.lost_reported(), 0U) << "the drops came after the last one";
+
+    ASSERT_EQ(w.Flush(), 0);
+    ASSERT_EQ(ktr_rb_get_subbuf(rb_.get(), 0, &rd), 0);
+    EXPECT_EQ(rd.hdr->entries, 0U);
+    EXPECT_EQ(rd.hdr->commit, 0U);
+    EXPECT_EQ(rd.hdr->lost, 24U);
+    EXPECT_EQ(rd.hdr->seq, 4U);
+    EXPECT_EQ(rd.hdr->flags, KTR_RB_SB_FLUSHED);
+    c.Add(rd.hdr, kSize, rd.id);
+    ASSERT_EQ(ktr_rb_put_subbuf(rb_.get(), 0), 0);
+    EXPECT_EQ(c.events().size() + c.lost_reported(), 40U);
+    ASSERT_EQ(w.Flush(), 0);
+    EXPECT_EQ(ktr_rb_get_subbuf(rb_.get(), 0, &rd), -ENODATA) << "reported once";
+
+    // Writing goes on after it, with time not going back.
+    ASSERT_EQ(w.Write(100).ret, 0);
+    ASSERT_EQ(w.Flush(), 0);
+    ASSERT_EQ(ktr_rb_get_subbuf(rb_.get(), 0, &rd), 0);
+    EXPECT_EQ(rd.hdr->seq, 5U);
+    EXPECT_EQ(rd.hdr->lost, 0U);
+    c.Add(rd.hdr, kSize, rd.id);
+    ASSERT_EQ(ktr_rb_put_subbuf(rb_.get(), 0), 0);
+    ExpectInvariant(rb_.get(), 0);
+}
+
+TEST_F(RingbufReader, PositionsSayWhatIsReady) {
+    Writer w(rb_.get(), 0);
+    ktr_rb_positions pos{};
+    EXPECT_EQ(ktr_rb_get_positions(rb_.get(), 4, &pos), -EINVAL);
+    ASSERT_EQ(ktr_rb_get_positions(rb_.get(), 0, &pos), 0);
+    EXPECT_EQ(pos.ready, 0U);
+    EXPECT_EQ(pos.consumed, 0U);
+    for (int i = 0; i < 9; i++)  // 2 full sub-buffers and one event
+        ASSERT_EQ(w.Write(1000).ret, 0);
+    ASSERT_EQ(ktr_rb_get_positions(rb_.get(), 0, &pos), 0);
+    EXPECT_EQ(pos.ready, 2U);
+    EXPECT_EQ(pos.produced, 2U);
+    ASSERT_EQ(w.Flush(), 0);
+    ASSERT_EQ(ktr_rb_get_positions(rb_.get(), 0, &pos), 0);
+    EXPECT_EQ(pos.ready, 3U);
+    ktr_rb_read rd{};
+    ASSERT_EQ(ktr_rb_get_subbuf(rb_.get(), 0, &rd), 0);
+    ASSERT_EQ(ktr_rb_get_positions(rb_.get(), 0, &pos), 0);
+    EXPECT_EQ(pos.ready, 2U);
+    EXPECT_EQ(pos.consumed, 1U);
+    ASSERT_EQ(ktr_rb_put_subbuf(rb_.get(), 0), 0);
+    size_t size = 0;
+    EXPECT_EQ(ktr_rb_area(rb_.get(), 0, &size), ktr_rb_host_area(rb_.get(), 0));
+    EXPECT_EQ(size, size_t{5} * kSize);
+    EXPECT_EQ(ktr_rb_area(rb_.get(), 4, &size), nullptr);
+}
+
 TEST_F(RingbufReader, ReaderReadsInPlaceAndItsSpareRotates) {
     Writer w(rb_.get(), 0);
     std::set<uint32_t> ids;

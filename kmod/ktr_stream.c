@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktr_stream.c - per-CPU streams of the trace buffer: mmap, get/put, poll.
+ *
+ * KTR_IOC_STREAM_OPEN on /dev/ktr gives one file per CPU (an anonymous
+ * inode). Its mapping is one meta page followed by the CPU's sub-buffers,
+ * read-only; the reader takes a sub-buffer out of the ring with
+ * KTR_IOC_GET_SUBBUF, decodes it in place and gives it back with
+ * KTR_IOC_PUT_SUBBUF. The protocol, for user space, is in uapi/ktr.h.
+ *
+ * Rules kept here:
+ *  - one stream per CPU (ktr_streams_open): the ring buffer allows one
+ *    reader per CPU ring;
+ *  - st->lock serializes everything that reads the ring or writes the meta
+ *    page (get, put, flush, read(), release). Waiting happens outside it;
+ *  - writers never wake anyone: a timer per stream looks every
+ *    KTR_STREAM_POLL_MS whether pollers should wake;
+ *  - the stream file holds the module (fops owner), and every mapping holds
+ *    the file, so the buffer outlives every reader and every mapping.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/timer.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "ktr.h"
+#include "ktr_compat.h"
+#include "ktr_internal.h"
+#include "ringbuf/ktr_rb.h"
+
+/**
+ * struct ktr_stream - one open stream
+ * @rb: the buffer read.
+ * @cpu: its CPU.
+ * @watermark: ready sub-buffers that make poll() readable.
+ * @lock: serializes get, put, flush, read() and meta page updates.
+ * @held: the sub-buffer id the reader holds, or KTR_STREAM_NONE.
+ * @flushed: a flush happened since the reader last found nothing ready.
+ * @closing: release has begun: the timer must not re-arm.
+ * @wq: pollers and blocked GET/read() callers.
+ * @timer: the poll timer.
+ * @meta: the meta page (mapped read-only at offset 0).
+ * @flush_ts: the CPU's record clock just before the last flush.
+ */
+struct ktr_stream {
+	struct ktr_rb *rb;
+	unsigned int cpu;
+	u32 watermark;
+	struct mutex lock;	/* get, put, flush, read(), meta page */
+	u32 held;
+	bool flushed;
+	bool closing;
+	wait_queue_head_t wq;
+	struct timer_list timer;
+	struct ktr_stream_meta *meta;
+	u64 flush_ts;
+};
+
+static struct cpumask ktr_streams_open;
+
+static bool ktr_stream_readable(struct ktr_stream *st)
+{
+	struct ktr_rb_positions pos;
+
+	if (ktr_rb_get_positions(st->rb, st->cpu, &pos))
+		return false;
+	return pos.ready >= st->watermark ||
+	       (pos.ready && READ_ONCE(st->flushed));
+}
+
+static void ktr_stream_timer(struct timer_list *t)
+{
+	struct ktr_stream *st = from_timer(st, t, timer);
+
+	if (wq_has_sleeper(&st->wq) && ktr_stream_readable(st))
+		wake_up_interruptible_poll(&st->wq, EPOLLIN | EPOLLRDNORM);
+	if (!READ_ONCE(st->closing))
+		mod_timer(&st->timer,
+			  jiffies + msecs_to_jiffies(KTR_STREAM_POLL_MS));
+}
+
+/* Called with st->lock held. */
+static void ktr_stream_update_meta(struct ktr_stream *st)
+{
+	struct ktr_stream_meta *m = st->meta;
+	struct ktr_rb_positions pos;
+
+	WRITE_ONCE(m->update_seq, m->update_seq + 1);
+	smp_wmb();	/* pairs with the reader's read barrier */
+	if (!ktr_rb_get_positions(st->rb, st->cpu, &pos)) {
+		m->consumed = pos.consumed;
+		m->produced = pos.produced;
+		m->ready = pos.ready;
+	}
+	m->held_id = st->held;
+	m->flush_ts = st->flush_ts;
+	ktr_rb_clock_map(st->rb, &m->clock_local_ns, &m->clock_mono_ns);
+	ktr_rb_get_stats(st->rb, st->cpu, &m->stats);
+	smp_wmb();	/* the fields before the closing update_seq */
+	WRITE_ONCE(m->update_seq, m->update_seq + 1);
+}
+
+/* Called with st->lock held. */
+static int ktr_stream_get_locked(struct ktr_stream *st,
+				 struct ktr_rb_read *rd)
+{
+	int ret;
+
+	if (st->held != KTR_STREAM_NONE)
+		return -EBUSY;
+	ret = ktr_rb_get_subbuf(st->rb, st->cpu, rd);
+	if (ret == -ENODATA)
+		WRITE_ONCE(st->flushed, false);
+	if (ret)
+		return ret;
+	st->held = rd->id;
+	ktr_stream_update_meta(st);
+	return 0;
+}
+
+/* Called with st->lock held. */
+static int ktr_stream_put_locked(struct ktr_stream *st)
+{
+	int ret;
+
+	if (st->held == KTR_STREAM_NONE)
+		return -EINVAL;
+	ret = ktr_rb_put_subbuf(st->rb, st->cpu);
+	st->held = KTR_STREAM_NONE;
+	ktr_stream_update_meta(st);
+	return ret;
+}
+
+/*
+ * After a get found nothing (-ENODATA) or a writer recycling the oldest
+ * sub-buffer (-EAGAIN, lasts a moment): wait, unless non-blocking.
+ */
+static int ktr_stream_wait(struct ktr_stream *st, bool nonblock, int why)
+{
+	if (nonblock)
+		return -EAGAIN;
+	if (why == -EAGAIN) {
+		schedule_timeout_interruptible(1);
+		return signal_pending(current) ? -ERESTARTSYS : 0;
+	}
+	return wait_event_interruptible(st->wq, ktr_stream_readable(st));
+}
+
+static int ktr_stream_ioc_get(struct ktr_stream *st, struct file *file,
+			      struct ktr_stream_subbuf __user *uarg)
+{
+	struct ktr_stream_subbuf a;
+	struct ktr_rb_read rd;
+	bool nonblock;
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, &uarg->size))
+		return -EFAULT;
+	if (usize < sizeof(a))
+		return -EINVAL;
+	ret = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	if (ret)
+		return ret;
+	if (a.flags & ~KTR_GET_NONBLOCK)
+		return -EINVAL;
+	nonblock = (a.flags & KTR_GET_NONBLOCK) || (file->f_flags & O_NONBLOCK);
+
+	for (;;) {
+		mutex_lock(&st->lock);
+		ret = ktr_stream_get_locked(st, &rd);
+		mutex_unlock(&st->lock);
+		if (ret != -ENODATA && ret != -EAGAIN)
+			break;
+		ret = ktr_stream_wait(st, nonblock, ret);
+		if (ret)
+			return ret;
+	}
+	if (ret)
+		return ret;
+
+	a.size = sizeof(a);
+	a.id = rd.id;
+	a.reserved = 0;
+	a.offset = st->meta->data_offset +
+		   (u64)rd.id * ktr_rb_subbuf_size(st->rb);
+	a.seq = rd.hdr->seq;
+	/* On -EFAULT the sub-buffer stays held: PUT gives it back. */
+	if (copy_to_user(uarg, &a, sizeof(a)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * On the stream's CPU. The time is read before sealing: an event that is not
+ * in the sealed sub-buffer reserved its room after the seal, so it read the
+ * clock after this did (the ring buffer's clock is local_clock()).
+ */
+static void ktr_stream_flush_here(void *arg)
+{
+	struct ktr_stream *st = arg;
+
+	st->flush_ts = local_clock();
+	ktr_rb_flush(st->rb);
+}
+
+static int ktr_stream_ioc_flush(struct ktr_stream *st)
+{
+	int ret = 0;
+
+	mutex_lock(&st->lock);
+	cpus_read_lock();
+	if (cpu_online(st->cpu)) {
+		ret = smp_call_function_single(st->cpu, ktr_stream_flush_here,
+					       st, 1);
+	} else {
+		st->flush_ts = local_clock();
+		ret = ktr_rb_flush_offline(st->rb, st->cpu);
+	}
+	cpus_read_unlock();
+	if (ret) {
+		mutex_unlock(&st->lock);
+		return ret;
+	}
+	WRITE_ONCE(st->flushed, true);
+	ktr_stream_update_meta(st);
+	mutex_unlock(&st->lock);
+	wake_up_interruptible_poll(&st->wq, EPOLLIN | EPOLLRDNORM);
+	return 0;
+}
+
+static long ktr_stream_ioctl(struct file *file, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct ktr_stream *st = file->private_data;
+	int ret;
+
+	switch (cmd) {
+	case KTR_IOC_GET_SUBBUF:
+		return ktr_stream_ioc_get(st, file, (void __user *)arg);
+	case KTR_IOC_PUT_SUBBUF:
+		mutex_lock(&st->lock);
+		ret = ktr_stream_put_locked(st);
+		mutex_unlock(&st->lock);
+		return ret;
+	case KTR_IOC_FLUSH:
+		return ktr_stream_ioc_flush(st);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* The copying fallback: whole sub-buffers, as many as fit. */
+static ssize_t ktr_stream_read(struct file *file, char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct ktr_stream *st = file->private_data;
+	size_t size = ktr_rb_subbuf_size(st->rb);
+	bool nonblock = file->f_flags & O_NONBLOCK;
+	struct ktr_rb_read rd;
+	size_t done = 0;
+	int ret = 0;
+
+	if (count < size)
+		return -EINVAL;
+	while (count - done >= size) {
+		mutex_lock(&st->lock);
+		ret = ktr_stream_get_locked(st, &rd);
+		if (!ret) {
+			if (copy_to_user(buf + done, rd.hdr, size))
+				ret = -EFAULT;
+			/* Put back even on -EFAULT: the reader asked for it. */
+			ktr_stream_put_locked(st);
+		}
+		mutex_unlock(&st->lock);
+		if (!ret) {
+			done += size;
+			continue;
+		}
+		if (done || (ret != -ENODATA && ret != -EAGAIN))
+			break;
+		ret = ktr_stream_wait(st, nonblock, ret);
+		if (ret)
+			break;
+	}
+	return done ? done : ret;
+}
+
+static __poll_t ktr_stream_poll(struct file *file, poll_table *wait)
+{
+	struct ktr_stream *st = file->private_data;
+
+	poll_wait(file, &st->wq, wait);
+	return ktr_stream_readable(st) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static int ktr_stream_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct ktr_stream *st = file->private_data;
+	unsigned long len = vma->vm_end - vma->vm_start;
+	unsigned long addr = vma->vm_start;
+	size_t off, area_size;
+	u8 *area;
+	int ret;
+
+	if (vma->vm_pgoff)
+		return -EINVAL;
+	/* The fd is read-only: mmap() keeps VM_MAYSHARE, drops VM_SHARED. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (vma->vm_flags & (VM_WRITE | VM_EXEC))
+		return -EPERM;
+	if (len != PAGE_SIZE && len != st->meta->mmap_size)
+		return -EINVAL;
+	area = ktr_rb_area(st->rb, st->cpu, &area_size);
+	if (!area)
+		return -EINVAL;
+
+	ktr_vm_flags_clear(vma, VM_MAYWRITE | VM_MAYEXEC);
+	ktr_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
+
+	ret = vm_insert_page(vma, addr, virt_to_page(st->meta));
+	addr += PAGE_SIZE;
+	/* vmalloc memory: insert it page by page. */
+	for (off = 0; !ret && addr < vma->vm_end; off += PAGE_SIZE) {
+		ret = vm_insert_page(vma, addr, vmalloc_to_page(area + off));
+		addr += PAGE_SIZE;
+	}
+	return ret;
+}
+
+static int ktr_stream_release(struct inode *inode, struct file *file)
+{
+	struct ktr_stream *st = file->private_data;
+
+	WRITE_ONCE(st->closing, true);
+	del_timer_sync(&st->timer);
+	mutex_lock(&st->lock);
+	if (st->held != KTR_STREAM_NONE)
+		ktr_stream_put_locked(st);
+	mutex_unlock(&st->lock);
+	cpumask_clear_cpu(st->cpu, &ktr_streams_open);
+	/* Mappings keep their own reference to the page. */
+	free_page((unsigned long)st->meta);
+	mutex_destroy(&st->lock);
+	kfree(st);
+	return 0;
+}
+
+static const struct file_operations ktr_stream_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= ktr_stream_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.read		= ktr_stream_read,
+	.poll		= ktr_stream_poll,
+	.mmap		= ktr_stream_mmap,
+	.release	= ktr_stream_release,
+	.llseek		= noop_llseek,
+};
+
+static void ktr_stream_init_meta(struct ktr_stream *st)
+{
+	struct ktr_stream_meta *m = st->meta;
+	size_t area_size = 0;
+
+	ktr_rb_area(st->rb, st->cpu, &area_size);
+	m->size = sizeof(*m);
+	m->abi_major = KTR_ABI_MAJOR;
+	m->abi_minor = KTR_ABI_MINOR;
+	m->cpu = st->cpu;
+	m->mode = ktr_rb_mode(st->rb);
+	m->subbuf_size = ktr_rb_subbuf_size(st->rb);
+	m->nr_subbufs = ktr_rb_nr_subbufs(st->rb);
+	m->nr_data_subbufs = m->nr_subbufs + 1;
+	m->data_offset = PAGE_SIZE;
+	m->mmap_size = PAGE_SIZE + area_size;
+	m->watermark = st->watermark;
+	ktr_stream_update_meta(st);
+}
+
+/**
+ * ktr_stream_open - KTR_IOC_STREAM_OPEN: a new stream file for one CPU
+ * @rb: the buffer to read.
+ * @uarg: struct ktr_stream_open from user space.
+ *
+ * Return: the new file descriptor, or a negative errno.
+ */
+int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
+{
+	struct ktr_stream_open o;
+	struct ktr_stream *st;
+	u32 usize;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(struct ktr_stream_meta) > PAGE_SIZE);
+	if (get_user(usize, &uarg->size))
+		return -EFAULT;
+	if (usize < sizeof(o))
+		return -EINVAL;
+	ret = copy_struct_from_user(&o, sizeof(o), uarg, usize);
+	if (ret)
+		return ret;
+	if (o.flags || o.cpu >= nr_cpu_ids || !cpu_possible(o.cpu) ||
+	    o.watermark > ktr_rb_nr_subbufs(rb))
+		return -EINVAL;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	st->meta = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!st->meta) {
+		kfree(st);
+		return -ENOMEM;
+	}
+	st->rb = rb;
+	st->cpu = o.cpu;
+	st->watermark = o.watermark ? o.watermark : 1;
+	st->held = KTR_STREAM_NONE;
+	mutex_init(&st->lock);
+	init_waitqueue_head(&st->wq);
+	timer_setup(&st->timer, ktr_stream_timer, 0);
+
+	if (cpumask_test_and_set_cpu(o.cpu, &ktr_streams_open)) {
+		ret = -EBUSY;
+		goto err;
+	}
+	mutex_lock(&st->lock);
+	ktr_stream_init_meta(st);
+	mutex_unlock(&st->lock);
+	/* Armed before the fd exists: once it does, close() may free st. */
+	mod_timer(&st->timer, jiffies + msecs_to_jiffies(KTR_STREAM_POLL_MS));
+
+	ret = anon_inode_getfd("[ktr_stream]", &ktr_stream_fops, st,
+			       O_RDONLY | O_CLOEXEC);
+	if (ret >= 0)
+		return ret;
+	WRITE_ONCE(st->closing, true);
+	del_timer_sync(&st->timer);
+	cpumask_clear_cpu(o.cpu, &ktr_streams_open);
+err:
+	free_page((unsigned long)st->meta);
+	mutex_destroy(&st->lock);
+	kfree(st);
+	return ret;
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+//
+// `ktr report` end to end: the real binary (KTR_BIN) on capture files this
+// test writes: golden text and JSON output, the CPU filter, per-CPU counts on
+// stderr, and one-line errors for missing, foreign, truncated and corrupt
+// files.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "ktr/capture.h"
+#include "ktr/event_format.h"
+#include "subbuf_builder.h"
+#include "temp_path.h"
+
+extern char **environ;
+
+namespace ktr {
+namespace {
+
+using test::Bytes;
+using test::SubbufBuilder;
+
+constexpr std::uint32_t kSize = 4096;
+
+struct Outcome {
+	int status = -1;	// exit status, or -1 if killed by a signal
+	std::string out;
+	std::string err;
+};
+
+std::string as_string(const Bytes &b) { return {reinterpret_cast<const char *>(b.data()), b.size()}; }
+
+// Run ktr with @args, stdin from /dev/null, stdout and stderr captured.
+Outcome ktr(const test::TempDir &dir, const std::vector<std::string> &args)
+{
+	const std::string out = dir.path("stdout"), err = dir.path("stderr");
+	posix_spawn_file_actions_t actions;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
+					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
+					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	std::vector<char *> argv{const_cast<char *>(KTR_BIN)};
+	for (const std::string &a : args)
+		argv.push_back(const_cast<char *>(a.c_str()));
+	argv.push_back(nullptr);
+	pid_t pid;
+	const int rc = posix_spawn(&pid, KTR_BIN, &actions, nullptr, argv.data(), environ);
+	posix_spawn_file_actions_destroy(&actions);
+	if (rc != 0)
+		throw std::runtime_error("cannot run " KTR_BIN);
+	int wstatus = 0;
+	while (waitpid(pid, &wstatus, 0) < 0) {
+		if (errno != EINTR)
+			throw std::runtime_error("waitpid failed");
+	}
+	Outcome r;
+	r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+	r.out = as_string(test::read_file(out));
+	r.err = as_string(test::read_file(err));
+	return r;
+}
+
+bool contains(const std::string &text, std::string_view needle)
+{
+	return text.find(needle) != std::string::npos;
+}
+
+// The last line of @text, newline included.
+std::string last_line(const std::string &text)
+{
+	if (text.size() < 2)
+		return text;
+	const std::size_t nl = text.rfind('\n', text.size() - 2);
+	return nl == std::string::npos ? text : text.substr(nl + 1);
+}
+
+// Two CPUs: markers on both, a loss on CPU 1, and an event of a format that
+// only the capture file's table knows (test:sample, id 100).
+class ReportCli : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		path_ = dir_.path("trace.ktr");
+		CaptureInfo info;
+		info.page_size = 4096;
+		info.nr_cpus = 2;
+		info.subbuf_size = kSize;
+		info.abi_major = 1;
+		info.abi_minor = 2;
+		info.module_version = "0.1.0";
+		info.clock_local_ns = 1000;
+		info.clock_mono_ns = 5000000000;
+		info.formats = builtin_formats();
+		ASSERT_TRUE(info.formats.add(EventFormat{100, "test", "sample",
+							 {{"common_id", FieldType::Int, 0, 2, false},
+							  {"common_flags", FieldType::Int, 2, 2, false},
+							  {"common_pid", FieldType::Int, 4, 4, true},
+							  {"value", FieldType::Int, 8, 4, false}}}));
+
+		Bytes value(4);
+		value[0] = std::byte{42};
+		subbufs_ = {
+			{0, SubbufBuilder(0, 0, 1000)
+				    .event(0, test::marker_payload(100, 100, "alpha", "first\n"))
+				    .event(2000, test::marker_payload(100, 100, "alpha", "third"))
+				    .build()},
+			{1, SubbufBuilder(1, 4, 2000)
+				    .lost(3)
+				    .event(0, test::marker_payload(200, 200, "beta", "second"))
+				    .build()},
+			{0, SubbufBuilder(0, 1, 4000).event(0, test::event_payload(100, 100, value)).build()},
+		};
+		Result<CaptureWriter> w = CaptureWriter::create(path_, info);
+		ASSERT_TRUE(w) << w.error().message();
+		for (const auto &[cpu, sb] : subbufs_)
+			ASSERT_TRUE(w->write_subbuf(cpu, sb));
+		CaptureCpuStats st;
+		st.cpu = 1;
+		st.kernel.size = sizeof(st.kernel);
+		st.kernel.cpu = 1;
+		st.kernel.written = 4;
+		st.kernel.lost_full = 3;
+		ASSERT_TRUE(w->write_stats(st));
+		ASSERT_TRUE(w->finish());
+		bytes_ = test::read_file(path_);
+	}
+
+	test::TempDir dir_;
+	std::string path_;
+	std::vector<std::pair<std::uint32_t, Bytes>> subbufs_;
+	Bytes bytes_;
+};
+
+const char *const kText =
+	"           alpha-100     [000]     5.000000: marker: first\n"
+	"CPU:1 [LOST 3 EVENTS]\n"
+	"            beta-200     [001]     5.000001: marker: second\n"
+	"           alpha-100     [000]     5.000002: marker: third\n"
+	"           alpha-100     [000]     5.000003: sample: value=42\n";
+
+TEST_F(ReportCli, Text)
+{
+	const Outcome r = ktr(dir_, {"report", path_});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(r.out, kText);
+	EXPECT_TRUE(contains(r.err, "CPU 0: 3 events, ")) << r.err;
+	EXPECT_TRUE(contains(r.err, "CPU 1: 1 events, 44 bytes, 3 lost (kernel: 4 written, 3 lost)\n"))
+		<< r.err;
+}
+
+TEST_F(ReportCli, Json)
+{
+	const Outcome r = ktr(dir_, {"report", "--json", path_});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(r.out,
+		  R"({"ts_ns":5000000000,"ts":"5.000000","cpu":0,"pid":100,"comm":"alpha","event":"marker","tgid":100,"text":"first\n"})"
+		  "\n"
+		  R"({"cpu":1,"lost":3,"ts_ns":5000001000})"
+		  "\n"
+		  R"({"ts_ns":5000001000,"ts":"5.000001","cpu":1,"pid":200,"comm":"beta","event":"marker","tgid":200,"text":"second"})"
+		  "\n"
+		  R"({"ts_ns":5000002000,"ts":"5.000002","cpu":0,"pid":100,"comm":"alpha","event":"marker","tgid":100,"text":"third"})"
+		  "\n"
+		  R"({"ts_ns":5000003000,"ts":"5.000003","cpu":0,"pid":100,"comm":"alpha","event":"sample","value":42})"
+		  "\n");
+}
+
+TEST_F(ReportCli, CpuFilter)
+{
+	const Outcome r = ktr(dir_, {"report", path_, "--cpu", "1"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(r.out, "CPU:1 [LOST 3 EVENTS]\n"
+			 "            beta-200     [001]     5.000001: marker: second\n");
+	EXPECT_FALSE(contains(r.err, "CPU 0")) << r.err;
+
+	const Outcome out_of_range = ktr(dir_, {"report", path_, "--cpu", "0,7"});
+	EXPECT_EQ(out_of_range.status, 1);
+	EXPECT_EQ(out_of_range.err, "ktr: --cpu 0,7: the capture has CPUs 0-1 only\n");
+	EXPECT_EQ(out_of_range.out, "");
+
+	const Outcome bad = ktr(dir_, {"report", path_, "--cpu", "x"});
+	EXPECT_EQ(bad.status, 2);
+	EXPECT_TRUE(contains(bad.err, "invalid CPU list 'x'")) << bad.err;
+}
+
+TEST_F(ReportCli, UsageErrors)
+{
+	const Outcome none = ktr(dir_, {"report"});
+	EXPECT_EQ(none.status, 2);
+	EXPECT_TRUE(contains(none.err, "file is required")) << none.err;
+	const Outcome help = ktr(dir_, {"report", "--help"});
+	EXPECT_EQ(help.status, 0);
+	EXPECT_TRUE(contains(help.out, "--json")) << help.out;
+	EXPECT_TRUE(contains(help.out, "--cpu")) << help.out;
+}
+
+TEST_F(ReportCli, MissingAndForeignFiles)
+{
+	const Outcome missing = ktr(dir_, {"report", dir_.path("nope.ktr")});
+	EXPECT_EQ(missing.status, 1);
+	EXPECT_EQ(missing.err, "ktr: cannot open " + dir_.path("nope.ktr") +
+				       ": No such file or directory\n");
+	EXPECT_EQ(missing.out, "");
+
+	const std::string text = dir_.path("notes.txt");
+	const std::string s = "just some text\n";
+	const auto b = std::as_bytes(std::span(s.data(), s.size()));
+	test::write_file(text, Bytes(b.begin(), b.end()));
+	const Outcome foreign = ktr(dir_, {"report", text});
+	EXPECT_EQ(foreign.status, 1);
+	EXPECT_EQ(foreign.err, "ktr: " + text + " is not a ktr capture file (wrong magic bytes)\n");
+}
+
+TEST_F(ReportCli, OtherAbiMajorIsRefused)
+{
+	Bytes b = bytes_;
+	test::put_u32(b, 36, 2);	// abi_major
+	const std::string other = dir_.path("other.ktr");
+	test::write_file(other, b);
+	const Outcome r = ktr(dir_, {"report", other});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "ktr: " + other + " was recorded by a ktr module of ABI 2.2; this ktr "
+				  "reads ABI 1.x data only\n");
+	EXPECT_EQ(r.out, "");
+}
+
+TEST_F(ReportCli, TruncatedFileShowsWhatCameBefore)
+{
+	// Cut inside the third sub-buffer chunk: CPU 0's second sub-buffer.
+	const std::uint32_t header = test::get_u32(bytes_, 16);
+	const std::size_t third = header + 2 * (16 + kSize);
+	const std::string cut = dir_.path("cut.ktr");
+	test::write_file(cut, Bytes(bytes_.begin(), bytes_.begin() + static_cast<long>(third + 40)));
+	const Outcome r = ktr(dir_, {"report", cut});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.out, "           alpha-100     [000]     5.000000: marker: first\n"
+			 "CPU:1 [LOST 3 EVENTS]\n"
+			 "            beta-200     [001]     5.000001: marker: second\n"
+			 "           alpha-100     [000]     5.000002: marker: third\n");
+	EXPECT_EQ(last_line(r.err), "ktr: " + cut + ": file is truncated at offset " +
+					    std::to_string(third) +
+					    " (the SUBBUF chunk there needs 4112 bytes, the file "
+					    "ends 40 bytes after it)\n");
+	EXPECT_TRUE(contains(r.err, "CPU 0: 2 events")) << r.err;
+}
+
+TEST_F(ReportCli, CorruptSubbufIsOneLine)
+{
+	Bytes b = bytes_;
+	const std::uint32_t header = test::get_u32(bytes_, 16);
+	// The second chunk's sub-buffer (CPU 1): its entry count.
+	const std::size_t sb = header + (16 + kSize) + 16;
+	test::put_u32(b, sb + 28, 9);
+	const std::string bad = dir_.path("bad.ktr");
+	test::write_file(bad, b);
+	const Outcome r = ktr(dir_, {"report", bad});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.err, "ktr: " + bad + ": SUBBUF chunk at offset " +
+				 std::to_string(header + 16 + kSize) +
+				 ": corrupt sub-buffer of CPU 1 (seq 4): header says 9 events (byte "
+				 "28), the records hold 1\n");
+}
+
+TEST_F(ReportCli, UnknownEventIdIsOneLine)
+{
+	Bytes b = bytes_;
+	const std::uint32_t header = test::get_u32(bytes_, 16);
+	// The first event's id (CPU 0, first chunk; a record with a length
+	// word): chunk header, sub-buffer header, two words.
+	b[header + 16 + 64 + 8] = std::byte{77};
+	const std::string bad = dir_.path("bad.ktr");
+	test::write_file(bad, b);
+	const Outcome r = ktr(dir_, {"report", bad});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_EQ(r.out, "");
+	EXPECT_EQ(r.err, "ktr: CPU 0, event at 1000 ns: event id 77 is not in the format table "
+			 "(corrupt, or newer than this ktr)\n");
+}
+
+} // namespace
+} // namespace ktr

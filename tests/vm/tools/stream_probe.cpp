@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+//
+// ktr-stream-probe: raw checks of the /dev/ktr data plane for the VM tests,
+// below what ktr-read lets a user do (bad mmap requests, bad ioctl
+// arguments, holding a sub-buffer while writers wrap the ring).
+//
+//   ktr-stream-probe badinput CPU   every bad request fails with its errno
+//                                   and changes nothing
+//   ktr-stream-probe hold CPU       overwrite mode: a held sub-buffer stays
+//                                   intact while markers wrap the ring
+//   ktr-stream-probe map CPU        map a stream, close the fd, sleep until
+//                                   killed (the mapping alone pins ktr.ko)
+//
+// Prints "ok - ..." / "not ok - ..." lines; exit 1 if any check failed.
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <ktr.h>
+#include <ktr_event.h>
+
+namespace {
+
+int failures = 0;
+
+void check(bool cond, const std::string &what)
+{
+	std::printf("%s - %s\n", cond ? "ok" : "not ok", what.c_str());
+	if (!cond)
+		failures++;
+}
+
+// The call failed with exactly @want.
+void expect_errno(long ret, int want, const std::string &what)
+{
+	const int got = ret < 0 ? errno : 0;
+	check(ret < 0 && got == want,
+	      what + " -> " + (ret < 0 ? std::strerror(got) : std::string("success")) +
+		      " (want " + std::strerror(want) + ")");
+}
+
+int open_dev()
+{
+	const int fd = ::open(KTR_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		std::perror(KTR_DEVICE_PATH);
+		std::exit(2);
+	}
+	return fd;
+}
+
+int open_stream(int dev, unsigned cpu, unsigned watermark = 1)
+{
+	ktr_stream_open o{};
+	o.size = sizeof(o);
+	o.cpu = cpu;
+	o.watermark = watermark;
+	return ::ioctl(dev, KTR_IOC_STREAM_OPEN, &o);
+}
+
+ktr_stream_meta read_meta(int st)
+{
+	const long page = ::sysconf(_SC_PAGESIZE);
+	void *p = ::mmap(nullptr, static_cast<size_t>(page), PROT_READ, MAP_SHARED, st, 0);
+	if (p == MAP_FAILED) {
+		std::perror("mmap meta");
+		std::exit(2);
+	}
+	ktr_stream_meta m;
+	std::memcpy(&m, p, sizeof(m));
+	::munmap(p, static_cast<size_t>(page));
+	return m;
+}
+
+long get(int st, unsigned flags, ktr_stream_subbuf *out = nullptr)
+{
+	ktr_stream_subbuf a{};
+	a.size = sizeof(a);
+	a.flags = flags;
+	const long ret = ::ioctl(st, KTR_IOC_GET_SUBBUF, &a);
+	if (out)
+		*out = a;
+	return ret;
+}
+
+void write_markers(int dev, int n, const char *text)
+{
+	for (int i = 0; i < n; i++)
+		if (::write(dev, text, std::strlen(text)) < 0 && errno != ENOSPC)
+			std::perror("marker");
+}
+
+int badinput(unsigned cpu)
+{
+	const int dev = open_dev();
+	const long page = ::sysconf(_SC_PAGESIZE);
+
+	// Stream open arguments.
+	ktr_stream_open o{};
+	o.size = 8;
+	expect_errno(::ioctl(dev, KTR_IOC_STREAM_OPEN, &o), EINVAL, "STREAM_OPEN with size 8");
+	o = {};
+	o.size = sizeof(o);
+	o.cpu = 100000;
+	expect_errno(::ioctl(dev, KTR_IOC_STREAM_OPEN, &o), EINVAL, "STREAM_OPEN of CPU 100000");
+	o.cpu = cpu;
+	o.flags = 1;
+	expect_errno(::ioctl(dev, KTR_IOC_STREAM_OPEN, &o), EINVAL, "STREAM_OPEN with flags 1");
+	o.flags = 0;
+	o.watermark = KTR_NR_SUBBUFS_MAX + 1;
+	expect_errno(::ioctl(dev, KTR_IOC_STREAM_OPEN, &o), EINVAL,
+		     "STREAM_OPEN with a watermark above nr_subbufs");
+	expect_errno(::ioctl(dev, KTR_IOC_STREAM_OPEN, nullptr), EFAULT, "STREAM_OPEN with NULL");
+	expect_errno(::ioctl(dev, _IO(KTR_IOC_MAGIC, 99)), ENOTTY, "unknown ioctl on /dev/ktr");
+
+	const int st = open_stream(dev, cpu);
+	check(st >= 0, "STREAM_OPEN of CPU " + std::to_string(cpu));
+	if (st < 0)
+		return 1;
+	expect_errno(open_stream(dev, cpu), EBUSY, "a second stream of the same CPU");
+
+	const ktr_stream_meta m = read_meta(st);
+	check(m.size == sizeof(m) && m.cpu == cpu && m.abi_major == KTR_ABI_MAJOR,
+	      "meta page: size, cpu, ABI");
+	check(m.data_offset == static_cast<unsigned long>(page) &&
+		      m.mmap_size == m.data_offset + std::uint64_t{m.nr_data_subbufs} * m.subbuf_size,
+	      "meta page: data offset and mapping size");
+	const auto size = static_cast<size_t>(m.mmap_size);
+
+	// mmap requests.
+	auto map_err = [&](int prot, int flags, off_t off, size_t len, int want,
+			   const std::string &what) {
+		void *p = ::mmap(nullptr, len, prot, flags, st, off);
+		if (p != MAP_FAILED)
+			::munmap(p, len);
+		expect_errno(p == MAP_FAILED ? -1 : 0, want, what);
+	};
+	map_err(PROT_READ | PROT_WRITE, MAP_SHARED, 0, size, EACCES, "mmap PROT_WRITE");
+	map_err(PROT_READ | PROT_EXEC, MAP_SHARED, 0, size, EPERM, "mmap PROT_EXEC");
+	map_err(PROT_READ, MAP_PRIVATE, 0, size, EINVAL, "mmap MAP_PRIVATE");
+	map_err(PROT_READ, MAP_SHARED, page, size - static_cast<size_t>(page), EINVAL,
+		"mmap at offset one page");
+	map_err(PROT_READ, MAP_SHARED, 0, size + static_cast<size_t>(page), EINVAL,
+		"mmap one page too long");
+	map_err(PROT_READ, MAP_SHARED, 0, 2 * static_cast<size_t>(page), EINVAL,
+		"mmap of two pages (neither meta page alone nor all)");
+	void *p = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, st, 0);
+	check(p != MAP_FAILED, "mmap of the whole stream, read-only");
+	if (p != MAP_FAILED) {
+		expect_errno(::mprotect(p, size, PROT_READ | PROT_WRITE), EACCES,
+			     "mprotect PROT_WRITE afterwards");
+		expect_errno(::mprotect(p, size, PROT_READ | PROT_EXEC), EACCES,
+			     "mprotect PROT_EXEC afterwards");
+		::munmap(p, size);
+	}
+
+	// Get/put arguments.
+	ktr_stream_subbuf a{};
+	a.size = 4;
+	expect_errno(::ioctl(st, KTR_IOC_GET_SUBBUF, &a), EINVAL, "GET_SUBBUF with size 4");
+	a.size = sizeof(a);
+	a.flags = 0x80;
+	expect_errno(::ioctl(st, KTR_IOC_GET_SUBBUF, &a), EINVAL, "GET_SUBBUF with unknown flag");
+	expect_errno(::ioctl(st, KTR_IOC_GET_SUBBUF, nullptr), EFAULT, "GET_SUBBUF with NULL");
+	expect_errno(::ioctl(st, KTR_IOC_PUT_SUBBUF), EINVAL, "PUT_SUBBUF with nothing held");
+	expect_errno(::ioctl(st, _IO(KTR_IOC_MAGIC, 99)), ENOTTY, "unknown ioctl on a stream");
+	std::vector<char> small(m.subbuf_size - 1);
+	expect_errno(::read(st, small.data(), small.size()), EINVAL,
+		     "read() shorter than a sub-buffer");
+	expect_errno(::write(st, "x", 1), EBADF, "write() to a stream");
+
+	// Markers.
+	std::string big(KTR_MARKER_MAX + 1, 'x');
+	expect_errno(::write(dev, big.data(), big.size()), EINVAL, "marker of KTR_MARKER_MAX + 1");
+	check(::write(dev, "x", 0) == 0, "marker of 0 bytes writes nothing");
+	void *hole = ::mmap(nullptr, static_cast<size_t>(page), PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	expect_errno(::write(dev, hole, 10), EFAULT, "marker from an unreadable address");
+	::munmap(hole, static_cast<size_t>(page));
+
+	// None of that recorded or lost anything, and a marker still works.
+	ktr_stream_meta before = read_meta(st);
+	check(before.stats.written == 0 && before.stats.lost_full == 0,
+	      "nothing written or lost by the bad requests (written=" +
+		      std::to_string(before.stats.written) + ")");
+	check(::write(dev, "hello", 5) == 5, "a good marker is accepted");
+	check(::ioctl(st, KTR_IOC_FLUSH) == 0, "FLUSH");
+	ktr_stream_subbuf got{};
+	const ktr_stream_meta flushed = read_meta(st);
+	check(get(st, KTR_GET_NONBLOCK, &got) == 0,
+	      "GET_SUBBUF after flush (written=" + std::to_string(flushed.stats.written) +
+		      " ready=" + std::to_string(flushed.ready) + " produced=" +
+		      std::to_string(flushed.produced) + " consumed=" +
+		      std::to_string(flushed.consumed) + ")");
+	check(got.offset == m.data_offset + std::uint64_t{got.id} * m.subbuf_size &&
+		      got.id < m.nr_data_subbufs,
+	      "GET_SUBBUF offset matches its id");
+	expect_errno(get(st, KTR_GET_NONBLOCK), EBUSY, "GET_SUBBUF while holding one");
+	std::vector<char> buf(m.subbuf_size);
+	if (got.size)
+		expect_errno(::read(st, buf.data(), buf.size()), EBUSY, "read() while holding one");
+	check(::ioctl(st, KTR_IOC_PUT_SUBBUF) == 0, "PUT_SUBBUF");
+	expect_errno(get(st, KTR_GET_NONBLOCK), EAGAIN, "GET_SUBBUF non-blocking when empty");
+	const ktr_stream_meta after = read_meta(st);
+	check(after.stats.written == 1 && after.stats.read == 1 && after.stats.buffered == 0,
+	      "exactly the good marker was written and read");
+	::close(st);
+	::close(dev);
+	return failures ? 1 : 0;
+}
+
+// Overwrite mode: hold the oldest sub-buffer, wrap the ring many times with
+// markers, and check the held bytes did not change.
+int hold(unsigned cpu)
+{
+	const int dev = open_dev();
+	const int st = open_stream(dev, cpu);
+	check(st >= 0, "STREAM_OPEN");
+	const ktr_stream_meta m = read_meta(st);
+	check(m.mode == KTR_RB_MODE_OVERWRITE, "the buffer is in overwrite mode");
+	const auto size = static_cast<size_t>(m.mmap_size);
+	const auto *map = static_cast<const unsigned char *>(
+		::mmap(nullptr, size, PROT_READ, MAP_SHARED, st, 0));
+	check(map != MAP_FAILED, "mmap");
+
+	// Each marker is ~48 bytes: this fills the ring several times over.
+	const int per_ring = static_cast<int>(m.nr_subbufs * (m.subbuf_size / 48));
+	write_markers(dev, per_ring, "fill-before-hold");
+	ktr_stream_subbuf got{};
+	check(get(st, KTR_GET_NONBLOCK, &got) == 0, "GET_SUBBUF of a full sub-buffer");
+	std::vector<unsigned char> copy(map + got.offset, map + got.offset + m.subbuf_size);
+	write_markers(dev, 4 * per_ring, "wrap-while-held");
+	const ktr_stream_meta mid = read_meta(st);
+	check(std::memcmp(copy.data(), map + got.offset, m.subbuf_size) == 0,
+	      "the held sub-buffer is unchanged after wrapping the ring");
+	check(::ioctl(st, KTR_IOC_PUT_SUBBUF) == 0, "PUT_SUBBUF");
+	const ktr_stream_meta after = read_meta(st);
+	check(after.stats.subbufs_overwritten > mid.stats.subbufs_overwritten ||
+		      after.stats.lost_overwritten > 0,
+	      "sub-buffers were overwritten meanwhile (" +
+		      std::to_string(after.stats.subbufs_overwritten) + ")");
+	::close(st);
+	::close(dev);
+	return failures ? 1 : 0;
+}
+
+int map_and_sleep(unsigned cpu)
+{
+	const int dev = open_dev();
+	const int st = open_stream(dev, cpu);
+	if (st < 0) {
+		std::perror("STREAM_OPEN");
+		return 1;
+	}
+	const ktr_stream_meta m = read_meta(st);
+	void *p = ::mmap(nullptr, static_cast<size_t>(m.mmap_size), PROT_READ, MAP_SHARED, st, 0);
+	if (p == MAP_FAILED) {
+		std::perror("mmap");
+		return 1;
+	}
+	::close(st);
+	::close(dev);
+	std::printf("mapped\n");
+	std::fflush(stdout);
+	for (;;)
+		::pause();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		std::fprintf(stderr, "usage: ktr-stream-probe badinput|hold|map CPU\n");
+		return 2;
+	}
+	const std::string mode = argv[1];
+	const auto cpu = static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10));
+	// Markers go to the writer's CPU: write them on the CPU under test.
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (mode != "map" && ::sched_setaffinity(0, sizeof(set), &set) != 0) {
+		std::perror("sched_setaffinity");
+		return 2;
+	}
+	if (mode == "badinput")
+		return badinput(cpu);
+	if (mode == "hold")
+		return hold(cpu);
+	if (mode == "map")
+		return map_and_sleep(cpu);
+	std::fprintf(stderr, "ktr-stream-probe: unknown mode %s\n", mode.c_str());
+	return 2;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * ktr_event.h - the payload of a ktr event, as a reader decodes it.
+ *
+ * uapi/ktr_ringbuf.h says how records are framed in a sub-buffer; this
+ * header says what an event record's payload holds. Every event payload
+ * starts with struct ktr_event_common; the id says which layout follows.
+ * Payloads are 4-byte aligned (records are): fields wider than 4 bytes must
+ * be read with memcpy, never through a cast pointer.
+ *
+ *   event record payload
+ *   +----+-------+--------+----------------------------------------+
+ *   | id | flags |  pid   |  fields of event "id"                  |
+ *   +----+-------+--------+----------------------------------------+
+ *   0    2       4        8 (sizeof(struct ktr_event_common))
+ *
+ * Event ids are never reused. Records whose payload is shorter than the
+ * common header, or whose id a reader does not know, are corrupt or newer
+ * than the reader: a decoder reports them, it never guesses.
+ */
+#ifndef _UAPI_LINUX_KTR_EVENT_H
+#define _UAPI_LINUX_KTR_EVENT_H
+
+#include <linux/types.h>
+
+/* Event ids. Never renumber; append only. */
+enum ktr_event_id {
+	KTR_EVENT_RESERVED = 0,		/* never written */
+	KTR_EVENT_MARKER = 1,		/* a user-space write() to /dev/ktr */
+
+	__KTR_EVENT_ID_MAX,
+};
+
+/**
+ * struct ktr_event_common - the first bytes of every event payload
+ * @id: enum ktr_event_id.
+ * @flags: zero for now (reserved for per-event flags).
+ * @pid: the thread (task->pid) that was running when the event was
+ *	recorded; 0 for the idle task and for events recorded in interrupts
+ *	of the idle task.
+ */
+struct ktr_event_common {
+	__u16 id;
+	__u16 flags;
+	__s32 pid;
+};
+
+#define KTR_COMM_LEN		16	/* TASK_COMM_LEN */
+
+/**
+ * struct ktr_event_marker - KTR_EVENT_MARKER: text written by user space
+ * @common: id KTR_EVENT_MARKER, pid of the writing thread.
+ * @tgid: its process id.
+ * @comm: its command name, NUL-padded (not always NUL-terminated when
+ *	all KTR_COMM_LEN bytes are used).
+ *
+ * The text follows the struct: the bytes written, exactly as written (no
+ * terminating NUL; its length is the record's payload length minus
+ * sizeof(struct ktr_event_marker)). A trailing newline is kept. (No
+ * flexible array member: C++ users of this header would not compile it.)
+ *
+ * One write() of 1..KTR_MARKER_MAX bytes to /dev/ktr records one marker on
+ * the CPU the writer runs on. Longer writes fail with -EINVAL, nothing is
+ * recorded; a write of 0 bytes records nothing and returns 0.
+ */
+struct ktr_event_marker {
+	struct ktr_event_common common;
+	__s32 tgid;
+	char comm[KTR_COMM_LEN];
+};
+
+#define KTR_MARKER_MAX		4000u	/* bytes of text in one marker */
+
+#endif /* _UAPI_LINUX_KTR_EVENT_H */

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+//
+// Events as text lines (like trace-cmd report) and as JSON Lines, driven by
+// a FormatTable:
+//
+//	            bash-1234    [001]  5025.123456: marker: hello world
+//	          <idle>-0       [000]  5025.123460: some_event: a=1 name=x
+//	CPU:1 [LOST 12 EVENTS]
+//	{"ts_ns":5025123456789,"ts":"5025.123456","cpu":1,"pid":1234,"comm":"bash","event":"marker","tgid":1234,"text":"hello world\n"}
+//	{"cpu":1,"lost":12,"ts_ns":5025123400000}
+//
+// Text: "<comm>-<pid> [<cpu>] <seconds>.<microseconds>: <event>: ..." with
+// the columns of ftrace (comm right-aligned in 16, pid left-aligned in 7,
+// CPU in 3 digits, seconds at least 5 wide, microseconds truncated). A
+// marker shows its text (one trailing newline dropped); other events show
+// their fields as name=value, after the common header. Strings have their
+// control characters and backslashes escaped (\n, \t, \\, \xNN).
+//
+// JSON: one object per event: ts_ns, ts (the text's seconds, as a string),
+// cpu, pid, comm (null when unknown), event, then every field after the
+// common header (integers as numbers, strings escaped as JSON). A field
+// named like one of those keys gets a '_' prefix; a char array named "comm"
+// that gave "comm" is not repeated.
+//
+// comm: the event's own "comm" char array when it has one (remembered for
+// its pid), else the comm last remembered for the pid, else <idle> for pid
+// 0 and <...> otherwise.
+//
+// Times: records carry the writing CPU's local clock; lines show
+// CLOCK_MONOTONIC through the (local, monotonic) sample pair of the buffer.
+#ifndef KTR_EVENT_PRINT_H
+#define KTR_EVENT_PRINT_H
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "ktr/event_format.h"
+#include "ktr/result.h"
+
+namespace ktr {
+
+/// A (local clock, CLOCK_MONOTONIC) pair sampled at the same instant.
+struct ClockMap {
+	std::uint64_t local_ns = 0;
+	std::uint64_t mono_ns = 0;
+
+	/// @ts of the local clock on CLOCK_MONOTONIC: mono_ns + (ts - local_ns),
+	/// without unsigned wrap: 0 at the least, UINT64_MAX at the most.
+	[[nodiscard]] std::uint64_t to_mono(std::uint64_t ts) const noexcept;
+};
+
+/// @ns as "<seconds>.<6 digits>", microseconds truncated; @width pads the
+/// seconds on the left with spaces.
+std::string format_seconds(std::uint64_t ns, int width = 0);
+
+/// @s with backslash, control characters and DEL escaped (\n, \t, \r, \\,
+/// \xNN); other bytes as they are.
+std::string escape_text(std::string_view s);
+
+/// The command names of the pids seen so far, from events that carry one.
+class CommTable {
+public:
+	void remember(std::int32_t pid, std::string_view comm);
+	/// The comm of @pid, or nullptr.
+	[[nodiscard]] const std::string *find(std::int32_t pid) const;
+	[[nodiscard]] std::size_t size() const noexcept { return comms_.size(); }
+
+private:
+	std::unordered_map<std::int32_t, std::string> comms_;
+};
+
+class EventPrinter {
+public:
+	/// @formats must outlive the printer.
+	EventPrinter(const FormatTable &formats, ClockMap clock);
+
+	/// The text line of the event @payload recorded on @cpu at @ts (local
+	/// clock), '\n' included. Errors (EPROTO): a payload shorter than the
+	/// common header, an event id not in the table, a field outside the
+	/// payload; each names the CPU and the time.
+	Result<std::string> text(std::uint32_t cpu, std::uint64_t ts,
+				 std::span<const std::byte> payload);
+	/// The same event as one JSON object, '\n' included.
+	Result<std::string> json(std::uint32_t cpu, std::uint64_t ts,
+				 std::span<const std::byte> payload);
+
+	/// "CPU:<cpu> [LOST <count> EVENTS]\n".
+	[[nodiscard]] std::string lost_text(std::uint32_t cpu, std::uint64_t count) const;
+	/// {"cpu":<cpu>,"lost":<count>,"ts_ns":<ts on CLOCK_MONOTONIC>}\n
+	[[nodiscard]] std::string lost_json(std::uint32_t cpu, std::uint64_t ts,
+					    std::uint64_t count) const;
+
+	[[nodiscard]] const CommTable &comms() const noexcept { return comms_; }
+	[[nodiscard]] const ClockMap &clock() const noexcept { return clock_; }
+
+private:
+	struct Decoded;
+	Result<Decoded> decode(std::uint32_t cpu, std::uint64_t ts,
+			       std::span<const std::byte> payload);
+
+	const FormatTable &formats_;
+	ClockMap clock_;
+	CommTable comms_;
+};
+
+} // namespace ktr
+
+#endif // KTR_EVENT_PRINT_H

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+#include "ktr/event_print.h"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <limits>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <ktr_event.h>
+
+#include "ktr/decode.h"
+#include "ktr/json_writer.h"
+
+namespace ktr {
+
+namespace {
+
+constexpr std::uint64_t ns_per_sec = 1000000000;
+
+// The key names every JSON event object has, in order.
+constexpr std::string_view json_fixed_keys[] = {"ts_ns", "ts", "cpu", "pid", "comm", "event"};
+
+bool in_common_header(const FieldFormat &field) { return field.offset < event_common_size; }
+
+std::string value_text(const FieldValue &v)
+{
+	if (const auto *i = std::get_if<std::int64_t>(&v))
+		return std::to_string(*i);
+	if (const auto *u = std::get_if<std::uint64_t>(&v))
+		return std::to_string(*u);
+	return escape_text(std::get<std::string>(v));
+}
+
+} // namespace
+
+std::uint64_t ClockMap::to_mono(std::uint64_t ts) const noexcept
+{
+	constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+	if (ts >= local_ns) {
+		const std::uint64_t ahead = ts - local_ns;
+		return ahead > max - mono_ns ? max : mono_ns + ahead;
+	}
+	const std::uint64_t behind = local_ns - ts;
+	return behind > mono_ns ? 0 : mono_ns - behind;
+}
+
+std::string format_seconds(std::uint64_t ns, int width)
+{
+	char buf[48];
+	std::snprintf(buf, sizeof(buf), "%*" PRIu64 ".%06" PRIu64, width, ns / ns_per_sec,
+		      (ns % ns_per_sec) / 1000);
+	return buf;
+}
+
+std::string escape_text(std::string_view s)
+{
+	static constexpr char hex[] = "0123456789abcdef";
+	std::string out;
+	out.reserve(s.size());
+	for (const char ch : s) {
+		const auto c = static_cast<unsigned char>(ch);
+		switch (c) {
+		case '\\': out += "\\\\"; break;
+		case '\n': out += "\\n"; break;
+		case '\t': out += "\\t"; break;
+		case '\r': out += "\\r"; break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				out += "\\x";
+				out += hex[c >> 4];
+				out += hex[c & 0xf];
+			} else {
+				out += ch;
+			}
+			break;
+		}
+	}
+	return out;
+}
+
+void CommTable::remember(std::int32_t pid, std::string_view comm)
+{
+	auto [it, inserted] = comms_.try_emplace(pid, comm);
+	if (!inserted && it->second != comm)
+		it->second.assign(comm);
+}
+
+const std::string *CommTable::find(std::int32_t pid) const
+{
+	const auto it = comms_.find(pid);
+	return it == comms_.end() ? nullptr : &it->second;
+}
+
+struct EventPrinter::Decoded {
+	EventView ev;
+	const EventFormat *format = nullptr;
+	// The fields after the common header, in format order.
+	std::vector<std::pair<const FieldFormat *, FieldValue>> fields;
+	const std::string *comm = nullptr;	// known comm, or nullptr
+	const FieldFormat *comm_field = nullptr;	// the event's own comm field
+};
+
+EventPrinter::EventPrinter(const FormatTable &formats, ClockMap clock)
+	: formats_(formats), clock_(clock)
+{
+}
+
+Result<EventPrinter::Decoded> EventPrinter::decode(std::uint32_t cpu, std::uint64_t ts,
+						   std::span<const std::byte> payload)
+{
+	const auto fail = [&](const std::string &what) {
+		return Error{EPROTO, "CPU " + std::to_string(cpu) + ", event at " +
+					     std::to_string(ts) + " ns: " + what};
+	};
+	Result<EventView> ev = decode_event(payload);
+	if (!ev)
+		return fail(ev.error().message());
+	Decoded d;
+	d.ev = *ev;
+	d.format = formats_.find(d.ev.id);
+	if (!d.format)
+		return fail("event id " + std::to_string(d.ev.id) +
+			    " is not in the format table (corrupt, or newer than this ktr)");
+	for (const FieldFormat &field : d.format->fields) {
+		if (in_common_header(field))
+			continue;
+		Result<FieldValue> v = field_value(*d.format, field, payload);
+		if (!v)
+			return fail(v.error().message());
+		if (field.type == FieldType::CharArray && field.name == "comm" &&
+		    !std::get<std::string>(*v).empty()) {
+			comms_.remember(d.ev.pid, std::get<std::string>(*v));
+			d.comm_field = &field;
+		}
+		d.fields.emplace_back(&field, std::move(*v));
+	}
+	d.comm = comms_.find(d.ev.pid);
+	return d;
+}
+
+Result<std::string> EventPrinter::text(std::uint32_t cpu, std::uint64_t ts,
+				       std::span<const std::byte> payload)
+{
+	Result<Decoded> r = decode(cpu, ts, payload);
+	if (!r)
+		return r.error();
+	const Decoded &d = *r;
+
+	std::string comm = d.comm ? escape_text(*d.comm) : d.ev.pid == 0 ? "<idle>" : "<...>";
+	char prefix[96];
+	std::snprintf(prefix, sizeof(prefix), "%16s-%-7" PRId32 " [%03" PRIu32 "] ", comm.c_str(),
+		      d.ev.pid, cpu);
+	std::string line = prefix + format_seconds(clock_.to_mono(ts), 5) + ": " +
+			   d.format->name + ":";
+
+	const FieldFormat *text = d.format->field("text");
+	if (d.ev.id == KTR_EVENT_MARKER && text && text->type == FieldType::RestString) {
+		for (const auto &[field, value] : d.fields) {
+			if (field != text)
+				continue;
+			std::string_view s = std::get<std::string>(value);
+			if (s.ends_with('\n'))
+				s.remove_suffix(1);
+			if (!s.empty()) {
+				line += ' ';
+				line += escape_text(s);
+			}
+		}
+	} else {
+		for (const auto &[field, value] : d.fields) {
+			line += ' ';
+			line += field->name;
+			line += '=';
+			line += value_text(value);
+		}
+	}
+	line += '\n';
+	return line;
+}
+
+Result<std::string> EventPrinter::json(std::uint32_t cpu, std::uint64_t ts,
+				       std::span<const std::byte> payload)
+{
+	Result<Decoded> r = decode(cpu, ts, payload);
+	if (!r)
+		return r.error();
+	const Decoded &d = *r;
+	const std::uint64_t mono = clock_.to_mono(ts);
+
+	JsonWriter w;
+	w.begin_object()
+		.key("ts_ns").value(mono)
+		.key("ts").value(format_seconds(mono))
+		.key("cpu").value(cpu)
+		.key("pid").value(d.ev.pid)
+		.key("comm");
+	if (d.comm)
+		w.value(*d.comm);
+	else
+		w.null();
+	w.key("event").value(d.format->name);
+
+	std::set<std::string, std::less<>> used(std::begin(json_fixed_keys),
+						std::end(json_fixed_keys));
+	for (const auto &[field, value] : d.fields) {
+		if (field == d.comm_field)
+			continue;
+		std::string key = field->name;
+		while (used.contains(key))
+			key.insert(key.begin(), '_');
+		used.insert(key);
+		w.key(key);
+		std::visit([&w](const auto &v) { w.value(v); }, value);
+	}
+	w.end_object();
+	return w.str() + "\n";
+}
+
+std::string EventPrinter::lost_text(std::uint32_t cpu, std::uint64_t count) const
+{
+	return "CPU:" + std::to_string(cpu) + " [LOST " + std::to_string(count) + " EVENTS]\n";
+}
+
+std::string EventPrinter::lost_json(std::uint32_t cpu, std::uint64_t ts, std::uint64_t count) const
+{
+	JsonWriter w;
+	w.begin_object()
+		.key("cpu").value(cpu)
+		.key("lost").value(count)
+		.key("ts_ns").value(clock_.to_mono(ts))
+		.end_object();
+	return w.str() + "\n";
+}
+
+} // namespace ktr
