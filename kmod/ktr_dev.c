@@ -39,8 +39,14 @@ static ssize_t ktr_dev_write(struct file *file, const char __user *buf,
 static long ktr_dev_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
-	switch (cmd) {
-	case KTR_IOC_STREAM_OPEN:
+	/* The size in the number may grow with the struct: match type + nr. */
+	if (_IOC_TYPE(cmd) != KTR_IOC_MAGIC)
+		return -ENOTTY;
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(KTR_IOC_STREAM_OPEN):
+		/* Reading the trace needs a readable fd (O_WRONLY: markers). */
+		if (!(file->f_mode & FMODE_READ))
+			return -EBADF;
 		return ktr_stream_open(ktr_trace_rb(), (void __user *)arg);
 	default:
 		return -ENOTTY;

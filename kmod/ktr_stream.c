@@ -21,6 +21,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/bitops.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/file.h>
@@ -51,12 +52,18 @@
  * @watermark: ready sub-buffers that make poll() readable.
  * @lock: serializes get, put, flush, read() and meta page updates.
  * @held: the sub-buffer id the reader holds, or KTR_STREAM_NONE.
- * @flushed: a flush happened since the reader last found nothing ready.
+ * @held_hdr: its header.
+ * @held_by_read: read() took it and could not copy it out (-EFAULT): the
+ *	next read() copies it first instead of losing it.
+ * @flush_end: sequence number after the last sub-buffer the last flush
+ *	sealed: until the reader has taken those, poll() says readable as
+ *	soon as one is ready (a flush may interrupt a writer, which publishes
+ *	the sealed sub-buffer only when it commits).
  * @closing: release has begun: the timer must not re-arm.
  * @wq: pollers and blocked GET/read() callers.
  * @timer: the poll timer.
  * @meta: the meta page (mapped read-only at offset 0).
- * @flush_ts: the CPU's record clock just before the last flush.
+ * @flush_ts: see struct ktr_stream_meta.
  */
 struct ktr_stream {
 	struct ktr_rb *rb;
@@ -64,7 +71,9 @@ struct ktr_stream {
 	u32 watermark;
 	struct mutex lock;	/* get, put, flush, read(), meta page */
 	u32 held;
-	bool flushed;
+	const struct ktr_rb_subbuf_hdr *held_hdr;
+	bool held_by_read;
+	u64 flush_end;
 	bool closing;
 	wait_queue_head_t wq;
 	struct timer_list timer;
@@ -81,7 +90,7 @@ static bool ktr_stream_readable(struct ktr_stream *st)
 	if (ktr_rb_get_positions(st->rb, st->cpu, &pos))
 		return false;
 	return pos.ready >= st->watermark ||
-	       (pos.ready && READ_ONCE(st->flushed));
+	       (pos.ready && pos.consumed < READ_ONCE(st->flush_end));
 }
 
 static void ktr_stream_timer(struct timer_list *t)
@@ -110,6 +119,7 @@ static void ktr_stream_update_meta(struct ktr_stream *st)
 	}
 	m->held_id = st->held;
 	m->flush_ts = st->flush_ts;
+	m->flush_end = st->flush_end;
 	ktr_rb_clock_map(st->rb, &m->clock_local_ns, &m->clock_mono_ns);
 	ktr_rb_get_stats(st->rb, st->cpu, &m->stats);
 	smp_wmb();	/* the fields before the closing update_seq */
@@ -125,11 +135,10 @@ static int ktr_stream_get_locked(struct ktr_stream *st,
 	if (st->held != KTR_STREAM_NONE)
 		return -EBUSY;
 	ret = ktr_rb_get_subbuf(st->rb, st->cpu, rd);
-	if (ret == -ENODATA)
-		WRITE_ONCE(st->flushed, false);
 	if (ret)
 		return ret;
 	st->held = rd->id;
+	st->held_hdr = rd->hdr;
 	ktr_stream_update_meta(st);
 	return 0;
 }
@@ -143,6 +152,8 @@ static int ktr_stream_put_locked(struct ktr_stream *st)
 		return -EINVAL;
 	ret = ktr_rb_put_subbuf(st->rb, st->cpu);
 	st->held = KTR_STREAM_NONE;
+	st->held_hdr = NULL;
+	st->held_by_read = false;
 	ktr_stream_update_meta(st);
 	return ret;
 }
@@ -162,6 +173,21 @@ static int ktr_stream_wait(struct ktr_stream *st, bool nonblock, int why)
 	return wait_event_interruptible(st->wq, ktr_stream_readable(st));
 }
 
+/*
+ * Copy in an extensible struct: @usize from its size field, at least @ver0
+ * (the first version's size), at most a page; newer fields the module does
+ * not know must be zero (copy_struct_from_user()).
+ */
+static int ktr_copy_struct_in(void *dst, size_t ksize, size_t ver0,
+			      const void __user *src, u32 usize)
+{
+	if (usize < ver0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	return copy_struct_from_user(dst, ksize, src, usize);
+}
+
 static int ktr_stream_ioc_get(struct ktr_stream *st, struct file *file,
 			      struct ktr_stream_subbuf __user *uarg)
 {
@@ -173,9 +199,8 @@ static int ktr_stream_ioc_get(struct ktr_stream *st, struct file *file,
 
 	if (get_user(usize, &uarg->size))
 		return -EFAULT;
-	if (usize < sizeof(a))
-		return -EINVAL;
-	ret = copy_struct_from_user(&a, sizeof(a), uarg, usize);
+	ret = ktr_copy_struct_in(&a, sizeof(a), KTR_STREAM_SUBBUF_SIZE_VER0,
+				 uarg, usize);
 	if (ret)
 		return ret;
 	if (a.flags & ~KTR_GET_NONBLOCK)
@@ -183,8 +208,11 @@ static int ktr_stream_ioc_get(struct ktr_stream *st, struct file *file,
 	nonblock = (a.flags & KTR_GET_NONBLOCK) || (file->f_flags & O_NONBLOCK);
 
 	for (;;) {
-		mutex_lock(&st->lock);
+		if (mutex_lock_killable(&st->lock))
+			return -EINTR;
 		ret = ktr_stream_get_locked(st, &rd);
+		if (!ret)
+			a.seq = rd.hdr->seq;	/* under the lock: still ours */
 		mutex_unlock(&st->lock);
 		if (ret != -ENODATA && ret != -EAGAIN)
 			break;
@@ -200,49 +228,55 @@ static int ktr_stream_ioc_get(struct ktr_stream *st, struct file *file,
 	a.reserved = 0;
 	a.offset = st->meta->data_offset +
 		   (u64)rd.id * ktr_rb_subbuf_size(st->rb);
-	a.seq = rd.hdr->seq;
-	/* On -EFAULT the sub-buffer stays held: PUT gives it back. */
-	if (copy_to_user(uarg, &a, sizeof(a)))
+	/* An older caller knows a shorter struct. On -EFAULT the sub-buffer
+	 * stays held: PUT gives it back.
+	 */
+	if (copy_to_user(uarg, &a, min_t(size_t, usize, sizeof(a))))
 		return -EFAULT;
 	return 0;
 }
 
-/*
- * On the stream's CPU. The time is read before sealing: an event that is not
- * in the sealed sub-buffer reserved its room after the seal, so it read the
- * clock after this did (the ring buffer's clock is local_clock()).
- */
+struct ktr_stream_flush_call {
+	struct ktr_rb *rb;
+	struct ktr_rb_flushed f;
+	int ret;
+};
+
+/* On the stream's CPU (an IPI): the clock read is that CPU's. */
 static void ktr_stream_flush_here(void *arg)
 {
-	struct ktr_stream *st = arg;
+	struct ktr_stream_flush_call *call = arg;
 
-	st->flush_ts = local_clock();
-	ktr_rb_flush(st->rb);
+	call->ret = ktr_rb_flush_here(call->rb, &call->f);
 }
 
 static int ktr_stream_ioc_flush(struct ktr_stream *st)
 {
-	int ret = 0;
+	struct ktr_stream_flush_call call = { .rb = st->rb };
+	int ret;
 
-	mutex_lock(&st->lock);
+	if (mutex_lock_killable(&st->lock))
+		return -EINTR;
 	cpus_read_lock();
 	if (cpu_online(st->cpu)) {
 		ret = smp_call_function_single(st->cpu, ktr_stream_flush_here,
-					       st, 1);
+					       &call, 1);
 	} else {
-		st->flush_ts = local_clock();
-		ret = ktr_rb_flush_offline(st->rb, st->cpu);
+		call.ret = ktr_rb_flush_offline(st->rb, st->cpu, &call.f);
+		ret = 0;
 	}
 	cpus_read_unlock();
-	if (ret) {
-		mutex_unlock(&st->lock);
-		return ret;
+	if (!ret)
+		ret = call.ret;
+	if (!ret) {
+		st->flush_ts = call.f.ts;
+		WRITE_ONCE(st->flush_end, call.f.sealed_end);
+		ktr_stream_update_meta(st);
 	}
-	WRITE_ONCE(st->flushed, true);
-	ktr_stream_update_meta(st);
 	mutex_unlock(&st->lock);
-	wake_up_interruptible_poll(&st->wq, EPOLLIN | EPOLLRDNORM);
-	return 0;
+	if (!ret)
+		wake_up_interruptible_poll(&st->wq, EPOLLIN | EPOLLRDNORM);
+	return ret;
 }
 
 static long ktr_stream_ioctl(struct file *file, unsigned int cmd,
@@ -251,22 +285,30 @@ static long ktr_stream_ioctl(struct file *file, unsigned int cmd,
 	struct ktr_stream *st = file->private_data;
 	int ret;
 
-	switch (cmd) {
-	case KTR_IOC_GET_SUBBUF:
+	/* The size in the number may grow with the struct: match type + nr. */
+	if (_IOC_TYPE(cmd) != KTR_IOC_MAGIC)
+		return -ENOTTY;
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(KTR_IOC_GET_SUBBUF):
 		return ktr_stream_ioc_get(st, file, (void __user *)arg);
-	case KTR_IOC_PUT_SUBBUF:
-		mutex_lock(&st->lock);
+	case _IOC_NR(KTR_IOC_PUT_SUBBUF):
+		if (mutex_lock_killable(&st->lock))
+			return -EINTR;
 		ret = ktr_stream_put_locked(st);
 		mutex_unlock(&st->lock);
 		return ret;
-	case KTR_IOC_FLUSH:
+	case _IOC_NR(KTR_IOC_FLUSH):
 		return ktr_stream_ioc_flush(st);
 	default:
 		return -ENOTTY;
 	}
 }
 
-/* The copying fallback: whole sub-buffers, as many as fit. */
+/*
+ * The copying fallback: whole sub-buffers, as many as fit. A sub-buffer
+ * that could not be copied out (-EFAULT) stays held and goes first next
+ * time: read() never loses events.
+ */
 static ssize_t ktr_stream_read(struct file *file, char __user *buf,
 			       size_t count, loff_t *ppos)
 {
@@ -280,13 +322,23 @@ static ssize_t ktr_stream_read(struct file *file, char __user *buf,
 	if (count < size)
 		return -EINVAL;
 	while (count - done >= size) {
-		mutex_lock(&st->lock);
-		ret = ktr_stream_get_locked(st, &rd);
+		if (mutex_lock_killable(&st->lock)) {
+			ret = -EINTR;
+			break;
+		}
+		if (st->held_by_read) {
+			rd.hdr = st->held_hdr;
+			ret = 0;
+		} else {
+			ret = ktr_stream_get_locked(st, &rd);
+		}
 		if (!ret) {
-			if (copy_to_user(buf + done, rd.hdr, size))
+			if (copy_to_user(buf + done, rd.hdr, size)) {
+				st->held_by_read = true;
 				ret = -EFAULT;
-			/* Put back even on -EFAULT: the reader asked for it. */
-			ktr_stream_put_locked(st);
+			} else {
+				ktr_stream_put_locked(st);
+			}
 		}
 		mutex_unlock(&st->lock);
 		if (!ret) {
@@ -333,7 +385,9 @@ static int ktr_stream_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 
 	ktr_vm_flags_clear(vma, VM_MAYWRITE | VM_MAYEXEC);
-	ktr_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
+	/* Not inherited by fork(): a child would pin the stream and module. */
+	ktr_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY |
+			 VM_MIXEDMAP);
 
 	ret = vm_insert_page(vma, addr, virt_to_page(st->meta));
 	addr += PAGE_SIZE;
@@ -341,6 +395,7 @@ static int ktr_stream_mmap(struct file *file, struct vm_area_struct *vma)
 	for (off = 0; !ret && addr < vma->vm_end; off += PAGE_SIZE) {
 		ret = vm_insert_page(vma, addr, vmalloc_to_page(area + off));
 		addr += PAGE_SIZE;
+		cond_resched();
 	}
 	return ret;
 }
@@ -355,7 +410,8 @@ static int ktr_stream_release(struct inode *inode, struct file *file)
 	if (st->held != KTR_STREAM_NONE)
 		ktr_stream_put_locked(st);
 	mutex_unlock(&st->lock);
-	cpumask_clear_cpu(st->cpu, &ktr_streams_open);
+	/* Release: the ring's reader state above is visible to the next. */
+	clear_bit_unlock(st->cpu, cpumask_bits(&ktr_streams_open));
 	/* Mappings keep their own reference to the page. */
 	free_page((unsigned long)st->meta);
 	mutex_destroy(&st->lock);
@@ -411,13 +467,13 @@ int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
 	BUILD_BUG_ON(sizeof(struct ktr_stream_meta) > PAGE_SIZE);
 	if (get_user(usize, &uarg->size))
 		return -EFAULT;
-	if (usize < sizeof(o))
-		return -EINVAL;
-	ret = copy_struct_from_user(&o, sizeof(o), uarg, usize);
+	ret = ktr_copy_struct_in(&o, sizeof(o), KTR_STREAM_OPEN_SIZE_VER0,
+				 uarg, usize);
 	if (ret)
 		return ret;
+	/* A full ring in overwrite mode has one sub-buffer open: N - 1. */
 	if (o.flags || o.cpu >= nr_cpu_ids || !cpu_possible(o.cpu) ||
-	    o.watermark > ktr_rb_nr_subbufs(rb))
+	    o.watermark >= ktr_rb_nr_subbufs(rb))
 		return -EINVAL;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
@@ -434,9 +490,11 @@ int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
 	st->held = KTR_STREAM_NONE;
 	mutex_init(&st->lock);
 	init_waitqueue_head(&st->wq);
-	timer_setup(&st->timer, ktr_stream_timer, 0);
+	/* Deferrable: an idle CPU is not woken only to look. */
+	timer_setup(&st->timer, ktr_stream_timer, TIMER_DEFERRABLE);
 
-	if (cpumask_test_and_set_cpu(o.cpu, &ktr_streams_open)) {
+	/* Acquire: pairs with clear_bit_unlock() in release. */
+	if (test_and_set_bit_lock(o.cpu, cpumask_bits(&ktr_streams_open))) {
 		ret = -EBUSY;
 		goto err;
 	}
@@ -452,7 +510,7 @@ int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
 		return ret;
 	WRITE_ONCE(st->closing, true);
 	del_timer_sync(&st->timer);
-	cpumask_clear_cpu(o.cpu, &ktr_streams_open);
+	clear_bit_unlock(o.cpu, cpumask_bits(&ktr_streams_open));
 err:
 	free_page((unsigned long)st->meta);
 	mutex_destroy(&st->lock);

@@ -11,6 +11,7 @@
 
 #include <linux/err.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -54,6 +55,9 @@ int ktr_trace_init(const struct ktr_geometry *geo)
 
 void ktr_trace_exit(void)
 {
+	/* Writers still in flight finish before the memory goes. */
+	ktr_rb_set_enabled(ktr_trace_buf, false);
+	synchronize_rcu();
 	ktr_rb_free(ktr_trace_buf);
 	ktr_trace_buf = NULL;
 }

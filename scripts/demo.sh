@@ -31,5 +31,37 @@ section "the ring buffer under stress: ktr selftest (a writer kthread + a nestin
 ktr selftest --duration 1s
 ktr selftest --mode overwrite --subbuf-size 4096 --subbufs 2 --duration 1s
 
-section "coming next: streaming with ktr-read"
-ktr-read --help | head -n 12
+section "streaming: ktr-read maps each CPU's ring read-only and merges the CPUs by time"
+echo "\$ ktr-read -d 4s &   (while a workload writes markers from every CPU)"
+ktr-read -d 4s >/tmp/stream.txt 2>/tmp/stream.err &
+reader=$!
+sleep 0.5
+for cpu in $(seq 0 $(($(nproc) - 1))); do
+	taskset -c "$cpu" sh -c "for i in 1 2 3; do ktr marker \"step \$i of a job on CPU $cpu\"; find / -xdev >/dev/null 2>&1; done" &
+done
+wait $reader
+cat /tmp/stream.txt /tmp/stream.err
+
+section "the same events as JSON Lines: ktr-read --json"
+ktr-read --json -c 3 >/tmp/stream.json 2>/dev/null &
+reader=$!
+sleep 0.5
+ktr marker --count 3 --seq "json demo"
+wait $reader
+cat /tmp/stream.json
+
+section "a capture file, read back later: ktr-read -o trace.ktr; ktr report trace.ktr"
+ktr-read -o /tmp/trace.ktr -d 2s -q &
+reader=$!
+sleep 0.5
+ktr marker "captured while nobody was watching"
+wait $reader
+ls -l /tmp/trace.ktr
+ktr report /tmp/trace.ktr
+
+section "loss is never silent: 3000 markers into a ring nobody reads (discard mode), then ktr-read"
+rmmod ktr && insmod /lib/ktr/ktr.ko subbuf_size=4096 nr_subbufs=4 && echo "insmod ktr.ko subbuf_size=4096 nr_subbufs=4: ok"
+taskset -c 0 ktr marker --count 3000 --seq flood
+ktr-read -d 1s --cpus 0 >/tmp/flood.txt 2>/tmp/flood.err
+head -n 3 /tmp/flood.txt; echo "..."; tail -n 3 /tmp/flood.txt
+cat /tmp/flood.err

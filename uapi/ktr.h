@@ -123,7 +123,13 @@
  *
  * Streams. ioctl(KTR_IOC_STREAM_OPEN) on the device returns a new file
  * descriptor (O_RDONLY | O_CLOEXEC) for the ring of one CPU. One stream
- * per CPU at a time (-EBUSY otherwise); a possible CPU may be offline.
+ * per CPU at a time (-EBUSY otherwise; a mapping keeps its stream open
+ * after close() until munmap()); a possible CPU may be offline. The device
+ * fd must be open for reading (-EBADF: an O_WRONLY fd writes markers only).
+ * Arguments are extensible structs: @size at least the first version's
+ * (*_SIZE_VER0, else -EINVAL), at most a page (-E2BIG), bytes beyond what
+ * the module knows zero (-E2BIG otherwise); ioctl numbers are matched on
+ * type and number only, so a grown struct keeps its ioctl.
  * A stream fd supports:
  *
  *   mmap(NULL, meta->mmap_size, PROT_READ, MAP_SHARED, fd, 0)
@@ -131,15 +137,18 @@
  *       nr_subbufs + 1 sub-buffers, read-only. Mapping the meta page
  *       alone (length = page size) is allowed. Offset other than 0 or
  *       another length: -EINVAL; PROT_WRITE: -EACCES (the fd is read-only)
- *       or -EPERM; PROT_EXEC: -EPERM; MAP_PRIVATE: -EINVAL. mprotect()
- *       cannot add write or exec later.
+ *       or -EPERM; PROT_EXEC (also implied by the READ_IMPLIES_EXEC
+ *       personality): -EPERM; MAP_PRIVATE: -EINVAL. mprotect() cannot add
+ *       write or exec later. Not inherited across fork(); pages dropped
+ *       with MADV_DONTNEED are not mapped back (SIGBUS).
  *   ioctl(KTR_IOC_GET_SUBBUF, struct ktr_stream_subbuf *)
  *       Take the oldest complete sub-buffer out of the ring. It stays
  *       untouched by writers (overwrite mode included) until PUT; read it
  *       in place at the returned offset of the mapping (it decodes on its
- *       own, uapi/ktr_ringbuf.h). Blocks until one is ready unless
- *       KTR_GET_NONBLOCK is set or the fd is O_NONBLOCK: -EAGAIN then.
- *       -EINTR on a signal; -EBUSY if one is held already.
+ *       own, uapi/ktr_ringbuf.h). When none is ready, blocks until the
+ *       stream is readable as poll() defines it, unless KTR_GET_NONBLOCK
+ *       is set or the fd is O_NONBLOCK: -EAGAIN then. -EINTR on a signal
+ *       (restarted under SA_RESTART); -EBUSY if one is held already.
  *   ioctl(KTR_IOC_PUT_SUBBUF)
  *       Give it back; its events count as read. -EINVAL if none is held.
  *   ioctl(KTR_IOC_FLUSH)
@@ -151,13 +160,16 @@
  *       them: flushing again after draining a full ring makes every loss
  *       visible in the stream.
  *   poll()/epoll: readable when at least meta->watermark sub-buffers are
- *       ready, or after a flush while at least one is. Writers never
- *       wake anyone: a timer checks every KTR_STREAM_POLL_MS while the
- *       stream is open.
+ *       ready, or when one is and a sub-buffer the last flush sealed is
+ *       still unread (consumed < meta->flush_end). Writers never wake
+ *       anyone: a deferrable timer checks every KTR_STREAM_POLL_MS while
+ *       the stream is open.
  *   read(fd, buf, n): the copying fallback: GET, copy, PUT of as many
  *       whole sub-buffers as fit in n (n < subbuf_size: -EINVAL). Blocks
  *       like GET unless O_NONBLOCK. Not allowed while a GET is held
- *       (-EBUSY).
+ *       (-EBUSY). A sub-buffer that cannot be copied out (-EFAULT, or a
+ *       short count after others) stays held and is the first copied by
+ *       the next read(): read() never loses events.
  *   close(): a held sub-buffer is put back (counted as read).
  *
  * The meta page is updated by GET, PUT, FLUSH and read(), never by
@@ -166,8 +178,14 @@
  *
  * Module lifetime: the device file and every stream (and every mapping of
  * one) hold a reference on the module. While any is open, rmmod fails
- * (delete_module(2): EWOULDBLOCK with O_NONBLOCK, which rmmod uses, else
- * EBUSY) and nothing changes: a reader can never see the buffer vanish.
+ * (delete_module(2): EWOULDBLOCK, "Resource temporarily unavailable" or
+ * "Module ktr is in use") and nothing changes: a reader can never see the
+ * buffer vanish.
+ *
+ * Permissions: opening /dev/ktr needs CAP_PERFMON or CAP_SYS_ADMIN. A
+ * stream fd, and a mapping of one, is then itself the right to read that
+ * CPU's trace, as perf's fds are: whoever receives one (SCM_RIGHTS, an
+ * inherited fd) reads with it.
  */
 #ifndef _UAPI_LINUX_KTR_H
 #define _UAPI_LINUX_KTR_H
@@ -265,7 +283,8 @@ enum ktr_attr {
  * @size: sizeof(struct ktr_stream_open) as the caller knows it.
  * @cpu: the CPU whose ring to stream (a possible CPU).
  * @watermark: poll() wakes when this many sub-buffers are ready; 0 means 1;
- *	at most nr_subbufs (-EINVAL above).
+ *	below nr_subbufs (-EINVAL otherwise: a full ring in overwrite mode has
+ *	nr_subbufs - 1 ready).
  * @flags: 0 (-EINVAL otherwise).
  */
 struct ktr_stream_open {
@@ -274,6 +293,8 @@ struct ktr_stream_open {
 	__u32 watermark;
 	__u32 flags;
 };
+
+#define KTR_STREAM_OPEN_SIZE_VER0	16
 
 /* ktr_stream_subbuf.flags */
 #define KTR_GET_NONBLOCK	0x1U
@@ -296,6 +317,8 @@ struct ktr_stream_subbuf {
 	__u64 offset;
 	__u64 seq;
 };
+
+#define KTR_STREAM_SUBBUF_SIZE_VER0	32
 
 /* ktr_stream_meta.held_id when the reader holds no sub-buffer. */
 #define KTR_STREAM_NONE		0xffffffffU
@@ -322,14 +345,18 @@ struct ktr_stream_subbuf {
  * @update_seq: incremented before and after each update by the module.
  * @held_id: the sub-buffer the reader holds, or KTR_STREAM_NONE.
  * @consumed: sequence number of the oldest sub-buffer not yet taken.
- * @produced: sequence number of the sub-buffer writers are in.
+ * @produced: sub-buffers started so far, as published (the sequence number
+ *	after the newest one; 0 before any).
  * @ready: complete sub-buffers not yet taken.
  * @watermark: as given at open (0 became 1).
  * @flush_ts: the record clock of the CPU, read on that CPU just before the
  *	last KTR_IOC_FLUSH sealed its sub-buffer (0: never flushed). Every
  *	event not in a sub-buffer sealed by that flush or earlier has a time
  *	at or after it: a reader merging CPUs may emit everything before the
- *	smallest flush_ts once those sub-buffers are read.
+ *	smallest flush_ts once those sub-buffers are read (consumed >=
+ *	flush_end). For an offline CPU, flushed from another one, it is the
+ *	time of the newest record in its ring.
+ * @flush_end: sequence number after the last sub-buffer that flush sealed.
  * @stats: the CPU's event accounting (uapi/ktr_ringbuf.h).
  */
 struct ktr_stream_meta {
@@ -352,6 +379,7 @@ struct ktr_stream_meta {
 	__u32 ready;
 	__u32 watermark;
 	__u64 flush_ts;
+	__u64 flush_end;
 	struct ktr_rb_cpu_stats stats;
 };
 

@@ -69,6 +69,11 @@ struct ktr_event_marker {
 	char comm[KTR_COMM_LEN];
 };
 
-#define KTR_MARKER_MAX		4000u	/* bytes of text in one marker */
+/*
+ * Bytes of text in one marker: what fits in the smallest sub-buffer
+ * (KTR_SUBBUF_SIZE_MIN, less its header and the largest record overhead,
+ * less struct ktr_event_marker).
+ */
+#define KTR_MARKER_MAX		3984u
 
 #endif /* _UAPI_LINUX_KTR_EVENT_H */

@@ -930,7 +930,8 @@ int ktr_rb_write(struct ktr_rb *rb, const void *data, u32 len)
 	ret = ktr_rb_reserve(rb, &ev, len);
 	if (ret)
 		return ret;
-	memcpy(ev.data, data, len);
+	if (len)
+		memcpy(ev.data, data, len);
 	ktr_rb_commit(&ev);
 	return 0;
 }
@@ -944,23 +945,23 @@ EXPORT_SYMBOL_GPL(ktr_rb_write);
  * -EAGAIN when tail moved (read it again), -ENOSPC when there is no room
  * yet (the reader must free a sub-buffer first), 0 when done.
  */
-static int rb_flush_drops(struct ktr_rb_cpu *cb, unsigned long old)
+static int rb_flush_drops(struct ktr_rb_cpu *cb, unsigned long old, u64 ts)
 {
 	u32 next = rb_seq_next(rb_seq(old));
-	u64 seq64, ts = ktr_rb_clock();
 	long cw = atomic_long_read_acquire(&cb->consumed);
 	unsigned long new;
-	long i;
+	u64 seq64;
 	int ret;
 
-	/* Not before any record already in the ring (or on another CPU). */
-	for (i = 1; i <= KTR_RB_MAX_NEST; i++)
-		if (READ_ONCE(cb->last[i].ts) > ts)
-			ts = READ_ONCE(cb->last[i].ts);
 	/* Free room only: never recycle unread events to report a loss. */
 	if (rb_seq_delta(next, rb_consumed_seq(cw)) >= (long)cb->rb->nr_subbufs)
 		return -ENOSPC;
 	ret = rb_make_room(cb, next, &seq64);
+	if (ret == -EAGAIN && rb_tail_read(cb) == old) {
+		/* The reader is past a sub-buffer not started: impossible. */
+		rb_check(cb, "reader ahead of a sealed tail");
+		return -ENOSPC;
+	}
 	if (ret)
 		return ret;
 	new = rb_pos(next, RB_SEALED);
@@ -972,8 +973,24 @@ static int rb_flush_drops(struct ktr_rb_cpu *cb, unsigned long old)
 	return 0;
 }
 
-/* Seal @cb's open sub-buffer; the caller keeps @cb's writers out or is one. */
-static int rb_flush_cpu(struct ktr_rb_cpu *cb)
+/* The time of the newest record reserved in @cb's ring (0: none yet). */
+static u64 rb_last_ts(struct ktr_rb_cpu *cb)
+{
+	u64 ts = 0;
+	long i;
+
+	for (i = 1; i <= KTR_RB_MAX_NEST; i++)
+		if (READ_ONCE(cb->last[i].ts) > ts)
+			ts = READ_ONCE(cb->last[i].ts);
+	return ts;
+}
+
+/*
+ * Seal @cb's open sub-buffer; the caller keeps @cb's writers out or is one.
+ * @ts: the time of a lost-report sub-buffer, if one is started. Returns
+ * the sequence number after the last sub-buffer sealed (24 bits).
+ */
+static int rb_flush_cpu(struct ktr_rb_cpu *cb, u64 ts, u32 *sealed_end)
 {
 	unsigned long old;
 
@@ -986,7 +1003,7 @@ static int rb_flush_cpu(struct ktr_rb_cpu *cb)
 		ktr_rb_step(cb, KTR_RB_AT_FLUSH);
 		if (rb_sealed(old)) {
 			if ((!rb_off(old) && !local_read(&cb->drops_overflow)) ||
-			    rb_flush_drops(cb, old) != -EAGAIN)
+			    rb_flush_drops(cb, old, ts) != -EAGAIN)
 				break;
 			continue;
 		}
@@ -997,8 +1014,17 @@ static int rb_flush_cpu(struct ktr_rb_cpu *cb)
 			break;
 		}
 	}
+	*sealed_end = rb_seq_next(rb_seq(rb_tail_read(cb)));
 	rb_end_commit(cb);
 	return 0;
+}
+
+/* The full sequence number of 24-bit @seq24, near the reader's position. */
+static u64 rb_seq_full(struct ktr_rb_cpu *cb, u32 seq24)
+{
+	u64 c = rb_consumed_seq(atomic_long_read_acquire(&cb->consumed));
+
+	return c + (u64)rb_seq_delta(seq24, c);
 }
 
 /**
@@ -1009,42 +1035,81 @@ static int rb_flush_cpu(struct ktr_rb_cpu *cb)
  * ktr_rb_get_subbuf() returns it once its writers have committed (at
  * once, unless this interrupted a writer). If the current one is sealed
  * already and events were dropped after it, starts an empty sealed one
- * whose header reports them (when there is room). Otherwise does nothing.
- * To flush another online CPU, run this on it (an IPI); for an offline
- * one, ktr_rb_flush_offline().
+ * whose header reports them (when there is free room). Otherwise does
+ * nothing. To flush another online CPU, run this on it (an IPI); for an
+ * offline one, ktr_rb_flush_offline().
  *
  * Context: any, including NMI.
  * Return: 0, or -ELOOP when writers nest too deeply.
  */
 int ktr_rb_flush(struct ktr_rb *rb)
 {
+	struct ktr_rb_flushed f;
+
+	return ktr_rb_flush_here(rb, &f);
+}
+EXPORT_SYMBOL_GPL(ktr_rb_flush);
+
+/**
+ * ktr_rb_flush_here() - ktr_rb_flush(), saying what it sealed
+ * @rb: the buffer.
+ * @f: filled on success: @f->ts is this CPU's clock read before sealing
+ *	(every event not in a sub-buffer sealed by now has a time at or after
+ *	it); @f->sealed_end is the sequence number after the last sub-buffer
+ *	sealed: all before it become readable once their writers commit.
+ *
+ * Context: any, including NMI.
+ * Return: 0, or -ELOOP when writers nest too deeply.
+ */
+int ktr_rb_flush_here(struct ktr_rb *rb, struct ktr_rb_flushed *f)
+{
+	struct ktr_rb_cpu *cb;
+	u64 last;
+	u32 end;
 	int ret;
 
 	ktr_rb_preempt_disable();
-	ret = rb_flush_cpu(rb->cpus[ktr_rb_this_cpu()]);
+	cb = rb->cpus[ktr_rb_this_cpu()];
+	f->ts = ktr_rb_clock();
+	/* A lost report is not older than what the ring holds. */
+	last = rb_last_ts(cb);
+	ret = rb_flush_cpu(cb, last > f->ts ? last : f->ts, &end);
+	if (!ret)
+		f->sealed_end = rb_seq_full(cb, end);
 	ktr_rb_preempt_enable();
 	return ret;
 }
-EXPORT_SYMBOL_GPL(ktr_rb_flush);
+EXPORT_SYMBOL_GPL(ktr_rb_flush_here);
 
 /**
  * ktr_rb_flush_offline() - close the current sub-buffer of an offline CPU
  * @rb: the buffer.
  * @cpu: a CPU that is offline and stays offline during the call (the
  *	caller holds cpus_read_lock()): no writer of its ring can run.
+ * @f: as for ktr_rb_flush_here(), but @f->ts is the time of the newest
+ *	record in the ring: the clock of this CPU says nothing about the
+ *	other's (they may disagree where the TSC is unstable), and what the
+ *	offline CPU writes when it comes back is at or after its own past.
  *
  * What a CPU wrote before it went down becomes readable.
  *
  * Context: task.
  * Return: 0; -EINVAL for a CPU without a ring.
  */
-int ktr_rb_flush_offline(struct ktr_rb *rb, unsigned int cpu)
+int ktr_rb_flush_offline(struct ktr_rb *rb, unsigned int cpu,
+			 struct ktr_rb_flushed *f)
 {
 	struct ktr_rb_cpu *cb = cpu < rb->nr_cpus ? rb->cpus[cpu] : NULL;
+	u32 end;
+	int ret;
 
 	if (!cb)
 		return -EINVAL;
-	return rb_flush_cpu(cb);
+	f->ts = rb_last_ts(cb);
+	ret = rb_flush_cpu(cb, f->ts, &end);
+	if (!ret)
+		f->sealed_end = rb_seq_full(cb, end);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(ktr_rb_flush_offline);
 
@@ -1179,7 +1244,8 @@ int ktr_rb_get_positions(struct ktr_rb *rb, unsigned int cpu,
 	commit = ktr_rb_load_acquire(&cb->commit);
 	d = rb_seq_delta(rb_seq(commit), c);
 	pos->consumed = c;
-	pos->produced = c + (u64)d;
+	/* Sub-buffers started, as published: the one at commit included. */
+	pos->produced = c + (u64)(d + 1);
 	d += rb_sealed(commit) ? 1 : 0;
 	if (d > (long)rb->nr_subbufs)
 		d = rb->nr_subbufs;
@@ -1456,8 +1522,10 @@ struct ktr_rb *ktr_rb_create(const struct ktr_rb_config *cfg)
 	struct ktr_rb *rb;
 	unsigned int cpu;
 
+	/* Sub-buffers are mapped into user space: whole pages each. */
 	if (!rb_pow2_within(cfg->subbuf_size, KTR_SUBBUF_SIZE_MIN,
 			    KTR_SUBBUF_SIZE_MAX) ||
+	    cfg->subbuf_size < ktr_rb_page_size() ||
 	    !rb_pow2_within(cfg->nr_subbufs, KTR_NR_SUBBUFS_MIN,
 			    KTR_NR_SUBBUFS_MAX) ||
 	    (cfg->mode != KTR_RB_MODE_DISCARD &&

@@ -38,6 +38,12 @@ struct ktr_rb_cpu;
  *	[KTR_NR_SUBBUFS_MIN, KTR_NR_SUBBUFS_MAX]. One more is allocated per
  *	CPU as the reader's spare.
  * @mode: enum ktr_rb_mode.
+ *
+ * In overwrite mode a writer recycles the oldest sub-buffer only once it is
+ * published complete and not held by the reader: with nr_subbufs == 2, a
+ * writer interrupted while filling one sub-buffer makes nested writers that
+ * lap the ring refuse events (lost_full) until it commits. Use 4 or more
+ * sub-buffers for a flight recorder.
  */
 struct ktr_rb_config {
 	u32 subbuf_size;
@@ -82,13 +88,26 @@ struct ktr_rb_read {
  * struct ktr_rb_positions - a snapshot of one CPU's ring, see
  *	ktr_rb_get_positions()
  * @consumed: sequence number of the oldest unread sub-buffer.
- * @produced: sequence number of the sub-buffer writers are in.
+ * @produced: sub-buffers started so far, as published (the sequence
+ *	number after the newest one).
  * @ready: complete sub-buffers the reader can take now.
  */
 struct ktr_rb_positions {
 	u64 consumed;
 	u64 produced;
 	u32 ready;
+};
+
+/**
+ * struct ktr_rb_flushed - what ktr_rb_flush_here() and
+ *	ktr_rb_flush_offline() did
+ * @ts: every event not in a sub-buffer sealed by the flush has a time at
+ *	or after this.
+ * @sealed_end: sequence number after the last sub-buffer sealed.
+ */
+struct ktr_rb_flushed {
+	u64 ts;
+	u64 sealed_end;
 };
 
 struct ktr_rb *ktr_rb_create(const struct ktr_rb_config *cfg);
@@ -99,7 +118,9 @@ void ktr_rb_commit(struct ktr_rb_event *ev);
 void ktr_rb_discard(struct ktr_rb_event *ev);
 int ktr_rb_write(struct ktr_rb *rb, const void *data, u32 len);
 int ktr_rb_flush(struct ktr_rb *rb);
-int ktr_rb_flush_offline(struct ktr_rb *rb, unsigned int cpu);
+int ktr_rb_flush_here(struct ktr_rb *rb, struct ktr_rb_flushed *f);
+int ktr_rb_flush_offline(struct ktr_rb *rb, unsigned int cpu,
+			 struct ktr_rb_flushed *f);
 
 int ktr_rb_get_subbuf(struct ktr_rb *rb, unsigned int cpu,
 		      struct ktr_rb_read *rd);

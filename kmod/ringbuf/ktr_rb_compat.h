@@ -87,7 +87,12 @@ static inline void ktr_rb_zfree(void *p)
 	kvfree(p);
 }
 
-/* Sub-buffers: page aligned, so that they can later be mapped to user space. */
+/* Sub-buffers: page aligned, so that they can be mapped to user space. */
+static inline u32 ktr_rb_page_size(void)
+{
+	return PAGE_SIZE;
+}
+
 static inline void *ktr_rb_area_alloc(size_t size, unsigned int cpu)
 {
 	return vzalloc_node(size, cpu_to_node(cpu));

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 //
 // Capture files: write then read gives back the same header, sub-buffers
-// and statistics; damaged or foreign files are refused with a message that
-// says what and where, and a truncated file still gives its complete chunks.
+// and statistics; a SUBBUF chunk holds only the header and the committed
+// records, and read_subbuf() puts the kernel's end PADDING back; damaged or
+// foreign files are refused with a message that says what and where, and a
+// truncated file still gives its complete chunks.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -17,6 +21,7 @@
 #include <ktr_ringbuf.h>
 
 #include "ktr/capture.h"
+#include "ktr/decode.h"
 #include "ktr/event_format.h"
 #include "rb_source.h"
 #include "subbuf_builder.h"
@@ -28,6 +33,38 @@ namespace {
 using test::Bytes;
 
 constexpr std::uint32_t kSize = 4096;
+
+// hdr.size + hdr.commit of sub-buffer @sb: where its committed records end,
+// and so the length of its SUBBUF chunk (when the header is sane).
+std::uint32_t used_bytes(const Bytes &sb)
+{
+	return test::get_u32(sb, offsetof(ktr_rb_subbuf_hdr, size)) +
+	       test::get_u32(sb, offsetof(ktr_rb_subbuf_hdr, commit));
+}
+
+// Bytes of the SUBBUF chunk of @sb in the file: chunk header, payload,
+// padding to 8.
+std::size_t chunk_bytes(const Bytes &sb)
+{
+	return capture_chunk_header_size + ((used_bytes(sb) + 7) & ~std::size_t{7});
+}
+
+// What a capture gives back for @sb (docs/capture-format.md): its header and
+// committed records, then the PADDING record the kernel writes after them
+// (uapi/ktr_ringbuf.h: a word of type PADDING and time delta 0, followed by
+// the byte length of the rest when 8 bytes or more remain), then zeros.
+Bytes rebuilt(const Bytes &sb)
+{
+	const std::uint32_t end = used_bytes(sb);
+	Bytes b(sb.begin(), sb.begin() + end);
+	b.resize(sb.size(), std::byte{0});
+	const std::size_t rest = sb.size() - end;
+	if (rest >= 4)
+		test::put_u32(b, end, KTR_RB_RECORD_HEADER(std::uint32_t{KTR_RB_TYPE_PADDING}, 0U));
+	if (rest >= 8)
+		test::put_u32(b, end + 4, static_cast<std::uint32_t>(rest));
+	return b;
+}
 
 CaptureInfo sample_info()
 {
@@ -110,7 +147,9 @@ TEST(Capture, RoundTrip)
 	ASSERT_TRUE(r) << r.error().message();
 	EXPECT_EQ(r->info(), sample_info());
 
-	std::size_t subbufs = 0, stats = 0;
+	std::size_t subbufs = 0, stats = 0, trimmed = 0;
+	std::uint64_t offset = test::get_u32(test::read_file(path), 16);	// header_size
+	std::uint64_t not_before[2] = {};
 	bool ended = false;
 	while (true) {
 		Result<std::optional<ChunkRef>> c = r->next();
@@ -119,13 +158,30 @@ TEST(Capture, RoundTrip)
 			break;
 		const ChunkRef &ref = **c;
 		ASSERT_FALSE(ended);
+		EXPECT_EQ(ref.offset, offset);
 		switch (ref.type) {
 		case ChunkType::Subbuf: {
 			ASSERT_LT(subbufs, w.subbufs.size());
-			EXPECT_EQ(ref.cpu, w.subbufs[subbufs].first);
+			const auto &[cpu, original] = w.subbufs[subbufs];
+			EXPECT_EQ(ref.cpu, cpu);
+			// Stored: the header and the committed records only.
+			EXPECT_EQ(ref.length, used_bytes(original));
+			if (ref.length < kSize)
+				trimmed++;
 			Result<std::vector<std::byte>> data = r->read_payload(ref);
-			ASSERT_TRUE(data);
-			EXPECT_EQ(*data, w.subbufs[subbufs].second);
+			ASSERT_TRUE(data) << data.error().message();
+			EXPECT_EQ(*data, Bytes(original.begin(), original.begin() + ref.length));
+			// Given back: the whole sub-buffer, byte for byte (the
+			// ring's memory was fresh, so after the end PADDING
+			// record there were only zeros).
+			Result<std::vector<std::byte>> sb = r->read_subbuf(ref);
+			ASSERT_TRUE(sb) << sb.error().message();
+			EXPECT_EQ(*sb, original) << "sub-buffer " << subbufs;
+			Result<DecodedSubbuf> d = decode_subbuf(*sb, cpu, kSize, not_before[cpu]);
+			ASSERT_TRUE(d) << d.error().message();
+			EXPECT_GT(d->records().size(), 0U);
+			not_before[cpu] = d->end_ts();
+			offset += chunk_bytes(original);
 			subbufs++;
 			break;
 		}
@@ -134,14 +190,25 @@ TEST(Capture, RoundTrip)
 			Result<CaptureCpuStats> st = r->read_stats(ref);
 			ASSERT_TRUE(st) << st.error().message();
 			EXPECT_TRUE(same_stats(*st, w.stats.at(stats)));
+			const Result<std::vector<std::byte>> not_subbuf = r->read_subbuf(ref);
+			ASSERT_FALSE(not_subbuf);
+			EXPECT_EQ(not_subbuf.error().errnum(), EINVAL);
+			EXPECT_EQ(not_subbuf.error().message(),
+				  path + ": the chunk at offset " + std::to_string(ref.offset) +
+					  " is not a SUBBUF chunk");
+			offset += capture_chunk_header_size + ((ref.length + 7) & ~std::uint64_t{7});
 			stats++;
 			break;
 		}
 		case ChunkType::End:
+			offset += capture_chunk_header_size;
 			ended = true;
 			break;
 		}
 	}
+	EXPECT_EQ(offset, r->file_size());
+	// At least the last sub-buffer of each CPU (flushed) is partly filled.
+	EXPECT_GE(trimmed, 2U);
 	EXPECT_TRUE(ended);
 	EXPECT_EQ(subbufs, w.subbufs.size());
 	EXPECT_EQ(stats, 2U);
@@ -149,6 +216,296 @@ TEST(Capture, RoundTrip)
 	Result<std::optional<ChunkRef>> again = r->next();
 	ASSERT_TRUE(again);
 	EXPECT_FALSE(*again);
+}
+
+// Write @subbufs (CPU, sub-buffer) to a capture at @path; read them back
+// with read_subbuf(), with their chunks.
+std::vector<std::pair<ChunkRef, Bytes>> round_trip(const std::string &path, const CaptureInfo &info,
+						   const std::vector<std::pair<std::uint32_t, Bytes>> &subbufs)
+{
+	{
+		Result<CaptureWriter> w = CaptureWriter::create(path, info);
+		EXPECT_TRUE(w) << w.error().message();
+		if (!w)
+			return {};
+		for (const auto &[cpu, sb] : subbufs)
+			EXPECT_TRUE(w->write_subbuf(cpu, sb));
+		EXPECT_TRUE(w->finish());
+	}
+	std::vector<std::pair<ChunkRef, Bytes>> out;
+	Result<CaptureReader> r = CaptureReader::open(path);
+	EXPECT_TRUE(r) << r.error().message();
+	if (!r)
+		return {};
+	while (true) {
+		Result<std::optional<ChunkRef>> c = r->next();
+		EXPECT_TRUE(c) << c.error().message();
+		if (!c || !*c)
+			break;
+		if ((*c)->type != ChunkType::Subbuf)
+			continue;
+		Result<std::vector<std::byte>> sb = r->read_subbuf(**c);
+		EXPECT_TRUE(sb) << sb.error().message();
+		if (!sb)
+			break;
+		out.emplace_back(**c, std::move(*sb));
+	}
+	EXPECT_EQ(out.size(), subbufs.size());
+	return out;
+}
+
+// A CPU with little to trace, flushed: its sub-buffer holds a few records,
+// and so does the file, not a whole sub-buffer of padding.
+TEST(Capture, LightlyFilledSubbufIsSmall)
+{
+	constexpr std::uint32_t big = 1U << 20;
+	test::RingSource rs(big, 2, KTR_RB_MODE_DISCARD, 1);
+	ASSERT_TRUE(rs.ok());
+	ASSERT_TRUE(rs.write(0, 5000, test::marker_payload(7, 7, "light", "tick")));
+	const std::vector<Bytes> raw = rs.drain(0);
+	ASSERT_EQ(raw.size(), 1U);
+	ASSERT_EQ(raw[0].size(), big);
+	// Header + one marker record (4 + 28 + 4 bytes: the short form).
+	ASSERT_EQ(used_bytes(raw[0]), 64U + 36U);
+
+	CaptureInfo info = sample_info();
+	info.nr_cpus = 1;
+	info.subbuf_size = big;
+	test::TempDir dir;
+	const std::string path = dir.path("light.ktr");
+	const auto back = round_trip(path, info, {{0, raw[0]}});
+	ASSERT_EQ(back.size(), 1U);
+	EXPECT_EQ(back[0].first.length, 100U);
+	// The file: header, the SUBBUF chunk (100 bytes, padded to 104), END.
+	const Bytes file = test::read_file(path);
+	const std::uint32_t header_size = test::get_u32(file, 16);
+	EXPECT_EQ(file.size(), header_size + (16U + 104U) + 16U);
+	EXPECT_LT(file.size(), 4096U);
+	// And the sub-buffer comes back whole, as the ring had it.
+	EXPECT_EQ(back[0].second, raw[0]);
+	Result<DecodedSubbuf> d = decode_subbuf(back[0].second, 0, big);
+	ASSERT_TRUE(d) << d.error().message();
+	ASSERT_EQ(d->records().size(), 1U);
+	EXPECT_EQ(d->records()[0].ts, 5000U);
+	EXPECT_EQ(Bytes(d->records()[0].payload.begin(), d->records()[0].payload.end()),
+		  test::marker_payload(7, 7, "light", "tick"));
+}
+
+// Every amount of space left after the records: none (a full sub-buffer, no
+// PADDING), 4 bytes (a lone PADDING word), 8 bytes (the word and the
+// length), more; and no records at all (a 64-byte chunk).
+TEST(Capture, SubbufEndsOfEveryKind)
+{
+	const Bytes event = test::event_payload(200, 9, test::pattern(8));	// 16 bytes
+	const auto sized = [&](std::uint32_t rest) {
+		// A long event filling all but @rest bytes after the header.
+		test::SubbufBuilder b(0, 0, 100);
+		const std::uint32_t record = kSize - 64 - rest;
+		if (record > 0)
+			b.long_event(0, test::event_payload(200, 9, test::pattern(record - 8 - 8)));
+		return b.build();
+	};
+	const std::vector<std::pair<std::uint32_t, Bytes>> subbufs = {
+		{0, sized(0)},
+		{0, sized(4)},
+		{0, sized(8)},
+		{0, sized(12)},
+		{1, test::SubbufBuilder(1, 0, 100).build()},	// empty
+		{1, test::SubbufBuilder(1, 1, 100).event(0, event).event(3, event).build()},
+	};
+	test::TempDir dir;
+	const auto back = round_trip(dir.path("ends.ktr"), sample_info(), subbufs);
+	ASSERT_EQ(back.size(), subbufs.size());
+	const std::uint32_t lengths[] = {kSize, kSize - 4, kSize - 8, kSize - 12, 64, 64 + 2 * 20};
+	for (std::size_t i = 0; i < subbufs.size(); i++) {
+		const Bytes &original = subbufs[i].second;
+		EXPECT_EQ(back[i].first.length, lengths[i]) << i;
+		EXPECT_EQ(back[i].second, rebuilt(original)) << i;
+		// Up to the end of the PADDING record, exactly what was written.
+		const std::size_t rest = kSize - used_bytes(original);
+		const std::size_t kept = used_bytes(original) + std::min<std::size_t>(rest, 8);
+		EXPECT_TRUE(std::equal(original.begin(), original.begin() + static_cast<long>(kept),
+				       back[i].second.begin()))
+			<< i;
+		Result<DecodedSubbuf> d = decode_subbuf(back[i].second, subbufs[i].first, kSize);
+		ASSERT_TRUE(d) << i << ": " << d.error().message();
+		Result<DecodedSubbuf> o = decode_subbuf(original, subbufs[i].first, kSize);
+		ASSERT_TRUE(o) << i << ": " << o.error().message();
+		EXPECT_EQ(d->header(), o->header()) << i;
+		EXPECT_EQ(d->records().size(), o->records().size()) << i;
+		EXPECT_TRUE(std::ranges::equal(d->bytes(), o->bytes())) << i;
+	}
+	// Nothing after the PADDING: with 4 or 8 bytes left, or none, byte
+	// for byte the same.
+	EXPECT_EQ(back[0].second, subbufs[0].second);
+	EXPECT_EQ(back[1].second, subbufs[1].second);
+	EXPECT_EQ(back[2].second, subbufs[2].second);
+}
+
+// A sub-buffer whose bytes after the committed records are not the
+// kernel's PADDING (built by hand: garbage there) is stored without them,
+// and comes back with the PADDING the kernel would have written.
+// What follows the records is not the PADDING record a reader would write
+// back: the sub-buffer is stored whole, so that the decoder still refuses it
+// after the round trip (a capture never repairs a corrupt sub-buffer).
+TEST(Capture, GarbageAfterTheRecordsIsKeptForTheDecoder)
+{
+	Bytes sb = test::SubbufBuilder(0, 0, 100)
+			   .event(0, test::marker_payload(1, 1, "a", "garbage follows"))
+			   .build();
+	const std::uint32_t end = used_bytes(sb);
+	const Bytes junk = test::pattern(kSize - end, 3);
+	std::copy(junk.begin(), junk.end(), sb.begin() + end);
+	const Result<DecodedSubbuf> before = decode_subbuf(sb, 0, kSize);
+	ASSERT_FALSE(before) << "the garbage is not a PADDING record";
+
+	test::TempDir dir;
+	const auto back = round_trip(dir.path("g.ktr"), sample_info(), {{0, sb}});
+	ASSERT_EQ(back.size(), 1U);
+	EXPECT_EQ(back[0].first.length, kSize) << "stored whole";
+	EXPECT_EQ(back[0].second, sb);
+	const Result<DecodedSubbuf> after = decode_subbuf(back[0].second, 0, kSize);
+	ASSERT_FALSE(after);
+	EXPECT_EQ(after.error().message(), before.error().message());
+}
+
+// Real sub-buffers of a ring whose memory was used before: after the
+// PADDING record the kernel writes (a word and the length) the old records
+// are still there. A capture keeps what a decoder reads (header, records,
+// PADDING) and gives zeros for the rest.
+TEST(Capture, SubbufsOfAReusedRing)
+{
+	test::RingSource rs(kSize, 2, KTR_RB_MODE_DISCARD, 1);
+	ASSERT_TRUE(rs.ok());
+	std::uint64_t ts = 1000;
+	for (int round = 0; round < 3; round++) {	// every sub-buffer of the ring full once
+		while (rs.write(0, ts++, test::marker_payload(1, 1, "fill", std::string(300, 'f'))))
+			;
+		(void)rs.drain(0);
+	}
+	std::vector<Bytes> raw;
+	for (int i = 0; i < 3; i++) {
+		ASSERT_TRUE(rs.write(0, ts++, test::marker_payload(2, 2, "light", "x")));
+		for (Bytes &b : rs.drain(0))
+			raw.push_back(std::move(b));
+	}
+	ASSERT_EQ(raw.size(), 3U);
+
+	std::vector<std::pair<std::uint32_t, Bytes>> subbufs;
+	std::size_t stale = 0;
+	for (const Bytes &b : raw) {
+		ASSERT_EQ(used_bytes(b), 64U + 40U);
+		if (!std::all_of(b.begin() + used_bytes(b) + 8, b.end(),
+				 [](std::byte x) { return x == std::byte{0}; }))
+			stale++;
+		subbufs.emplace_back(0, b);
+	}
+	ASSERT_GT(stale, 0U) << "no sub-buffer holds old records after its PADDING: "
+				"the test does not test what it says";
+
+	CaptureInfo info = sample_info();
+	info.nr_cpus = 1;
+	test::TempDir dir;
+	const auto back = round_trip(dir.path("reused.ktr"), info, subbufs);
+	ASSERT_EQ(back.size(), raw.size());
+	std::uint64_t not_before = 0;
+	for (std::size_t i = 0; i < raw.size(); i++) {
+		EXPECT_EQ(back[i].first.length, 104U);
+		EXPECT_EQ(back[i].second, rebuilt(raw[i])) << i;
+		EXPECT_TRUE(std::equal(raw[i].begin(), raw[i].begin() + 104 + 8, back[i].second.begin()))
+			<< i;
+		Result<DecodedSubbuf> o = decode_subbuf(raw[i], 0, kSize, not_before);
+		ASSERT_TRUE(o) << o.error().message();
+		Result<DecodedSubbuf> d = decode_subbuf(back[i].second, 0, kSize, not_before);
+		ASSERT_TRUE(d) << d.error().message();
+		EXPECT_EQ(d->header(), o->header());
+		EXPECT_TRUE(std::ranges::equal(d->bytes(), o->bytes()));
+		ASSERT_EQ(d->records().size(), 1U);
+		not_before = d->end_ts();
+	}
+}
+
+// A header whose size and commit do not say where the records end (corrupt,
+// or from a writer this ktr does not know): the sub-buffer is stored whole,
+// comes back byte for byte, and decode_subbuf() is what refuses it.
+TEST(Capture, InsaneSubbufHeaderIsStoredWhole)
+{
+	const Bytes good = test::SubbufBuilder(1, 3, 100)
+				   .event(0, test::marker_payload(1, 1, "a", "b"))
+				   .build();	// 0xee after its PADDING record
+	struct Case {
+		std::uint32_t size, commit;
+		std::string error;
+	};
+	const std::vector<Case> cases = {
+		{64, 4098, "commit 4098 is not a multiple of 4 (byte 24)"},
+		{64, 6, "commit 6 is not a multiple of 4 (byte 24)"},
+		{64, 4036, "commit 4036 runs past the end: records would end at byte 4100 of 4096 "
+			   "(byte 24)"},
+		{64, 0xfffffffc, "commit 4294967292 runs past the end: records would end at byte "
+				 "4294967356 of 4096 (byte 24)"},
+		{4100, 0, "header size 4100 is larger than the 4096-byte sub-buffer (byte 0)"},
+		{0xfffffffc, 8, "header size 4294967292 is larger than the 4096-byte sub-buffer "
+				"(byte 0)"},
+		{0, 0, "header size 0 is below the 64-byte minimum (byte 0)"},
+		{62, 0, "header size 62 is below the 64-byte minimum (byte 0)"},
+		{0, 8, "header size 0 is below the 64-byte minimum (byte 0)"},
+	};
+	std::vector<std::pair<std::uint32_t, Bytes>> subbufs;
+	for (const Case &c : cases) {
+		Bytes b = good;
+		test::put_u32(b, offsetof(ktr_rb_subbuf_hdr, size), c.size);
+		test::put_u32(b, offsetof(ktr_rb_subbuf_hdr, commit), c.commit);
+		subbufs.emplace_back(1, std::move(b));
+	}
+	test::TempDir dir;
+	const auto back = round_trip(dir.path("insane.ktr"), sample_info(), subbufs);
+	ASSERT_EQ(back.size(), cases.size());
+	for (std::size_t i = 0; i < cases.size(); i++) {
+		EXPECT_EQ(back[i].first.length, kSize) << i;
+		EXPECT_EQ(back[i].second, subbufs[i].second) << i;
+		const Result<DecodedSubbuf> d = decode_subbuf(back[i].second, 1, kSize);
+		ASSERT_FALSE(d) << i;
+		EXPECT_EQ(d.error().errnum(), EPROTO);
+		EXPECT_EQ(d.error().message(), "corrupt sub-buffer of CPU 1 (seq 3): " + cases[i].error)
+			<< i;
+	}
+}
+
+// Header fields that are wrong one by one, but whose sum looks like the end
+// of the records: the writer may cut the sub-buffer there (it keeps at least
+// the 64-byte header), and decode_subbuf() still refuses what comes back,
+// with the same message as the original.
+TEST(Capture, InsaneSubbufHeaderStaysInsane)
+{
+	const Bytes good = test::SubbufBuilder(1, 3, 100)
+				   .event(0, test::marker_payload(1, 1, "a", "b"))
+				   .build();
+	const std::pair<std::uint32_t, std::uint32_t> cases[] = {{66, 2}, {0, 64}, {0, 104}, {60, 44},
+								 {62, 42}};
+	std::vector<std::pair<std::uint32_t, Bytes>> subbufs;
+	for (const auto &[size, commit] : cases) {
+		Bytes b = good;
+		test::put_u32(b, offsetof(ktr_rb_subbuf_hdr, size), size);
+		test::put_u32(b, offsetof(ktr_rb_subbuf_hdr, commit), commit);
+		subbufs.emplace_back(1, std::move(b));
+	}
+	test::TempDir dir;
+	const auto back = round_trip(dir.path("insane.ktr"), sample_info(), subbufs);
+	ASSERT_EQ(back.size(), subbufs.size());
+	for (std::size_t i = 0; i < subbufs.size(); i++) {
+		const Bytes &original = subbufs[i].second;
+		const std::uint32_t length = back[i].first.length;
+		EXPECT_TRUE(length == used_bytes(original) || length == kSize) << i << ": " << length;
+		EXPECT_TRUE(std::equal(original.begin(), original.begin() + length,
+				       back[i].second.begin()))
+			<< i;
+		const Result<DecodedSubbuf> o = decode_subbuf(original, 1, kSize);
+		ASSERT_FALSE(o) << i;
+		const Result<DecodedSubbuf> d = decode_subbuf(back[i].second, 1, kSize);
+		ASSERT_FALSE(d) << i;
+		EXPECT_EQ(d.error().message(), o.error().message()) << i;
+	}
 }
 
 TEST(Capture, StatsWithoutKernelPart)
@@ -180,12 +537,14 @@ TEST(Capture, WriterToAFileDescriptor)
 	const std::string path = dir.path("fd.ktr");
 	const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_GE(fd, 0);
+	const Bytes sb = test::SubbufBuilder(1, 0, 5).event(0, test::marker_payload(1, 1, "a", "b")).build();
 	{
 		Result<CaptureWriter> w = CaptureWriter::to_fd(fd, sample_info(), "fd.ktr");
 		ASSERT_TRUE(w);
-		const Bytes sb = test::SubbufBuilder(1, 0, 5).event(0, test::marker_payload(1, 1, "a", "b")).build();
 		ASSERT_TRUE(w->write_subbuf(1, sb));
-		EXPECT_EQ(w->size(), test::get_u32(test::read_file(path), 16) + 16U + kSize);
+		// Header + marker record (8 + 28 + 1 bytes, rounded to 4).
+		EXPECT_EQ(used_bytes(sb), 64U + 40U);
+		EXPECT_EQ(w->size(), test::get_u32(test::read_file(path), 16) + 16U + 104U);
 		ASSERT_TRUE(w->finish());
 	}
 	EXPECT_EQ(::write(fd, "", 0), 0) << "the caller's descriptor stays open";
@@ -196,6 +555,10 @@ TEST(Capture, WriterToAFileDescriptor)
 	ASSERT_TRUE(c && *c);
 	EXPECT_EQ((*c)->type, ChunkType::Subbuf);
 	EXPECT_EQ((*c)->cpu, 1U);
+	EXPECT_EQ((*c)->length, 104U);
+	Result<std::vector<std::byte>> back = r->read_subbuf(**c);
+	ASSERT_TRUE(back) << back.error().message();
+	EXPECT_EQ(*back, rebuilt(sb));
 }
 
 TEST(Capture, WriterRefusesBadInput)
@@ -293,6 +656,10 @@ protected:
 				return "(no error)";
 			Result<std::vector<std::byte>> p = r->read_payload(**c);
 			EXPECT_TRUE(p) << p.error().message();
+			if ((*c)->type == ChunkType::Subbuf) {
+				Result<std::vector<std::byte>> sb = r->read_subbuf(**c);
+				EXPECT_TRUE(sb) << sb.error().message();
+			}
 			n++;
 		}
 	}
@@ -375,14 +742,29 @@ TEST_F(CaptureDamage, CorruptHeaderFields)
 
 TEST_F(CaptureDamage, TruncatedChunkKeepsTheChunksBefore)
 {
-	// Cut in the middle of the second sub-buffer.
-	const std::size_t chunk = 16 + kSize;
-	const std::size_t second = header_size_ + chunk;
+	// Cut in the middle of the second sub-buffer; the chunks are as long
+	// as their sub-buffers' committed data.
+	const std::size_t second = header_size_ + chunk_bytes(written_.subbufs.at(0).second);
+	const std::size_t needs = chunk_bytes(written_.subbufs.at(1).second);
+	ASSERT_GT(needs, 100U);
 	std::size_t n = 0;
 	EXPECT_EQ(chunk_error(Bytes(bytes_.begin(), bytes_.begin() + static_cast<long>(second + 100)), &n),
 		  damaged() + ": file is truncated at offset " + std::to_string(second) +
-			  " (the SUBBUF chunk there needs 4112 bytes, the file ends 100 bytes after it)");
+			  " (the SUBBUF chunk there needs " + std::to_string(needs) +
+			  " bytes, the file ends 100 bytes after it)");
 	EXPECT_EQ(n, 1U);
+	// Cut one byte short of the end of the second chunk.
+	EXPECT_EQ(chunk_error(Bytes(bytes_.begin(),
+				    bytes_.begin() + static_cast<long>(second + needs - 1)), &n),
+		  damaged() + ": file is truncated at offset " + std::to_string(second) +
+			  " (the SUBBUF chunk there needs " + std::to_string(needs) +
+			  " bytes, the file ends " + std::to_string(needs - 1) + " bytes after it)");
+	EXPECT_EQ(n, 1U);
+	// Cut after the second chunk: two chunks, then no END.
+	EXPECT_EQ(chunk_error(Bytes(bytes_.begin(), bytes_.begin() + static_cast<long>(second + needs)), &n),
+		  damaged() + ": file is truncated at offset " + std::to_string(second + needs) +
+			  " (no END chunk: the capture did not finish)");
+	EXPECT_EQ(n, 2U);
 	// Cut inside a chunk header.
 	EXPECT_EQ(chunk_error(Bytes(bytes_.begin(), bytes_.begin() + static_cast<long>(second + 10)), &n),
 		  damaged() + ": file is truncated at offset " + std::to_string(second) +
@@ -425,10 +807,6 @@ TEST_F(CaptureDamage, CorruptChunkHeaders)
 					  ": SUBBUF chunk claims 2147483647 bytes, more than any chunk "
 					  "holds (4194304)");
 	b = bytes_;
-	test::put_u32(b, first + 8, 2048);
-	EXPECT_NE(chunk_error(b).find("SUBBUF chunk of 2048 bytes, the sub-buffer size is 4096"),
-		  std::string::npos);
-	b = bytes_;
 	test::put_u32(b, first, 9);
 	EXPECT_NE(chunk_error(b).find("unknown chunk type 9"), std::string::npos);
 	b = bytes_;
@@ -441,6 +819,55 @@ TEST_F(CaptureDamage, CorruptChunkHeaders)
 	b = bytes_;
 	b.resize(b.size() + 8);
 	EXPECT_NE(chunk_error(b).find("8 bytes after the END chunk"), std::string::npos);
+}
+
+// A SUBBUF chunk holds 64 bytes (a header) up to the sub-buffer size, a
+// multiple of 4 (records are).
+TEST_F(CaptureDamage, SubbufChunkLengthOutOfRange)
+{
+	const std::size_t first = header_size_;
+	const std::size_t second = first + chunk_bytes(written_.subbufs.at(0).second);
+	const std::string rule = " bytes (a multiple of 4 from 64 to the sub-buffer size 4096)";
+	for (const std::uint32_t len : {0U, 4U, 60U, 62U, 65U, 66U, 4095U, 4100U, 8192U, 4194304U}) {
+		for (const std::size_t at : {first, second}) {
+			Bytes b = bytes_;
+			test::put_u32(b, at + 8, len);
+			std::size_t n = 99;
+			EXPECT_EQ(chunk_error(b, &n), damaged() + ": corrupt capture file at offset " +
+							      std::to_string(at) + ": SUBBUF chunk of " +
+							      std::to_string(len) + rule)
+				<< "length " << len;
+			EXPECT_EQ(n, at == first ? 0U : 1U) << "length " << len;
+		}
+	}
+}
+
+// The chunk length and the header disagree: the chunk ends before the
+// records the header announces. The reader gives the sub-buffer back (it
+// does not decode), and decode_subbuf() finds the rebuilt PADDING inside the
+// committed records.
+TEST_F(CaptureDamage, SubbufChunkShorterThanItsRecords)
+{
+	const std::size_t first = header_size_;
+	const Bytes &original = written_.subbufs.at(0).second;
+	const std::uint32_t commit = test::get_u32(original, offsetof(ktr_rb_subbuf_hdr, commit));
+	ASSERT_LE(used_bytes(original) + 8, kSize);
+	Bytes b = bytes_;
+	test::put_u32(b, first + 16 + offsetof(ktr_rb_subbuf_hdr, commit), commit + 8);
+	Result<CaptureReader> r = open(b);
+	ASSERT_TRUE(r);
+	Result<std::optional<ChunkRef>> c = r->next();
+	ASSERT_TRUE(c && *c) << (c ? "END" : c.error().message());
+	Result<std::vector<std::byte>> sb = r->read_subbuf(**c);
+	ASSERT_TRUE(sb) << sb.error().message();
+	const Result<DecodedSubbuf> d = decode_subbuf(*sb, 0, kSize);
+	ASSERT_FALSE(d);
+	EXPECT_EQ(d.error().errnum(), EPROTO);
+	EXPECT_EQ(d.error().message(),
+		  "corrupt sub-buffer of CPU 0 (seq 0): discarded event of " +
+			  std::to_string(kSize - used_bytes(original)) +
+			  " bytes runs past the committed data (8 bytes left) at byte " +
+			  std::to_string(used_bytes(original)));
 }
 
 TEST_F(CaptureDamage, CorruptStatsChunk)

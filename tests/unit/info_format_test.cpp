@@ -17,6 +17,8 @@ Info example()
 	Info info = test::sample_info();
 	info.abi_major = 1;
 	info.abi_minor = 0;
+	info.buffer_mode.reset();	// ABI 1.0 had no trace buffer
+	info.clock.reset();
 	return info;
 }
 
@@ -70,6 +72,30 @@ TEST(InfoText, KeepsKernelStringsOnOneLine)
 	EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
 	EXPECT_NE(text.find("module version:      0.1 [31mred\n"), std::string::npos) << text;
 	EXPECT_NE(text.find("kernel release:      (empty)\n"), std::string::npos) << text;
+}
+
+TEST(InfoText, ShowsBufferModeAndClockFromMinor2)
+{
+	Info info = test::sample_info();
+	const std::vector<std::string> lines = lines_of(format_info_text(info));
+	ASSERT_EQ(lines.size(), 10u);
+	EXPECT_EQ(lines[8], "buffer mode:         overwrite");
+	EXPECT_EQ(lines[9], "record clock:        local_clock(); CLOCK_MONOTONIC = local_clock() + "
+			    "123456789 ns");
+	info.buffer_mode = 7;
+	info.clock = InfoClock{.local_ns = 10, .mono_ns = 4};
+	const std::string text = format_info_text(info);
+	EXPECT_NE(text.find("buffer mode:         unknown (7)\n"), std::string::npos) << text;
+	EXPECT_NE(text.find("CLOCK_MONOTONIC = local_clock() - 6 ns\n"), std::string::npos) << text;
+}
+
+TEST(InfoJson, BufferModeAndClockFromMinor2)
+{
+	const std::string json = format_info_json(test::sample_info());
+	EXPECT_NE(json.find(R"("buffer_mode":"overwrite","clock_local_ns":5000000000,)"
+			    R"("clock_mono_ns":5123456789})"),
+		  std::string::npos)
+		<< json;
 }
 
 TEST(InfoJson, OneObjectWithSnakeCaseKeys)

@@ -193,3 +193,46 @@ TEST(InfoReply, RejectsMessageWithoutGenlHeader)
 
 } // namespace
 } // namespace ktr
+
+namespace ktr {
+namespace {
+
+// A module of ABI minor 1 has no trace buffer attributes: still a good reply.
+TEST(InfoReplyMinor2, OlderModuleWithoutBufferAttributes)
+{
+	InfoReply reply;
+	reply.info.abi_minor = 1;
+	reply.info.buffer_mode.reset();
+	reply.info.clock.reset();
+	const auto info = parse_info_reply(reply.build().get());
+	ASSERT_TRUE(info) << info.error().message();
+	EXPECT_FALSE(info->buffer_mode);
+	EXPECT_FALSE(info->clock);
+}
+
+TEST(InfoReplyMinor2, BufferModeAndClockPair)
+{
+	InfoReply reply;
+	const auto info = parse_info_reply(reply.build().get());
+	ASSERT_TRUE(info) << info.error().message();
+	EXPECT_EQ(info->buffer_mode, std::optional<std::uint32_t>{KTR_RB_MODE_OVERWRITE});
+	ASSERT_TRUE(info->clock);
+	EXPECT_EQ(info->clock->local_ns, 5000000000ULL);
+	EXPECT_EQ(info->clock->mono_ns, 5123456789ULL);
+	EXPECT_EQ(*info, sample_info());
+}
+
+TEST(InfoReplyMinor2, ShortClockAttributeIsNamed)
+{
+	InfoReply reply;
+	reply.omit.insert(KTR_ATTR_CLOCK_MONO_NS);
+	reply.extra = [](nl_msg *m) { nla_put_u32(m, KTR_ATTR_CLOCK_MONO_NS, 7); };
+	const auto info = parse_info_reply(reply.build().get());
+	ASSERT_FALSE(info);
+	EXPECT_NE(info.error().message().find("KTR_ATTR_CLOCK_MONO_NS is 4 bytes, expected an 8-byte u64"),
+		  std::string::npos)
+		<< info.error().message();
+}
+
+} // namespace
+} // namespace ktr

@@ -10,11 +10,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include <ktr_ringbuf.h>
 
 #include "ktr/capture.h"
 #include "ktr/event_format.h"
@@ -85,6 +88,16 @@ std::string last_line(const std::string &text)
 	return nl == std::string::npos ? text : text.substr(nl + 1);
 }
 
+// Bytes of the SUBBUF chunk of @sb in a capture file: the chunk header, then
+// the sub-buffer's header and committed records (hdr.size + hdr.commit
+// bytes), padded to 8.
+std::size_t chunk_bytes(const Bytes &sb)
+{
+	const std::size_t used = test::get_u32(sb, offsetof(ktr_rb_subbuf_hdr, size)) +
+				 test::get_u32(sb, offsetof(ktr_rb_subbuf_hdr, commit));
+	return capture_chunk_header_size + ((used + 7) & ~std::size_t{7});
+}
+
 // Two CPUs: markers on both, a loss on CPU 1, and an event of a format that
 // only the capture file's table knows (test:sample, id 100).
 class ReportCli : public ::testing::Test {
@@ -92,7 +105,7 @@ protected:
 	void SetUp() override
 	{
 		path_ = dir_.path("trace.ktr");
-		CaptureInfo info;
+		CaptureInfo &info = info_;
 		info.page_size = 4096;
 		info.nr_cpus = 2;
 		info.subbuf_size = kSize;
@@ -121,9 +134,17 @@ protected:
 				    .build()},
 			{0, SubbufBuilder(0, 1, 4000).event(0, test::event_payload(100, 100, value)).build()},
 		};
-		Result<CaptureWriter> w = CaptureWriter::create(path_, info);
+		write_capture(path_, subbufs_);
+		bytes_ = test::read_file(path_);
+	}
+
+	// A capture of @subbufs, with statistics for CPU 1.
+	void write_capture(const std::string &path,
+			   const std::vector<std::pair<std::uint32_t, Bytes>> &subbufs)
+	{
+		Result<CaptureWriter> w = CaptureWriter::create(path, info_);
 		ASSERT_TRUE(w) << w.error().message();
-		for (const auto &[cpu, sb] : subbufs_)
+		for (const auto &[cpu, sb] : subbufs)
 			ASSERT_TRUE(w->write_subbuf(cpu, sb));
 		CaptureCpuStats st;
 		st.cpu = 1;
@@ -133,10 +154,10 @@ protected:
 		st.kernel.lost_full = 3;
 		ASSERT_TRUE(w->write_stats(st));
 		ASSERT_TRUE(w->finish());
-		bytes_ = test::read_file(path_);
 	}
 
 	test::TempDir dir_;
+	CaptureInfo info_;
 	std::string path_;
 	std::vector<std::pair<std::uint32_t, Bytes>> subbufs_;
 	Bytes bytes_;
@@ -239,7 +260,10 @@ TEST_F(ReportCli, TruncatedFileShowsWhatCameBefore)
 {
 	// Cut inside the third sub-buffer chunk: CPU 0's second sub-buffer.
 	const std::uint32_t header = test::get_u32(bytes_, 16);
-	const std::size_t third = header + 2 * (16 + kSize);
+	const std::size_t third = header + chunk_bytes(subbufs_[0].second) +
+				  chunk_bytes(subbufs_[1].second);
+	const std::size_t needs = chunk_bytes(subbufs_[2].second);
+	ASSERT_GT(needs, 40U);
 	const std::string cut = dir_.path("cut.ktr");
 	test::write_file(cut, Bytes(bytes_.begin(), bytes_.begin() + static_cast<long>(third + 40)));
 	const Outcome r = ktr(dir_, {"report", cut});
@@ -250,8 +274,8 @@ TEST_F(ReportCli, TruncatedFileShowsWhatCameBefore)
 			 "           alpha-100     [000]     5.000002: marker: third\n");
 	EXPECT_EQ(last_line(r.err), "ktr: " + cut + ": file is truncated at offset " +
 					    std::to_string(third) +
-					    " (the SUBBUF chunk there needs 4112 bytes, the file "
-					    "ends 40 bytes after it)\n");
+					    " (the SUBBUF chunk there needs " + std::to_string(needs) +
+					    " bytes, the file ends 40 bytes after it)\n");
 	EXPECT_TRUE(contains(r.err, "CPU 0: 2 events")) << r.err;
 }
 
@@ -260,16 +284,81 @@ TEST_F(ReportCli, CorruptSubbufIsOneLine)
 	Bytes b = bytes_;
 	const std::uint32_t header = test::get_u32(bytes_, 16);
 	// The second chunk's sub-buffer (CPU 1): its entry count.
-	const std::size_t sb = header + (16 + kSize) + 16;
+	const std::size_t chunk = header + chunk_bytes(subbufs_[0].second);
+	const std::size_t sb = chunk + 16;
 	test::put_u32(b, sb + 28, 9);
 	const std::string bad = dir_.path("bad.ktr");
 	test::write_file(bad, b);
 	const Outcome r = ktr(dir_, {"report", bad});
 	EXPECT_EQ(r.status, 1);
-	EXPECT_EQ(r.err, "ktr: " + bad + ": SUBBUF chunk at offset " +
-				 std::to_string(header + 16 + kSize) +
+	EXPECT_EQ(r.err, "ktr: " + bad + ": SUBBUF chunk at offset " + std::to_string(chunk) +
 				 ": corrupt sub-buffer of CPU 1 (seq 4): header says 9 events (byte "
 				 "28), the records hold 1\n");
+}
+
+// The capture holds the sub-buffers' records, not their padding: a few
+// hundred bytes here, not three 4 KiB sub-buffers.
+TEST_F(ReportCli, FileHoldsTheRecordsOnly)
+{
+	const std::uint32_t header = test::get_u32(bytes_, 16);
+	std::size_t chunks = 0;
+	for (const auto &[cpu, sb] : subbufs_)
+		chunks += chunk_bytes(sb);
+	EXPECT_LT(chunks, kSize);
+	// Header, SUBBUF chunks, STATS of CPU 1 (8 + 104 + 32 bytes), END.
+	EXPECT_EQ(bytes_.size(), header + chunks + (16 + 144) + 16);
+}
+
+// A SUBBUF chunk length that no sub-buffer has: one line, at its offset,
+// after the events of the chunks before.
+TEST_F(ReportCli, BadSubbufChunkLengthIsOneLine)
+{
+	const std::uint32_t header = test::get_u32(bytes_, 16);
+	const std::size_t third = header + chunk_bytes(subbufs_[0].second) +
+				  chunk_bytes(subbufs_[1].second);
+	for (const std::uint32_t len : {62U, 60U, kSize + 4}) {
+		Bytes b = bytes_;
+		test::put_u32(b, third + 8, len);
+		const std::string bad = dir_.path("bad.ktr");
+		test::write_file(bad, b);
+		const Outcome r = ktr(dir_, {"report", bad});
+		EXPECT_EQ(r.status, 1);
+		EXPECT_EQ(r.out, "           alpha-100     [000]     5.000000: marker: first\n"
+				 "CPU:1 [LOST 3 EVENTS]\n"
+				 "            beta-200     [001]     5.000001: marker: second\n"
+				 "           alpha-100     [000]     5.000002: marker: third\n");
+		EXPECT_EQ(last_line(r.err), "ktr: " + bad + ": corrupt capture file at offset " +
+						    std::to_string(third) + ": SUBBUF chunk of " +
+						    std::to_string(len) +
+						    " bytes (a multiple of 4 from 64 to the sub-buffer "
+						    "size 4096)\n");
+	}
+}
+
+// A sub-buffer whose header does not say where its records end is stored
+// whole; the capture reader gives it back, and the decoder refuses it.
+TEST_F(ReportCli, InsaneSubbufHeaderIsADecodeError)
+{
+	std::vector<std::pair<std::uint32_t, Bytes>> subbufs = subbufs_;
+	Bytes &insane = subbufs[2].second;	// CPU 0, seq 1
+	test::put_u32(insane, offsetof(ktr_rb_subbuf_hdr, commit), 5000);
+	const std::string path = dir_.path("insane.ktr");
+	write_capture(path, subbufs);
+	const Bytes file = test::read_file(path);
+	const std::uint32_t header = test::get_u32(file, 16);
+	const std::size_t third = header + chunk_bytes(subbufs[0].second) +
+				  chunk_bytes(subbufs[1].second);
+	EXPECT_EQ(test::get_u32(file, third + 8), kSize) << "stored whole";
+
+	const Outcome r = ktr(dir_, {"report", path});
+	EXPECT_EQ(r.status, 1);
+	// What comes before the end of CPU 0's first sub-buffer (3000 ns).
+	EXPECT_EQ(r.out, "           alpha-100     [000]     5.000000: marker: first\n"
+			 "CPU:1 [LOST 3 EVENTS]\n"
+			 "            beta-200     [001]     5.000001: marker: second\n");
+	EXPECT_EQ(r.err, "ktr: " + path + ": SUBBUF chunk at offset " + std::to_string(third) +
+				 ": corrupt sub-buffer of CPU 0 (seq 1): commit 5000 runs past the "
+				 "end: records would end at byte 5064 of 4096 (byte 24)\n");
 }
 
 TEST_F(ReportCli, UnknownEventIdIsOneLine)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "test_messages.h"
 
+#include <ktr_ringbuf.h>
+
 #include <stdexcept>
 #include <string>
 
@@ -32,6 +34,8 @@ Info sample_info()
 		.subbuf_size = 65536,
 		.nr_subbufs = 8,
 		.kernel_release = "6.1.0-18-amd64",
+		.buffer_mode = KTR_RB_MODE_OVERWRITE,
+		.clock = InfoClock{.local_ns = 5000000000ULL, .mono_ns = 5123456789ULL},
 	};
 }
 
@@ -58,6 +62,12 @@ nl::MsgPtr InfoReply::build() const
 	u32(KTR_ATTR_SUBBUF_SIZE, info.subbuf_size);
 	u32(KTR_ATTR_NR_SUBBUFS, info.nr_subbufs);
 	str(KTR_ATTR_KERNEL_RELEASE, info.kernel_release);
+	if (info.buffer_mode)
+		u32(KTR_ATTR_BUFFER_MODE, *info.buffer_mode);
+	if (info.clock && !omit.contains(KTR_ATTR_CLOCK_LOCAL_NS))
+		check(nla_put_u64(m, KTR_ATTR_CLOCK_LOCAL_NS, info.clock->local_ns));
+	if (info.clock && !omit.contains(KTR_ATTR_CLOCK_MONO_NS))
+		check(nla_put_u64(m, KTR_ATTR_CLOCK_MONO_NS, info.clock->mono_ns));
 	if (extra)
 		extra(m);
 	return msg;

@@ -15,7 +15,7 @@ for round in 1 2; do
 	if ktr info 2>/dev/null; then bad "round $round: ktr info works after rmmod"; else ok "round $round: ktr info fails after rmmod"; fi
 done
 
-for args in subbuf_size=1000 subbuf_size=2048 subbuf_size=8388608 nr_subbufs=3 nr_subbufs=1 nr_subbufs=8192; do
+for args in subbuf_size=1000 subbuf_size=2048 subbuf_size=8388608 nr_subbufs=3 nr_subbufs=1 nr_subbufs=8192 mode=bogus; do
 	if insmod $ko $args 2>/dev/null; then
 		bad "insmod $args was accepted"
 		rmmod ktr

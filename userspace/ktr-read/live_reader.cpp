@@ -81,6 +81,7 @@ struct CpuReader {
 	Stream stream;
 	std::uint64_t last_end_ts = 0;		// of the last sub-buffer decoded
 	std::uint64_t prev_flush_ts = 0;	// flush_ts of the previous round
+	std::uint64_t prev_flush_end = 0;	// flush_end of the previous round
 	CpuStats stats;
 };
 
@@ -186,18 +187,28 @@ Result<void> LiveReader::drain_all()
 	return {};
 }
 
-// Flush every CPU, read what that made ready, emit what is now in order.
+// Flush every CPU, read what that made ready, emit what is now in order:
+// everything before the previous round's flush times, once every
+// sub-buffer that round sealed has been read (a writer the flush
+// interrupted publishes its sub-buffer only when it commits).
 Result<void> LiveReader::flush_round()
 {
 	std::uint64_t limit = std::numeric_limits<std::uint64_t>::max();
+	std::vector<std::uint64_t> prev_end;
 	for (auto &c : cpus_) {
 		if (auto r = c.stream.flush(); !r)
 			return r;
 		limit = std::min(limit, c.prev_flush_ts);
-		c.prev_flush_ts = c.stream.meta().flush_ts;
+		prev_end.push_back(c.prev_flush_end);
+		const ktr_stream_meta m = c.stream.meta();
+		c.prev_flush_ts = m.flush_ts;
+		c.prev_flush_end = m.flush_end;
 	}
 	if (auto r = drain_all(); !r)
 		return r;
+	for (std::size_t i = 0; i < cpus_.size(); i++)
+		if (cpus_[i].stream.meta().consumed < prev_end[i])
+			return {};	// not all in hand yet: next round
 	if (limit == 0)
 		return {};
 	return emit(limit - 1);
@@ -342,7 +353,7 @@ Result<int> run_live(const ReadOptions &opt)
 		auto st = Stream::open(*dev, cpu, opt.watermark);
 		if (!st)
 			return st.error();
-		CpuReader r{std::move(st).value(), 0, 0, {}};
+		CpuReader r{std::move(st).value(), 0, 0, 0, {}};
 		r.stats.cpu = cpu;
 		readers.push_back(std::move(r));
 	}

@@ -120,7 +120,7 @@ private:
 	{
 		CpuIndex &c = cpus_[cpu];
 		const ChunkRef &ref = c.subbufs[c.next++];
-		const std::vector<std::byte> bytes = cli::or_fail(rd_.read_payload(ref));
+		const std::vector<std::byte> bytes = cli::or_fail(rd_.read_subbuf(ref));
 		Result<DecodedSubbuf> sb = decode_subbuf(bytes, cpu, rd_.info().subbuf_size, c.end_ts);
 		if (!sb)
 			fail(ref, sb.error());

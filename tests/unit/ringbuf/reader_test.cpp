@@ -114,14 +114,20 @@ TEST_F(RingbufReader, PositionsSayWhatIsReady) {
     ASSERT_EQ(ktr_rb_get_positions(rb_.get(), 0, &pos), 0);
     EXPECT_EQ(pos.ready, 0U);
     EXPECT_EQ(pos.consumed, 0U);
+    EXPECT_EQ(pos.produced, 0U) << "nothing started";
     for (int i = 0; i < 9; i++)  // 2 full sub-buffers and one event
         ASSERT_EQ(w.Write(1000).ret, 0);
     ASSERT_EQ(ktr_rb_get_positions(rb_.get(), 0, &pos), 0);
     EXPECT_EQ(pos.ready, 2U);
-    EXPECT_EQ(pos.produced, 2U);
-    ASSERT_EQ(w.Flush(), 0);
+    EXPECT_EQ(pos.produced, 3U);
+    ktr_rb_flushed f{};
+    ktr_rb_host_set_cpu(0);
+    ASSERT_EQ(ktr_rb_flush_here(rb_.get(), &f), 0);
+    EXPECT_EQ(f.sealed_end, 3U) << "seq 0..2 sealed";
+    EXPECT_GE(f.ts, 1U);
     ASSERT_EQ(ktr_rb_get_positions(rb_.get(), 0, &pos), 0);
     EXPECT_EQ(pos.ready, 3U);
+    EXPECT_EQ(pos.produced, 3U);
     ktr_rb_read rd{};
     ASSERT_EQ(ktr_rb_get_subbuf(rb_.get(), 0, &rd), 0);
     ASSERT_EQ(ktr_rb_get_positions(rb_.get(), 0, &pos), 0);
@@ -132,6 +138,26 @@ TEST_F(RingbufReader, PositionsSayWhatIsReady) {
     EXPECT_EQ(ktr_rb_area(rb_.get(), 0, &size), ktr_rb_host_area(rb_.get(), 0));
     EXPECT_EQ(size, size_t{5} * kSize);
     EXPECT_EQ(ktr_rb_area(rb_.get(), 4, &size), nullptr);
+}
+
+// A CPU that went offline is flushed from another one: its own last time
+// is used, not the flushing CPU's clock.
+TEST_F(RingbufReader, OfflineFlushUsesTheRingsOwnTime) {
+    Writer w(rb_.get(), 1);
+    ASSERT_EQ(w.Write(100).ret, 0);
+    ASSERT_EQ(w.Write(100).ret, 0);
+    ktr_rb_flushed f{};
+    EXPECT_EQ(ktr_rb_flush_offline(rb_.get(), 4, &f), -EINVAL);
+    ASSERT_EQ(ktr_rb_flush_offline(rb_.get(), 1, &f), 0);
+    EXPECT_EQ(f.sealed_end, 1U);
+    ktr_rb_read rd{};
+    ASSERT_EQ(ktr_rb_get_subbuf(rb_.get(), 1, &rd), 0);
+    StreamChecker c(1);
+    c.Add(rd.hdr, kSize, rd.id);
+    ASSERT_EQ(c.events().size(), 2U);
+    EXPECT_EQ(f.ts, c.events().back().ts) << "the newest record's time";
+    ASSERT_EQ(ktr_rb_put_subbuf(rb_.get(), 1), 0);
+    ExpectInvariant(rb_.get(), 1);
 }
 
 TEST_F(RingbufReader, ReaderReadsInPlaceAndItsSpareRotates) {

@@ -120,6 +120,35 @@ int badinput(unsigned cpu)
 	expect_errno(::ioctl(dev, KTR_IOC_STREAM_OPEN, &o), EINVAL,
 		     "STREAM_OPEN with a watermark above nr_subbufs");
 	expect_errno(::ioctl(dev, KTR_IOC_STREAM_OPEN, nullptr), EFAULT, "STREAM_OPEN with NULL");
+	{
+		// A newer caller's larger struct: unknown fields must be zero;
+		// absurd sizes are refused before anything is read.
+		struct {
+			ktr_stream_open o;
+			std::uint64_t next;
+		} big{};
+		big.o.size = sizeof(big);
+		big.o.cpu = 100000;	// not opened if accepted by mistake
+		big.next = 1;
+		expect_errno(::ioctl(dev, _IOW(KTR_IOC_MAGIC, 1, decltype(big)), &big), E2BIG,
+			     "STREAM_OPEN with a non-zero unknown field");
+		big.next = 0;
+		expect_errno(::ioctl(dev, _IOW(KTR_IOC_MAGIC, 1, decltype(big)), &big), EINVAL,
+			     "STREAM_OPEN, larger struct, zero tail: checked as usual (bad CPU)");
+		big.o.size = 1U << 20;
+		expect_errno(::ioctl(dev, KTR_IOC_STREAM_OPEN, &big), E2BIG,
+			     "STREAM_OPEN with size 1 MiB");
+	}
+	{
+		const int wronly = ::open(KTR_DEVICE_PATH, O_WRONLY | O_CLOEXEC);
+		o = {};
+		o.size = sizeof(o);
+		o.cpu = cpu;
+		expect_errno(::ioctl(wronly, KTR_IOC_STREAM_OPEN, &o), EBADF,
+			     "STREAM_OPEN on a write-only /dev/ktr fd");
+		check(::write(wronly, "w", 1) == 1, "a write-only fd writes markers");
+		::close(wronly);
+	}
 	expect_errno(::ioctl(dev, _IO(KTR_IOC_MAGIC, 99)), ENOTTY, "unknown ioctl on /dev/ktr");
 
 	const int st = open_stream(dev, cpu);
@@ -131,6 +160,12 @@ int badinput(unsigned cpu)
 	const ktr_stream_meta m = read_meta(st);
 	check(m.size == sizeof(m) && m.cpu == cpu && m.abi_major == KTR_ABI_MAJOR,
 	      "meta page: size, cpu, ABI");
+	o = {};
+	o.size = sizeof(o);
+	o.cpu = cpu == 0 ? 1 : 0;
+	o.watermark = m.nr_subbufs;
+	expect_errno(::ioctl(dev, KTR_IOC_STREAM_OPEN, &o), EINVAL,
+		     "STREAM_OPEN with watermark == nr_subbufs (never reached)");
 	check(m.data_offset == static_cast<unsigned long>(page) &&
 		      m.mmap_size == m.data_offset + std::uint64_t{m.nr_data_subbufs} * m.subbuf_size,
 	      "meta page: data offset and mapping size");
@@ -187,11 +222,16 @@ int badinput(unsigned cpu)
 	expect_errno(::write(dev, hole, 10), EFAULT, "marker from an unreadable address");
 	::munmap(hole, static_cast<size_t>(page));
 
-	// None of that recorded or lost anything, and a marker still works.
+	// None of that recorded or lost anything (but the write-only fd's
+	// marker), and a marker still works.
 	ktr_stream_meta before = read_meta(st);
-	check(before.stats.written == 0 && before.stats.lost_full == 0,
+	check(before.stats.written == 1 && before.stats.lost_full == 0,
 	      "nothing written or lost by the bad requests (written=" +
 		      std::to_string(before.stats.written) + ")");
+	ktr_stream_subbuf first{};
+	check(::ioctl(st, KTR_IOC_FLUSH) == 0 && get(st, KTR_GET_NONBLOCK, &first) == 0 &&
+		      ::ioctl(st, KTR_IOC_PUT_SUBBUF) == 0,
+	      "the write-only fd's marker is read");
 	check(::write(dev, "hello", 5) == 5, "a good marker is accepted");
 	check(::ioctl(st, KTR_IOC_FLUSH) == 0, "FLUSH");
 	ktr_stream_subbuf got{};
@@ -211,8 +251,32 @@ int badinput(unsigned cpu)
 	check(::ioctl(st, KTR_IOC_PUT_SUBBUF) == 0, "PUT_SUBBUF");
 	expect_errno(get(st, KTR_GET_NONBLOCK), EAGAIN, "GET_SUBBUF non-blocking when empty");
 	const ktr_stream_meta after = read_meta(st);
-	check(after.stats.written == 1 && after.stats.read == 1 && after.stats.buffered == 0,
-	      "exactly the good marker was written and read");
+	check(after.stats.written == 2 && after.stats.read == 2 && after.stats.buffered == 0,
+	      "exactly the two good markers were written and read");
+
+	// read() into a buffer whose second half is unmapped: the second
+	// sub-buffer is not lost but copied by the next read().
+	check(::write(dev, "one", 3) == 3 && ::ioctl(st, KTR_IOC_FLUSH) == 0 &&
+		      ::write(dev, "two", 3) == 3 && ::ioctl(st, KTR_IOC_FLUSH) == 0,
+	      "two flushed sub-buffers");
+	const size_t sb = m.subbuf_size;
+	auto *two = static_cast<char *>(::mmap(nullptr, 2 * sb, PROT_READ | PROT_WRITE,
+					       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+	::munmap(two + sb, sb);
+	const ssize_t n1 = ::read(st, two, 2 * sb);
+	check(n1 == static_cast<ssize_t>(sb), "read() with a hole: the first sub-buffer (" +
+						      std::to_string(n1) + " bytes)");
+	std::uint64_t seq1 = 0, seq2 = 0;
+	std::memcpy(&seq1, two + 8, 8);	// ktr_rb_subbuf_hdr.seq
+	const ssize_t n2 = ::read(st, buf.data(), buf.size());
+	std::memcpy(&seq2, buf.data() + 8, 8);
+	check(n2 == static_cast<ssize_t>(sb) && seq2 == seq1 + 1,
+	      "the next read() gets the one that could not be copied (seq " +
+		      std::to_string(seq1) + " then " + std::to_string(seq2) + ")");
+	::munmap(two, sb);
+	const ktr_stream_meta last = read_meta(st);
+	check(last.stats.written == 4 && last.stats.read == 4 && last.held_id == KTR_STREAM_NONE,
+	      "all four markers read, nothing held");
 	::close(st);
 	::close(dev);
 	return failures ? 1 : 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "ktr/capture.h"
+#include "ktr/decode.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -243,6 +244,32 @@ Result<void> CaptureWriter::chunk(ChunkType type, std::uint32_t cpu,
 	return {};
 }
 
+namespace {
+
+// How much of @subbuf a SUBBUF chunk keeps: the header and the committed
+// records when the rest is exactly the PADDING record read_subbuf() writes
+// back; otherwise all of it, so that the decoder still sees what was wrong.
+std::size_t stored_subbuf_bytes(std::span<const std::byte> subbuf)
+{
+	if (subbuf.size() < subbuf_hdr_min_size)
+		return subbuf.size();
+	const std::uint32_t size = load<std::uint32_t>(subbuf, 0);
+	const std::uint32_t commit = load<std::uint32_t>(subbuf, 24);
+	if (size < subbuf_hdr_min_size || size % 4 != 0 || commit % 4 != 0 ||
+	    std::uint64_t{size} + commit > subbuf.size())
+		return subbuf.size();
+	const std::size_t used = std::size_t{size} + commit;
+	const std::size_t rest = subbuf.size() - used;
+	if (rest >= 4 && load<std::uint32_t>(subbuf, used) !=
+				 KTR_RB_RECORD_HEADER(KTR_RB_TYPE_PADDING, 0U))
+		return subbuf.size();
+	if (rest >= 8 && load<std::uint32_t>(subbuf, used + 4) != rest)
+		return subbuf.size();
+	return used;
+}
+
+} // namespace
+
 Result<void> CaptureWriter::write_subbuf(std::uint32_t cpu, std::span<const std::byte> subbuf)
 {
 	if (cpu >= info_.nr_cpus)
@@ -252,7 +279,7 @@ Result<void> CaptureWriter::write_subbuf(std::uint32_t cpu, std::span<const std:
 		return Error{EINVAL, "capture file " + name_ + ": a sub-buffer of " +
 					     num(subbuf.size()) + " bytes, expected " +
 					     num(info_.subbuf_size)};
-	return chunk(ChunkType::Subbuf, cpu, subbuf);
+	return chunk(ChunkType::Subbuf, cpu, subbuf.first(stored_subbuf_bytes(subbuf)));
 }
 
 Result<void> CaptureWriter::write_stats(const CaptureCpuStats &stats)
@@ -478,10 +505,12 @@ Result<std::optional<ChunkRef>> CaptureReader::next()
 					     num(info_.nr_cpus) + " CPUs");
 	switch (ref.type) {
 	case ChunkType::Subbuf:
-		if (ref.length != info_.subbuf_size)
+		if (ref.length < subbuf_hdr_min_size || ref.length > info_.subbuf_size ||
+		    ref.length % 4 != 0)
 			return corrupt(pos_, what + " of " + num(ref.length) +
-						     " bytes, the sub-buffer size is " +
-						     num(info_.subbuf_size));
+						     " bytes (a multiple of 4 from " +
+						     num(subbuf_hdr_min_size) + " to the sub-buffer size " +
+						     num(info_.subbuf_size) + ")");
 		break;
 	case ChunkType::Stats:
 		if (ref.length < 8 || ref.length > 8 + 2 * stats_part_max)
@@ -516,6 +545,34 @@ Result<std::vector<std::byte>> CaptureReader::read_payload(const ChunkRef &ref) 
 	if (auto r = read_at(ref.offset + capture_chunk_header_size, data, "a chunk"); !r)
 		return r.error();
 	return data;
+}
+
+Result<std::vector<std::byte>> CaptureReader::read_subbuf(const ChunkRef &ref) const
+{
+	if (ref.type != ChunkType::Subbuf)
+		return Error{EINVAL, name_ + ": the chunk at offset " + num(ref.offset) +
+					     " is not a SUBBUF chunk"};
+	Result<std::vector<std::byte>> data = read_payload(ref);
+	if (!data)
+		return data.error();
+	std::vector<std::byte> sb = std::move(data).value();
+	const std::size_t used = sb.size();
+	if (used > info_.subbuf_size || used % 4 != 0)
+		return corrupt(ref.offset, "SUBBUF chunk of " + num(used) + " bytes");
+	// The PADDING record the kernel leaves after the records, as
+	// uapi/ktr_ringbuf.h describes it: a lone word, or a word and the
+	// length of the rest.
+	sb.resize(info_.subbuf_size, std::byte{0});
+	const std::size_t rest = info_.subbuf_size - used;
+	if (rest >= 4) {
+		const std::uint32_t word = KTR_RB_RECORD_HEADER(KTR_RB_TYPE_PADDING, 0U);
+		std::memcpy(sb.data() + used, &word, 4);
+	}
+	if (rest >= 8) {
+		const auto len = static_cast<std::uint32_t>(rest);
+		std::memcpy(sb.data() + used + 4, &len, 4);
+	}
+	return sb;
 }
 
 Result<CaptureCpuStats> CaptureReader::read_stats(const ChunkRef &ref) const

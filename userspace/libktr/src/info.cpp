@@ -18,15 +18,16 @@ namespace {
 
 constexpr std::string_view request_name = "KTR_CMD_GET_INFO";
 
-enum class Kind { u32, string };
+enum class Kind { u32, u64, string };
 
 struct AttrSpec {
 	int type;
 	std::string_view name;
 	Kind kind;
+	bool required = true;	// false: added by a later ABI minor
 };
 
-// Every attribute of the ABI 1.0 reply; all are required.
+// Every attribute of the reply; those of ABI 1.0 are required.
 constexpr std::array info_attrs = {
 	AttrSpec{KTR_ATTR_ABI_MAJOR, "KTR_ATTR_ABI_MAJOR", Kind::u32},
 	AttrSpec{KTR_ATTR_ABI_MINOR, "KTR_ATTR_ABI_MINOR", Kind::u32},
@@ -36,6 +37,9 @@ constexpr std::array info_attrs = {
 	AttrSpec{KTR_ATTR_SUBBUF_SIZE, "KTR_ATTR_SUBBUF_SIZE", Kind::u32},
 	AttrSpec{KTR_ATTR_NR_SUBBUFS, "KTR_ATTR_NR_SUBBUFS", Kind::u32},
 	AttrSpec{KTR_ATTR_KERNEL_RELEASE, "KTR_ATTR_KERNEL_RELEASE", Kind::string},
+	AttrSpec{KTR_ATTR_BUFFER_MODE, "KTR_ATTR_BUFFER_MODE", Kind::u32, false},
+	AttrSpec{KTR_ATTR_CLOCK_LOCAL_NS, "KTR_ATTR_CLOCK_LOCAL_NS", Kind::u64, false},
+	AttrSpec{KTR_ATTR_CLOCK_MONO_NS, "KTR_ATTR_CLOCK_MONO_NS", Kind::u64, false},
 };
 
 using Policy = std::array<nla_policy, KTR_ATTR_MAX + 1>;
@@ -48,6 +52,9 @@ constexpr Policy make_policy()
 		if (a.kind == Kind::u32) {
 			p.type = NLA_U32;
 			p.maxlen = sizeof(std::uint32_t);
+		} else if (a.kind == Kind::u64) {
+			p.type = NLA_U64;
+			p.maxlen = sizeof(std::uint64_t);
 		} else {
 			p.type = NLA_STRING;
 			p.maxlen = info_string_max;
@@ -67,6 +74,11 @@ std::string attr_problem(const AttrSpec &spec, const nlattr *nla)
 	if (spec.kind == Kind::u32) {
 		if (len != sizeof(std::uint32_t))
 			return name + " is " + std::to_string(len) + " bytes, expected a 4-byte u32";
+		return {};
+	}
+	if (spec.kind == Kind::u64) {
+		if (len != sizeof(std::uint64_t))
+			return name + " is " + std::to_string(len) + " bytes, expected an 8-byte u64";
 		return {};
 	}
 	if (len < 1 || static_cast<const char *>(nla_data(nla))[len - 1] != '\0')
@@ -122,7 +134,7 @@ Result<Info> parse_info_reply(nl_msg *reply)
 		return bad_reply_error(request_name, problem.empty() ? nl_geterror(rc) : problem);
 	}
 	for (const AttrSpec &spec : info_attrs) {
-		if (!tb[static_cast<std::size_t>(spec.type)])
+		if (spec.required && !tb[static_cast<std::size_t>(spec.type)])
 			return bad_reply_error(request_name, std::string(spec.name) + " missing");
 	}
 
@@ -139,6 +151,11 @@ Result<Info> parse_info_reply(nl_msg *reply)
 	info.subbuf_size = u32(KTR_ATTR_SUBBUF_SIZE);
 	info.nr_subbufs = u32(KTR_ATTR_NR_SUBBUFS);
 	info.kernel_release = str(KTR_ATTR_KERNEL_RELEASE);
+	if (tb[KTR_ATTR_BUFFER_MODE])
+		info.buffer_mode = u32(KTR_ATTR_BUFFER_MODE);
+	if (tb[KTR_ATTR_CLOCK_LOCAL_NS] && tb[KTR_ATTR_CLOCK_MONO_NS])
+		info.clock = InfoClock{nla_get_u64(tb[KTR_ATTR_CLOCK_LOCAL_NS]),
+				       nla_get_u64(tb[KTR_ATTR_CLOCK_MONO_NS])};
 	return info;
 }
 

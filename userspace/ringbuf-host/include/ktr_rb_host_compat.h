@@ -173,6 +173,7 @@ static inline bool is_power_of_2(unsigned long n)
 	for ((cpu) = 0; (cpu) < ktr_rb_host_nr_cpus(); (cpu)++)
 #define ktr_rb_zalloc(size, cpu)	ktr_rb_host_zalloc((size), 64)
 #define ktr_rb_zfree(p)			ktr_rb_host_free(p)
+#define ktr_rb_page_size()		4096U
 #define ktr_rb_area_alloc(size, cpu)	ktr_rb_host_zalloc((size), 4096)
 #define ktr_rb_area_free(p)		ktr_rb_host_free(p)
 #ifdef KTR_RB_HOST_NO_STEPS	/* as in the kernel: e.g. to count instructions */

@@ -100,7 +100,8 @@ public:
 	/// chunk, so a reader sees it as truncated.
 	~CaptureWriter();
 
-	/// A SUBBUF chunk: @subbuf exactly as read (subbuf_size bytes).
+	/// A SUBBUF chunk from @subbuf as read (subbuf_size bytes): its header
+	/// and committed records are stored, the padding after them is not.
 	Result<void> write_subbuf(std::uint32_t cpu, std::span<const std::byte> subbuf);
 	/// A STATS chunk for stats.cpu.
 	Result<void> write_stats(const CaptureCpuStats &stats);
@@ -162,6 +163,9 @@ public:
 
 	/// The payload of @ref (a chunk next() returned).
 	Result<std::vector<std::byte>> read_payload(const ChunkRef &ref) const;
+	/// The sub-buffer of a SUBBUF chunk, subbuf_size bytes: the header and
+	/// records stored, then the PADDING record the kernel had after them.
+	Result<std::vector<std::byte>> read_subbuf(const ChunkRef &ref) const;
 	/// The payload of a STATS chunk, checked.
 	Result<CaptureCpuStats> read_stats(const ChunkRef &ref) const;
 

@@ -7,6 +7,7 @@
 #define KTR_INFO_H
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "ktr/result.h"
@@ -14,6 +15,14 @@
 struct nl_msg;
 
 namespace ktr {
+
+/// A (record clock, CLOCK_MONOTONIC) pair sampled at the same instant.
+struct InfoClock {
+	std::uint64_t local_ns = 0;
+	std::uint64_t mono_ns = 0;
+
+	bool operator==(const InfoClock &) const = default;
+};
 
 struct Info {
 	std::uint32_t abi_major = 0;
@@ -24,6 +33,9 @@ struct Info {
 	std::uint32_t subbuf_size = 0;	// default sub-buffer size, bytes
 	std::uint32_t nr_subbufs = 0;	// default sub-buffers per CPU
 	std::string kernel_release;
+	// ABI minor 2: the trace buffer (absent from older modules).
+	std::optional<std::uint32_t> buffer_mode;	// enum ktr_rb_mode
+	std::optional<InfoClock> clock;
 
 	bool operator==(const Info &) const = default;
 };
