@@ -10,7 +10,6 @@
 #include <string_view>
 #include <vector>
 
-#include <string.h> // strerrordesc_np
 
 #include "ktr/errors.h"
 
@@ -70,10 +69,8 @@ bool flush_stdout(const CLI::App &app)
 	if (std::cout && std::fflush(stdout) == 0 && !std::ferror(stdout))
 		return true;
 	std::string message = "cannot write to standard output";
-	if (errno != 0) {
-		if (const char *text = strerrordesc_np(errno))
-			message += std::string(": ") + text;
-	}
+	if (errno != 0)
+		message += ": " + errno_text(errno);
 	print_error(app, message);
 	return false;
 }

@@ -22,6 +22,7 @@
 #include "ktr/cpu_list.h"
 #include "ktr/decode.h"
 #include "ktr/device.h"
+#include "ktr/errors.h"
 #include "ktr/event_format.h"
 #include "ktr/event_print.h"
 #include "ktr/merge.h"
@@ -304,7 +305,7 @@ Result<int> LiveReader::run()
 		const int n = ::poll(fds.data(), fds.size(),
 				     static_cast<int>(std::max<std::int64_t>(ms.count(), 0)));
 		if (n < 0 && errno != EINTR)
-			return Error(errno, std::string("poll failed: ") + std::strerror(errno));
+			return Error(errno, std::string("poll failed: ") + errno_text(errno));
 		if (n > 0) {
 			for (std::size_t i = 0; i < fds.size(); i++)
 				if (fds[i].revents & POLLIN)

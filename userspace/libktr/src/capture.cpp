@@ -62,10 +62,6 @@ std::string num(std::uint64_t v) { return std::to_string(v); }
 
 std::uint64_t align8(std::uint64_t n) { return (n + 7) & ~std::uint64_t{7}; }
 
-std::string errno_text(int errnum)
-{
-	return std::error_code(errnum, std::generic_category()).message();
-}
 
 const char *type_name(ChunkType type)
 {

@@ -7,7 +7,6 @@
 #include <string>
 
 #include <fcntl.h>
-#include <string.h> // strerrordesc_np
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -20,13 +19,6 @@ namespace ktr {
 
 namespace {
 
-std::string errtext(int errnum)
-{
-	if (const char *text = strerrordesc_np(errnum))
-		return text;
-	return "error " + std::to_string(errnum);
-}
-
 Error permission_error()
 {
 	return {EPERM, "permission denied: reading ktr buffers needs CAP_PERFMON or "
@@ -36,7 +28,7 @@ Error permission_error()
 Error stream_error(int errnum, unsigned cpu, std::string_view what)
 {
 	return {errnum, "CPU " + std::to_string(cpu) + ": " + std::string(what) + ": " +
-				errtext(errnum)};
+				errno_text(errnum)};
 }
 
 // The meta page as the module wrote it, checked against what this tool
@@ -111,7 +103,7 @@ Result<Device> Device::open(const char *path)
 			return module_not_loaded_error();
 		if (err == EPERM || err == EACCES)
 			return permission_error();
-		return Error(err, std::string("cannot open ") + path + ": " + errtext(err));
+		return Error(err, std::string("cannot open ") + path + ": " + errno_text(err));
 	}
 	return Device(Fd(fd));
 }
@@ -135,7 +127,7 @@ Result<MarkerRefusal> Device::write_marker(std::string_view text) const
 	case ELOOP:
 		return MarkerRefusal::Nested;
 	default:
-		return Error(errno, "cannot write a marker: " + errtext(errno));
+		return Error(errno, "cannot write a marker: " + errno_text(errno));
 	}
 }
 

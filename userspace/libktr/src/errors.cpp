@@ -8,8 +8,6 @@
 
 namespace ktr {
 
-namespace {
-
 // Thread-safe and locale-independent, unlike strerror() (glibc >= 2.32).
 std::string errno_text(int errnum)
 {
@@ -17,6 +15,8 @@ std::string errno_text(int errnum)
 		return text;
 	return "error " + std::to_string(errnum);
 }
+
+namespace {
 
 std::string with_kernel_message(std::string message, std::string_view extack)
 {

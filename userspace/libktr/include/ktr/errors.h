@@ -28,6 +28,9 @@ Error kernel_error(int errnum, std::string_view request, std::string_view extack
 /// A reply that does not follow the ABI (EPROTO).
 Error bad_reply_error(std::string_view request, std::string_view what);
 
+/// The description of @errnum ("No such file or directory"), thread-safe.
+std::string errno_text(int errnum);
+
 /// Make @text safe to print on one line: control characters become spaces,
 /// runs of whitespace collapse, leading/trailing whitespace goes.
 std::string one_line(std::string_view text);
