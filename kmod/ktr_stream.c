@@ -13,8 +13,9 @@
  *    reader per CPU ring;
  *  - st->lock serializes everything that reads the ring or writes the meta
  *    page (get, put, flush, read(), release). Waiting happens outside it;
- *  - writers never wake anyone: a timer per stream looks every
- *    KTR_STREAM_POLL_MS whether pollers should wake;
+ *  - writers never wake anyone: while a poller waits, a timer per stream
+ *    looks every KTR_STREAM_POLL_MS whether to wake it; a blocked GET or
+ *    read() looks as often by itself;
  *  - the stream file holds the module (fops owner), and every mapping holds
  *    the file, so the buffer outlives every reader and every mapping.
  */
@@ -93,13 +94,24 @@ static bool ktr_stream_readable(struct ktr_stream *st)
 	       (pos.ready && pos.consumed < READ_ONCE(st->flush_end));
 }
 
+/* Runs only while someone polls: nothing ticks for an idle stream. */
 static void ktr_stream_timer(struct timer_list *t)
 {
 	struct ktr_stream *st = from_timer(st, t, timer);
 
-	if (wq_has_sleeper(&st->wq) && ktr_stream_readable(st))
+	if (!wq_has_sleeper(&st->wq))
+		return;
+	if (ktr_stream_readable(st))
 		wake_up_interruptible_poll(&st->wq, EPOLLIN | EPOLLRDNORM);
 	if (!READ_ONCE(st->closing))
+		mod_timer(&st->timer,
+			  jiffies + msecs_to_jiffies(KTR_STREAM_POLL_MS));
+}
+
+/* A poller is on the wait queue: make sure the timer looks for it. */
+static void ktr_stream_arm(struct ktr_stream *st)
+{
+	if (!READ_ONCE(st->closing) && !timer_pending(&st->timer))
 		mod_timer(&st->timer,
 			  jiffies + msecs_to_jiffies(KTR_STREAM_POLL_MS));
 }
@@ -170,7 +182,16 @@ static int ktr_stream_wait(struct ktr_stream *st, bool nonblock, int why)
 		schedule_timeout_interruptible(1);
 		return signal_pending(current) ? -ERESTARTSYS : 0;
 	}
-	return wait_event_interruptible(st->wq, ktr_stream_readable(st));
+	/* Woken by a flush at once, else it looks every KTR_STREAM_POLL_MS. */
+	for (;;) {
+		long left = wait_event_interruptible_timeout(st->wq,
+				ktr_stream_readable(st),
+				msecs_to_jiffies(KTR_STREAM_POLL_MS));
+		if (left < 0)
+			return left;
+		if (left > 0)
+			return 0;
+	}
 }
 
 /*
@@ -359,6 +380,7 @@ static __poll_t ktr_stream_poll(struct file *file, poll_table *wait)
 	struct ktr_stream *st = file->private_data;
 
 	poll_wait(file, &st->wq, wait);
+	ktr_stream_arm(st);
 	return ktr_stream_readable(st) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
@@ -490,8 +512,7 @@ int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
 	st->held = KTR_STREAM_NONE;
 	mutex_init(&st->lock);
 	init_waitqueue_head(&st->wq);
-	/* Deferrable: an idle CPU is not woken only to look. */
-	timer_setup(&st->timer, ktr_stream_timer, TIMER_DEFERRABLE);
+	timer_setup(&st->timer, ktr_stream_timer, 0);
 
 	/* Acquire: pairs with clear_bit_unlock() in release. */
 	if (test_and_set_bit_lock(o.cpu, cpumask_bits(&ktr_streams_open))) {
@@ -501,8 +522,6 @@ int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
 	mutex_lock(&st->lock);
 	ktr_stream_init_meta(st);
 	mutex_unlock(&st->lock);
-	/* Armed before the fd exists: once it does, close() may free st. */
-	mod_timer(&st->timer, jiffies + msecs_to_jiffies(KTR_STREAM_POLL_MS));
 
 	ret = anon_inode_getfd("[ktr_stream]", &ktr_stream_fops, st,
 			       O_RDONLY | O_CLOEXEC);

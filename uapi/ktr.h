@@ -162,8 +162,9 @@
  *   poll()/epoll: readable when at least meta->watermark sub-buffers are
  *       ready, or when one is and a sub-buffer the last flush sealed is
  *       still unread (consumed < meta->flush_end). Writers never wake
- *       anyone: a deferrable timer checks every KTR_STREAM_POLL_MS while
- *       the stream is open.
+ *       anyone: while a poller waits, a timer checks every
+ *       KTR_STREAM_POLL_MS (a blocked GET or read() checks as often by
+ *       itself); a flush wakes at once.
  *   read(fd, buf, n): the copying fallback: GET, copy, PUT of as many
  *       whole sub-buffers as fit in n (n < subbuf_size: -EINVAL). Blocks
  *       like GET unless O_NONBLOCK. Not allowed while a GET is held

@@ -12,6 +12,11 @@ for cpu in 0 1; do
 	grep -q '^not ok' probe$cpu.txt && bad "CPU $cpu: a probe check failed"
 done
 
+# poll() and blocking GET wake when they should, and only then.
+ktr-stream-probe poll 1 >poll.txt; rc=$?
+cat poll.txt
+expect_eq "poll/GET wakeups (probe exit)" "$rc" 0
+
 ktr-read --cpus 7 -d 1s >out.txt 2>err.txt; rc=$?
 cat err.txt
 expect_eq "ktr-read --cpus 7: exit status" "$rc" 1

@@ -10,6 +10,8 @@
 //                                   intact while markers wrap the ring
 //   ktr-stream-probe map CPU        map a stream, close the fd, sleep until
 //                                   killed (the mapping alone pins ktr.ko)
+//   ktr-stream-probe poll CPU       poll() and blocking GET wake at the
+//                                   watermark and after a flush, not before
 //
 // Prints "ok - ..." / "not ok - ..." lines; exit 1 if any check failed.
 #include <cerrno>
@@ -20,6 +22,8 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -317,6 +321,59 @@ int hold(unsigned cpu)
 	return failures ? 1 : 0;
 }
 
+// Wakeups: poll() sleeps while fewer than the watermark are ready, wakes
+// when a flush makes one ready, and when the watermark is reached; a
+// blocking GET sleeps until a writer fills a sub-buffer.
+int poll_wakeups(unsigned cpu)
+{
+	const int dev = open_dev();
+	const int st = open_stream(dev, cpu, 2);
+	check(st >= 0, "STREAM_OPEN with watermark 2");
+	const ktr_stream_meta m = read_meta(st);
+	pollfd p{st, POLLIN, 0};
+	check(::poll(&p, 1, 300) == 0, "poll() of an empty stream times out");
+
+	// One full sub-buffer (below the watermark) is not enough.
+	const std::string text(200, 'p');
+	const int per_subbuf = static_cast<int>(m.subbuf_size / 240) + 1;
+	write_markers(dev, per_subbuf, text.c_str());
+	check(::poll(&p, 1, 300) == 0, "one full sub-buffer, watermark 2: no wakeup");
+	// A flush makes poll() readable although the watermark is not reached.
+	check(::ioctl(st, KTR_IOC_FLUSH) == 0, "FLUSH");
+	check(::poll(&p, 1, 1000) == 1 && (p.revents & POLLIN), "readable after a flush");
+	ktr_stream_subbuf a{};
+	while (get(st, KTR_GET_NONBLOCK, &a) == 0)
+		::ioctl(st, KTR_IOC_PUT_SUBBUF);
+	check(::poll(&p, 1, 300) == 0, "drained: no wakeup");
+
+	// The watermark reached by writers wakes a poller (the timer looks).
+	const pid_t child = ::fork();
+	if (child == 0) {
+		::usleep(300000);
+		write_markers(dev, 3 * per_subbuf, text.c_str());
+		::_exit(0);
+	}
+	const int n = ::poll(&p, 1, 5000);
+	check(n == 1 && (p.revents & POLLIN), "poll() wakes when writers reach the watermark");
+	::waitpid(child, nullptr, 0);
+	while (get(st, KTR_GET_NONBLOCK, &a) == 0)
+		::ioctl(st, KTR_IOC_PUT_SUBBUF);
+
+	// A blocking GET sleeps until a sub-buffer is ready.
+	const pid_t writer = ::fork();
+	if (writer == 0) {
+		::usleep(300000);
+		write_markers(dev, 3 * per_subbuf, text.c_str());
+		::_exit(0);
+	}
+	check(get(st, 0, &a) == 0, "blocking GET returns once writers fill sub-buffers");
+	::ioctl(st, KTR_IOC_PUT_SUBBUF);
+	::waitpid(writer, nullptr, 0);
+	::close(st);
+	::close(dev);
+	return failures ? 1 : 0;
+}
+
 int map_and_sleep(unsigned cpu)
 {
 	const int dev = open_dev();
@@ -344,7 +401,7 @@ int map_and_sleep(unsigned cpu)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		std::fprintf(stderr, "usage: ktr-stream-probe badinput|hold|map CPU\n");
+		std::fprintf(stderr, "usage: ktr-stream-probe badinput|hold|map|poll CPU\n");
 		return 2;
 	}
 	const std::string mode = argv[1];
@@ -363,6 +420,8 @@ int main(int argc, char **argv)
 		return hold(cpu);
 	if (mode == "map")
 		return map_and_sleep(cpu);
+	if (mode == "poll")
+		return poll_wakeups(cpu);
 	std::fprintf(stderr, "ktr-stream-probe: unknown mode %s\n", mode.c_str());
 	return 2;
 }
