@@ -62,12 +62,17 @@ clean:
 	rm -rf build
 
 # Benchmarks (never part of make check): tables on stdout, JSON under build/bench/.
-#   make bench            every benchmark (today: bench-ringbuf)
+#   make bench            every benchmark (bench-ringbuf, bench-read)
 #   make bench-ringbuf    ktr's ring buffer against ftrace's in one VM per vCPU count;
 #                         knobs: SMP="2 4" ROUNDS=3 CONFIGS="off pages" (scripts/bench-ringbuf)
-.PHONY: bench bench-ringbuf
+#   make bench-read       events/s ktr-read consumes with zero loss against trace-cmd, same VM;
+#                         knobs: RATES="20000 ... 400000" SECONDS_PER_RUN=3 SMP=2 (scripts/bench-read)
+.PHONY: bench bench-ringbuf bench-read
 
-bench: bench-ringbuf
+bench: bench-ringbuf bench-read
 
 bench-ringbuf: deps
 	@KERNEL=$(KERNEL) scripts/bench-ringbuf
+
+bench-read: deps
+	@KERNEL=$(KERNEL) scripts/bench-read

@@ -62,18 +62,23 @@ void ktr_trace_exit(void)
 	ktr_trace_buf = NULL;
 }
 
+/* Markers up to this size (header included) are built on the stack. */
+#define KTR_MARKER_STACK	256
+
 /**
  * ktr_trace_marker - record a marker event with text from user space
  * @ubuf: the text.
  * @len: its length, 1..KTR_MARKER_MAX.
  *
- * The text is copied in first (it may fault); the event is then written on
+ * The text is copied in first (it may fault), on the stack when it is
+ * short, else into a temporary allocation; the event is then written on
  * the CPU this task runs on at that moment.
  *
  * Return: @len, or a negative errno (see uapi/ktr.h, "write(2)").
  */
 ssize_t ktr_trace_marker(const char __user *ubuf, size_t len)
 {
+	u8 stack[KTR_MARKER_STACK] __aligned(8);
 	struct ktr_event_marker *m;
 	size_t size;
 	int ret;
@@ -83,13 +88,13 @@ ssize_t ktr_trace_marker(const char __user *ubuf, size_t len)
 	if (len > KTR_MARKER_MAX)
 		return -EINVAL;
 	size = sizeof(*m) + len;
-	m = kmalloc(size, GFP_KERNEL);
+	m = size <= sizeof(stack) ? (void *)stack : kmalloc(size, GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
 	/* The text follows the struct (uapi/ktr_event.h). */
 	if (copy_from_user(m + 1, ubuf, len)) {
-		kfree(m);
-		return -EFAULT;
+		ret = -EFAULT;
+		goto out;
 	}
 	m->common.id = KTR_EVENT_MARKER;
 	m->common.flags = 0;
@@ -98,6 +103,8 @@ ssize_t ktr_trace_marker(const char __user *ubuf, size_t len)
 	get_task_comm(m->comm, current);
 
 	ret = ktr_rb_write(ktr_trace_buf, m, size);
-	kfree(m);
+out:
+	if ((void *)m != (void *)stack)
+		kfree(m);
 	return ret ? ret : len;
 }
