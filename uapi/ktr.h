@@ -24,7 +24,8 @@
  * Permissions: every command requires CAP_PERFMON or CAP_SYS_ADMIN in the
  * initial user namespace (a tracer sees the whole kernel). Without it the
  * kernel answers -EPERM with an extended-ack message saying so.
- * Commands that change state are additionally flagged GENL_ADMIN_PERM.
+ * Commands that change state are additionally flagged GENL_ADMIN_PERM,
+ * which the netlink core checks as CAP_NET_ADMIN.
  *
  * Requests use strict validation (unknown attributes are rejected with
  * -EINVAL and an extended-ack message naming the attribute).
@@ -134,18 +135,26 @@
  * KTR_CMD_ENABLE_EVENTS, KTR_CMD_DISABLE_EVENTS (do; GENL_ADMIN_PERM;
  * ABI minor 3)
  *   Request:
- *     KTR_ATTR_EVENT_GLOB        string  required: an event name, a glob
- *                                        over names ("sched_*", "*"), or
- *                                        "system:glob" ("sched:*")
+ *     KTR_ATTR_EVENT_GLOB        string  required, < KTR_EVENT_GLOB_MAX
+ *                                        bytes: an event name, a shell
+ *                                        glob over names ("sched_*", "*"),
+ *                                        or "system:glob" ("sched:*": the
+ *                                        system matched exactly)
  *   Reply:    KTR_CMD_ENABLE_EVENTS / KTR_CMD_DISABLE_EVENTS with
- *     KTR_ATTR_EVENT_COUNT       u32     events that matched (and are now
- *                                        enabled / disabled)
+ *     KTR_ATTR_EVENT_COUNT       u32     matching events now enabled /
+ *                                        disabled (markers and events this
+ *                                        kernel lacks are not counted)
  *   A probe is registered on an event's tracepoint only while the event is
  *   enabled, so the kernel's tracepoint stays a NOP otherwise. Errors:
  *   -ENOENT "no event matches" (nothing changes); -EOPNOTSUPP when the glob
- *   names only events whose tracepoint this kernel lacks; markers cannot
- *   be disabled this way (they are written on purpose). On a registration
- *   failure, the events this request enabled are disabled again.
+ *   names only events that cannot be switched: markers (always on: they
+ *   are written on purpose) and events whose tracepoint this kernel lacks.
+ *   On a registration failure, the events this request enabled are
+ *   disabled again. Names (events, systems, fields) are shorter than
+ *   KTR_EVENT_NAME_MAX. Event ids fit 16 bits (the payload's common id). A
+ *   tool meeting a field type it does not know cannot decode that event.
+ *   Permissions: like every state change, these need CAP_NET_ADMIN
+ *   (GENL_ADMIN_PERM) besides CAP_PERFMON or CAP_SYS_ADMIN.
  *
  * Data plane: the character device KTR_DEVICE_PATH (ABI minor 2)
  * -------------------------------------------------------------

@@ -138,7 +138,9 @@ static bool ktr_event_matches(const struct ktr_event_type *ev,
  * are disabled again.
  *
  * Context: task (sleeps).
- * Return: how many events matched, or a negative errno.
+ * Return: how many matching events are now enabled / disabled (the
+ * marker and events this kernel lacks are not counted), or a negative
+ * errno.
  */
 int ktr_events_set(const char *glob, bool enable,
 		   struct netlink_ext_ack *extack)
@@ -199,5 +201,5 @@ out:
 	mutex_unlock(&ktr_events_lock);
 	if (unregistered)
 		tracepoint_synchronize_unregister();
-	return ret ? ret : (int)matched;
+	return ret ? ret : (int)usable;
 }

@@ -36,7 +36,9 @@ rp=$!
 sleep 0.5
 sh -c 'echo child $$; sleep 0.2; /bin/true' >/dev/null
 wait $rp
-head -n 20 on.txt
+head -n 12 on.txt
+grep -m1 ': sched_switch: ' on.txt | grep -qE '^ +(<idle>|[^ ]+)-[0-9]+ +\[00[01]\]' && ok "sched_switch line shape" ||
+	bad "line: $(grep -m1 ': sched_switch: ' on.txt)"
 for ev in sched_switch sched_wakeup sched_process_fork sched_process_exec sched_process_exit; do
 	n=$(grep -c ": $ev: " on.txt)
 	[ "$n" -gt 0 ] && ok "$ev recorded ($n)" || bad "$ev not recorded"
@@ -57,6 +59,8 @@ as_nobody ktr list >/dev/null 2>nobody.err && bad "nobody listed events" || ok "
 ktr list | grep sched_switch | grep -qi enabled && ok "sched_switch still enabled" || bad "a bad request changed state"
 
 ktr disable 'sched_*' 2>dis.err || bad "ktr disable 'sched_*': $(cat dis.err)"
+# Read what was recorded while they were enabled, then nothing more comes.
+ktr-read -d 1s >/dev/null 2>&1
 ktr-read -d 2s >off2.txt 2>/dev/null &
 rp=$!
 sleep 0.5
