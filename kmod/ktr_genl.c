@@ -25,6 +25,7 @@
 #include "ktr_ringbuf.h"
 #include "ktr_compat.h"
 #include "ktr_internal.h"
+#include "probes/ktr_events.h"
 #include "ringbuf/ktr_rb.h"
 #include "ringbuf/ktr_rb_selftest.h"
 
@@ -89,6 +90,21 @@ static const struct nla_policy ktr_nl_policy[KTR_ATTR_MAX + 1] = {
 	[KTR_ATTR_BUFFER_MODE]		= { .type = NLA_REJECT },
 	[KTR_ATTR_CLOCK_LOCAL_NS]	= { .type = NLA_REJECT },
 	[KTR_ATTR_CLOCK_MONO_NS]	= { .type = NLA_REJECT },
+	[KTR_ATTR_EVENT_ID]		= { .type = NLA_REJECT },
+	[KTR_ATTR_EVENT_SYSTEM]		= { .type = NLA_REJECT },
+	[KTR_ATTR_EVENT_NAME]		= { .type = NLA_REJECT },
+	[KTR_ATTR_EVENT_AVAILABLE]	= { .type = NLA_REJECT },
+	[KTR_ATTR_EVENT_ENABLED]	= { .type = NLA_REJECT },
+	[KTR_ATTR_EVENT_FIELDS]		= { .type = NLA_REJECT },
+	[KTR_ATTR_FIELD]		= { .type = NLA_REJECT },
+	[KTR_ATTR_FIELD_NAME]		= { .type = NLA_REJECT },
+	[KTR_ATTR_FIELD_TYPE]		= { .type = NLA_REJECT },
+	[KTR_ATTR_FIELD_OFFSET]		= { .type = NLA_REJECT },
+	[KTR_ATTR_FIELD_SIZE]		= { .type = NLA_REJECT },
+	[KTR_ATTR_FIELD_SIGNED]		= { .type = NLA_REJECT },
+	[KTR_ATTR_EVENT_GLOB]		= { .type = NLA_NUL_STRING,
+					    .len = KTR_EVENT_GLOB_MAX - 1 },
+	[KTR_ATTR_EVENT_COUNT]		= { .type = NLA_REJECT },
 };
 
 static struct genl_family ktr_genl_family;
@@ -296,6 +312,129 @@ out:
 	return ret;
 }
 
+/* --- events (ABI minor 3) ------------------------------------------------ */
+
+static int ktr_nl_put_field(struct sk_buff *msg, const struct ktr_field_desc *f)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTR_ATTR_FIELD);
+
+	if (!nest ||
+	    nla_put_string(msg, KTR_ATTR_FIELD_NAME, f->name) ||
+	    nla_put_u32(msg, KTR_ATTR_FIELD_TYPE, f->type) ||
+	    nla_put_u32(msg, KTR_ATTR_FIELD_OFFSET, f->offset) ||
+	    nla_put_u32(msg, KTR_ATTR_FIELD_SIZE, f->size) ||
+	    nla_put_u8(msg, KTR_ATTR_FIELD_SIGNED, f->is_signed))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ktr_nl_put_event(struct sk_buff *msg,
+			    const struct ktr_event_type *ev)
+{
+	struct nlattr *fields;
+	unsigned int i;
+
+	if (nla_put_u32(msg, KTR_ATTR_EVENT_ID, ev->id) ||
+	    nla_put_string(msg, KTR_ATTR_EVENT_SYSTEM, ev->system) ||
+	    nla_put_string(msg, KTR_ATTR_EVENT_NAME, ev->name) ||
+	    nla_put_u8(msg, KTR_ATTR_EVENT_AVAILABLE,
+		       ktr_event_available(ev)) ||
+	    nla_put_u8(msg, KTR_ATTR_EVENT_ENABLED, READ_ONCE(ev->enabled)))
+		return -EMSGSIZE;
+	fields = nla_nest_start(msg, KTR_ATTR_EVENT_FIELDS);
+	if (!fields)
+		return -EMSGSIZE;
+	for (i = 0; i < ktr_nr_common_fields; i++)
+		if (ktr_nl_put_field(msg, &ktr_common_fields[i]))
+			return -EMSGSIZE;
+	for (i = 0; i < ev->nr_fields; i++)
+		if (ktr_nl_put_field(msg, &ev->fields[i]))
+			return -EMSGSIZE;
+	nla_nest_end(msg, fields);
+	return 0;
+}
+
+/* Dumps do not go through pre_doit: the capability check is here. */
+static int ktr_nl_list_events_start(struct netlink_callback *cb)
+{
+	if (!ktr_capable()) {
+		NL_SET_ERR_MSG_MOD(cb->extack,
+				   "controlling ktr needs CAP_PERFMON or CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int ktr_nl_list_events(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct ktr_event_type *ev;
+	unsigned long idx;
+	void *hdr;
+
+	for (idx = cb->args[0]; (ev = ktr_event_get(idx)); idx++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ktr_genl_family,
+				  NLM_F_MULTI, KTR_CMD_LIST_EVENTS);
+		if (!hdr)
+			break;
+		if (ktr_nl_put_event(skb, ev)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	if (idx == cb->args[0] && ev)
+		return -EMSGSIZE;	/* one event does not fit a message */
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int ktr_nl_set_events(struct genl_info *info, bool enable)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int n;
+
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_EVENT_GLOB))
+		return -EINVAL;
+	n = ktr_events_set(nla_data(info->attrs[KTR_ATTR_EVENT_GLOB]), enable,
+			   info->extack);
+	if (n < 0)
+		return n;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ktr_genl_family, 0,
+				enable ? KTR_CMD_ENABLE_EVENTS :
+					 KTR_CMD_DISABLE_EVENTS);
+	if (!hdr || nla_put_u32(msg, KTR_ATTR_EVENT_COUNT, n)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int ktr_nl_enable_events(struct sk_buff *skb, struct genl_info *info)
+{
+	return ktr_nl_set_events(info, true);
+}
+
+static int ktr_nl_disable_events(struct sk_buff *skb, struct genl_info *info)
+{
+	return ktr_nl_set_events(info, false);
+}
+
+/* The dump needs .start (a capability check): a full genl_ops entry. */
+static const struct genl_ops ktr_nl_dump_ops[] = {
+	{
+		.cmd	= KTR_CMD_LIST_EVENTS,
+		.start	= ktr_nl_list_events_start,
+		.dumpit	= ktr_nl_list_events,
+	},
+};
+
 static const struct genl_small_ops ktr_nl_ops[] = {
 	{
 		.cmd	= KTR_CMD_GET_INFO,
@@ -305,6 +444,16 @@ static const struct genl_small_ops ktr_nl_ops[] = {
 		.cmd	= KTR_CMD_SELFTEST,
 		.doit	= ktr_nl_selftest,
 		/* Expensive and owns every CPU for a while: admins only. */
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_ENABLE_EVENTS,
+		.doit	= ktr_nl_enable_events,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_DISABLE_EVENTS,
+		.doit	= ktr_nl_disable_events,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };
@@ -318,6 +467,8 @@ static struct genl_family ktr_genl_family __ro_after_init = {
 	.parallel_ops	= true,
 	.module		= THIS_MODULE,
 	.pre_doit	= ktr_nl_pre_doit,
+	.ops		= ktr_nl_dump_ops,
+	.n_ops		= ARRAY_SIZE(ktr_nl_dump_ops),
 	.small_ops	= ktr_nl_ops,
 	.n_small_ops	= ARRAY_SIZE(ktr_nl_ops),
 	.resv_start_op	= KTR_CMD_GET_INFO + 1,

@@ -2,10 +2,11 @@
 /*
  * ktr_main.c - module entry points of ktr, a tracer loadable as a module.
  *
- * Load order: validate parameters, then the trace buffer, then the
- * character device, then the generic netlink family (last, so that user
- * space which finds the family can rely on everything else being there).
- * Unload runs the reverse order.
+ * Load order: validate parameters, then the trace buffer, then the event
+ * registry (tracepoints found by name), then the character device, then
+ * the generic netlink family (last, so that user space which finds the
+ * family can rely on everything else being there). Unload runs the reverse
+ * order.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +18,7 @@
 
 #include "ktr.h"
 #include "ktr_internal.h"
+#include "probes/ktr_events.h"
 
 static uint subbuf_size = 64 * 1024;
 module_param(subbuf_size, uint, 0444);
@@ -86,9 +88,13 @@ static int __init ktr_init(void)
 	if (ret)
 		return ret;
 
-	ret = ktr_dev_init();
+	ret = ktr_events_init();
 	if (ret)
 		goto err_trace;
+
+	ret = ktr_dev_init();
+	if (ret)
+		goto err_events;
 
 	ret = ktr_genl_init();
 	if (ret)
@@ -107,6 +113,8 @@ err_genl:
 	ktr_genl_exit();
 err_dev:
 	ktr_dev_exit();
+err_events:
+	ktr_events_exit();
 err_trace:
 	ktr_trace_exit();
 	return ret;
@@ -117,6 +125,7 @@ static void __exit ktr_exit(void)
 	ktr_bench_stop();
 	ktr_genl_exit();
 	ktr_dev_exit();
+	ktr_events_exit();
 	ktr_trace_exit();
 	pr_info("unloaded\n");
 }

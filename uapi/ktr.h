@@ -24,7 +24,8 @@
  * Permissions: every command requires CAP_PERFMON or CAP_SYS_ADMIN in the
  * initial user namespace (a tracer sees the whole kernel). Without it the
  * kernel answers -EPERM with an extended-ack message saying so.
- * Commands that change state are additionally flagged GENL_ADMIN_PERM.
+ * Commands that change state are additionally flagged GENL_ADMIN_PERM,
+ * which the netlink core checks as CAP_NET_ADMIN.
  *
  * Requests use strict validation (unknown attributes are rejected with
  * -EINVAL and an extended-ack message naming the attribute).
@@ -110,6 +111,50 @@
  *   A record at time ts happened at CLOCK_MONOTONIC
  *   CLOCK_MONO_NS + (ts - CLOCK_LOCAL_NS). The same pair is in every
  *   stream's meta page.
+ *
+ * KTR_CMD_LIST_EVENTS (dump; ABI minor 3)
+ *   Request:  no attributes.
+ *   Reply:    one KTR_CMD_LIST_EVENTS message per event type the module
+ *     knows, in id order:
+ *     KTR_ATTR_EVENT_ID          u32     enum ktr_event_id (ktr_event.h)
+ *     KTR_ATTR_EVENT_SYSTEM      string  e.g. "sched" ("ktr" for markers)
+ *     KTR_ATTR_EVENT_NAME        string  e.g. "sched_switch"
+ *     KTR_ATTR_EVENT_AVAILABLE   u8      1: the running kernel has its
+ *                                        tracepoint (markers: always)
+ *     KTR_ATTR_EVENT_ENABLED     u8      1: recording
+ *     KTR_ATTR_EVENT_FIELDS      nested  the payload layout, one
+ *       KTR_ATTR_FIELD           nested  per field, in payload order:
+ *         KTR_ATTR_FIELD_NAME    string
+ *         KTR_ATTR_FIELD_TYPE    u32     enum ktr_field_type
+ *         KTR_ATTR_FIELD_OFFSET  u32     bytes from the payload start
+ *         KTR_ATTR_FIELD_SIZE    u32     bytes (0 for KTR_FIELD_REST_STRING)
+ *         KTR_ATTR_FIELD_SIGNED  u8      1: a signed integer
+ *     Every payload starts with struct ktr_event_common, listed as the
+ *     fields common_id, common_flags and common_pid.
+ *
+ * KTR_CMD_ENABLE_EVENTS, KTR_CMD_DISABLE_EVENTS (do; GENL_ADMIN_PERM;
+ * ABI minor 3)
+ *   Request:
+ *     KTR_ATTR_EVENT_GLOB        string  required, < KTR_EVENT_GLOB_MAX
+ *                                        bytes: an event name, a shell
+ *                                        glob over names ("sched_*", "*"),
+ *                                        or "system:glob" ("sched:*": the
+ *                                        system matched exactly)
+ *   Reply:    KTR_CMD_ENABLE_EVENTS / KTR_CMD_DISABLE_EVENTS with
+ *     KTR_ATTR_EVENT_COUNT       u32     matching events now enabled /
+ *                                        disabled (markers and events this
+ *                                        kernel lacks are not counted)
+ *   A probe is registered on an event's tracepoint only while the event is
+ *   enabled, so the kernel's tracepoint stays a NOP otherwise. Errors:
+ *   -ENOENT "no event matches" (nothing changes); -EOPNOTSUPP when the glob
+ *   names only events that cannot be switched: markers (always on: they
+ *   are written on purpose) and events whose tracepoint this kernel lacks.
+ *   On a registration failure, the events this request enabled are
+ *   disabled again. Names (events, systems, fields) are shorter than
+ *   KTR_EVENT_NAME_MAX. Event ids fit 16 bits (the payload's common id). A
+ *   tool meeting a field type it does not know cannot decode that event.
+ *   Permissions: like every state change, these need CAP_NET_ADMIN
+ *   (GENL_ADMIN_PERM) besides CAP_PERFMON or CAP_SYS_ADMIN.
  *
  * Data plane: the character device KTR_DEVICE_PATH (ABI minor 2)
  * -------------------------------------------------------------
@@ -197,7 +242,7 @@
 #include "ktr_ringbuf.h"
 
 #define KTR_ABI_MAJOR		1
-#define KTR_ABI_MINOR		2
+#define KTR_ABI_MINOR		3
 
 #define KTR_GENL_NAME		"ktr"
 #define KTR_GENL_VERSION	1
@@ -210,6 +255,9 @@ enum ktr_cmd {
 	KTR_CMD_UNSPEC,
 	KTR_CMD_GET_INFO,
 	KTR_CMD_SELFTEST,		/* ABI minor 1 */
+	KTR_CMD_LIST_EVENTS,		/* ABI minor 3 */
+	KTR_CMD_ENABLE_EVENTS,		/* ABI minor 3 */
+	KTR_CMD_DISABLE_EVENTS,		/* ABI minor 3 */
 
 	__KTR_CMD_MAX,
 };
@@ -257,11 +305,36 @@ enum ktr_attr {
 	KTR_ATTR_BUFFER_MODE,			/* u32, enum ktr_rb_mode */
 	KTR_ATTR_CLOCK_LOCAL_NS,		/* u64 */
 	KTR_ATTR_CLOCK_MONO_NS,			/* u64 */
+	/* Events (ABI minor 3) */
+	KTR_ATTR_EVENT_ID,			/* u32, enum ktr_event_id */
+	KTR_ATTR_EVENT_SYSTEM,			/* NUL-terminated string */
+	KTR_ATTR_EVENT_NAME,			/* NUL-terminated string */
+	KTR_ATTR_EVENT_AVAILABLE,		/* u8 */
+	KTR_ATTR_EVENT_ENABLED,			/* u8 */
+	KTR_ATTR_EVENT_FIELDS,			/* nested: KTR_ATTR_FIELD... */
+	KTR_ATTR_FIELD,				/* nested: KTR_ATTR_FIELD_* */
+	KTR_ATTR_FIELD_NAME,			/* NUL-terminated string */
+	KTR_ATTR_FIELD_TYPE,			/* u32, enum ktr_field_type */
+	KTR_ATTR_FIELD_OFFSET,			/* u32 */
+	KTR_ATTR_FIELD_SIZE,			/* u32 */
+	KTR_ATTR_FIELD_SIGNED,			/* u8 */
+	KTR_ATTR_EVENT_GLOB,			/* NUL-terminated string */
+	KTR_ATTR_EVENT_COUNT,			/* u32 */
 
 	__KTR_ATTR_MAX,
 };
 
 #define KTR_ATTR_MAX (__KTR_ATTR_MAX - 1)
+
+/* KTR_ATTR_FIELD_TYPE: how a field of an event payload is read. */
+enum ktr_field_type {
+	KTR_FIELD_INT = 1,		/* integer of 1, 2, 4 or 8 bytes */
+	KTR_FIELD_CHAR_ARRAY = 2,	/* fixed size, NUL-padded text */
+	KTR_FIELD_REST_STRING = 3,	/* text to the end of the payload */
+};
+
+#define KTR_EVENT_NAME_MAX	64	/* bytes, NUL included */
+#define KTR_EVENT_GLOB_MAX	128	/* bytes, NUL included */
 
 /* Limits on buffer geometry accepted by the module. */
 #define KTR_SUBBUF_SIZE_MIN	4096u

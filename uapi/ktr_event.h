@@ -27,6 +27,13 @@
 enum ktr_event_id {
 	KTR_EVENT_RESERVED = 0,		/* never written */
 	KTR_EVENT_MARKER = 1,		/* a user-space write() to /dev/ktr */
+	/* Scheduler tracepoints (ABI minor 3). */
+	KTR_EVENT_SCHED_SWITCH = 2,
+	KTR_EVENT_SCHED_WAKEUP = 3,
+	KTR_EVENT_SCHED_WAKEUP_NEW = 4,
+	KTR_EVENT_SCHED_PROCESS_FORK = 5,
+	KTR_EVENT_SCHED_PROCESS_EXEC = 6,
+	KTR_EVENT_SCHED_PROCESS_EXIT = 7,
 
 	__KTR_EVENT_ID_MAX,
 };
@@ -75,5 +82,61 @@ struct ktr_event_marker {
  * less struct ktr_event_marker).
  */
 #define KTR_MARKER_MAX		3984u
+
+/*
+ * The scheduler events. Field names follow ftrace's format files, so that
+ * what users know from trace-cmd reads the same. Readers decode them from
+ * the formats the module reports (KTR_CMD_LIST_EVENTS), not from these
+ * structs; the structs are the module's side of that contract.
+ */
+
+/* KTR_EVENT_SCHED_SWITCH: prev stops running on this CPU, next starts. */
+struct ktr_event_sched_switch {
+	struct ktr_event_common common;
+	char prev_comm[KTR_COMM_LEN];
+	__s32 prev_pid;
+	__s32 prev_prio;
+	__u32 prev_state;	/* the state prev leaves in (0: runnable) */
+	__u32 preempt;		/* 1: prev was preempted */
+	char next_comm[KTR_COMM_LEN];
+	__s32 next_pid;
+	__s32 next_prio;
+};
+
+/* KTR_EVENT_SCHED_WAKEUP, KTR_EVENT_SCHED_WAKEUP_NEW */
+struct ktr_event_sched_wakeup {
+	struct ktr_event_common common;
+	char comm[KTR_COMM_LEN];
+	__s32 pid;
+	__s32 prio;
+	__s32 target_cpu;
+};
+
+/* KTR_EVENT_SCHED_PROCESS_FORK */
+struct ktr_event_sched_process_fork {
+	struct ktr_event_common common;
+	char parent_comm[KTR_COMM_LEN];
+	__s32 parent_pid;
+	char child_comm[KTR_COMM_LEN];
+	__s32 child_pid;
+};
+
+/*
+ * KTR_EVENT_SCHED_PROCESS_EXEC: the file name follows the struct, without
+ * a NUL, to the end of the payload.
+ */
+struct ktr_event_sched_process_exec {
+	struct ktr_event_common common;
+	__s32 pid;
+	__s32 old_pid;
+};
+
+/* KTR_EVENT_SCHED_PROCESS_EXIT */
+struct ktr_event_sched_process_exit {
+	struct ktr_event_common common;
+	char comm[KTR_COMM_LEN];
+	__s32 pid;
+	__s32 prio;
+};
 
 #endif /* _UAPI_LINUX_KTR_EVENT_H */

@@ -30,14 +30,16 @@ TEST(ControlErrors, PermissionDeniedNamesCapabilities)
 	const Error e = kernel_error(EPERM, "KTR_CMD_GET_INFO", "");
 	EXPECT_EQ(e.errnum(), EPERM);
 	EXPECT_EQ(e.message(), "permission denied: controlling ktr needs CAP_PERFMON or "
-			       "CAP_SYS_ADMIN (run as root)");
+			       "CAP_SYS_ADMIN, and changing its state CAP_NET_ADMIN too "
+			       "(run as root)");
 }
 
 TEST(ControlErrors, PermissionDeniedKeepsKernelMessage)
 {
 	const Error e = kernel_error(EPERM, "KTR_CMD_GET_INFO", "ktr: needs CAP_PERFMON");
 	EXPECT_EQ(e.message(), "permission denied: controlling ktr needs CAP_PERFMON or "
-			       "CAP_SYS_ADMIN (run as root) [kernel: ktr: needs CAP_PERFMON]");
+			       "CAP_SYS_ADMIN, and changing its state CAP_NET_ADMIN too "
+			       "(run as root) [kernel: ktr: needs CAP_PERFMON]");
 }
 
 TEST(ControlErrors, EaccesIsPermissionDeniedToo)

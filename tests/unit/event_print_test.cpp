@@ -168,9 +168,18 @@ TEST(EventPrintJson, GenericUnknownCommAndClashingNames)
 	std::memcpy(f.data() + 4, &ts, 4);
 	std::memcpy(f.data() + 8, &ts2, 4);
 	std::memcpy(f.data() + 12, "abc", 3);
+	// Its own pid field (-5) is another task than the one running (77):
+	// its comm is that task's, shown as a field, not as the line's comm.
+	EXPECT_EQ(json(p, 0, kLocal, test::event_payload(101, 77, f)),
+		  R"({"ts_ns":5000000000,"ts":"5.000000","cpu":0,"pid":77,"comm":null,)"
+		  R"("event":"clash","_pid":-5,"_ts":9,"__ts":10,"_comm":"abc"})"
+		  "\n");
+	// Same pid: the comm is the running task's.
+	const std::int32_t same = 77;
+	std::memcpy(f.data(), &same, 4);
 	EXPECT_EQ(json(p, 0, kLocal, test::event_payload(101, 77, f)),
 		  R"({"ts_ns":5000000000,"ts":"5.000000","cpu":0,"pid":77,"comm":"abc",)"
-		  R"("event":"clash","_pid":-5,"_ts":9,"__ts":10})"
+		  R"("event":"clash","_pid":77,"_ts":9,"__ts":10})"
 		  "\n");
 }
 

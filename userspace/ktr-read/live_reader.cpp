@@ -19,12 +19,14 @@
 #include <ktr.h>
 
 #include "ktr/capture.h"
+#include "ktr/control.h"
 #include "ktr/cpu_list.h"
 #include "ktr/decode.h"
 #include "ktr/device.h"
 #include "ktr/errors.h"
 #include "ktr/event_format.h"
 #include "ktr/event_print.h"
+#include "ktr/events.h"
 #include "ktr/merge.h"
 #include "ktr/version.h"
 #include "read_stats.h"
@@ -89,9 +91,9 @@ struct CpuReader {
 class LiveReader {
 public:
 	LiveReader(const ReadOptions &opt, Device dev, std::vector<CpuReader> cpus,
-		   std::uint32_t ncpus, ClockMap clock)
+		   std::uint32_t ncpus, ClockMap clock, FormatTable formats)
 		: opt_(opt), dev_(std::move(dev)), cpus_(std::move(cpus)), merger_(ncpus),
-		  printer_(builtin_formats(), clock)
+		  formats_(std::move(formats)), printer_(formats_, clock)
 	{
 	}
 
@@ -110,6 +112,7 @@ private:
 	Device dev_;
 	std::vector<CpuReader> cpus_;
 	Merger merger_;
+	const FormatTable formats_;	// before printer_, which refers to it
 	EventPrinter printer_;
 	std::optional<CaptureWriter> capture_;
 	Out out_;
@@ -139,7 +142,7 @@ Result<void> LiveReader::open_capture()
 	info.module_version = std::string(tool_version);
 	info.clock_local_ns = m.clock_local_ns;
 	info.clock_mono_ns = m.clock_mono_ns;
-	info.formats = builtin_formats();
+	info.formats = formats_;	// what this file's events decode with
 	auto w = CaptureWriter::create(opt_.output, info);
 	if (!w)
 		return w.error();
@@ -323,6 +326,25 @@ Result<int> LiveReader::run()
 	return decode_errors_ ? 1 : 0;
 }
 
+// The event formats of the loaded module (KTR_CMD_LIST_EVENTS); a module
+// older than ABI minor 3 has none to give: then the built-in ones (markers),
+// with a note on stderr.
+Result<FormatTable> module_formats()
+{
+	Result<Control> ctl = Control::open();
+	if (!ctl)
+		return ctl.error();
+	Result<std::vector<EventInfo>> events = ctl->list_events();
+	if (!events) {
+		if (events.error().errnum() != EOPNOTSUPP)
+			return events.error();
+		std::cerr << "ktr-read: " << events.error().message()
+			  << ": decoding with the built-in event formats (markers only)\n";
+		return builtin_formats();
+	}
+	return formats_from(*events);
+}
+
 } // namespace
 
 void request_stop() noexcept
@@ -335,6 +357,9 @@ Result<int> run_live(const ReadOptions &opt)
 	auto dev = Device::open();
 	if (!dev)
 		return dev.error();
+	Result<FormatTable> formats = module_formats();
+	if (!formats)
+		return formats.error();
 
 	std::vector<unsigned> cpus = opt.cpus;
 	auto possible = possible_cpus();
@@ -360,7 +385,7 @@ Result<int> run_live(const ReadOptions &opt)
 	}
 	const ktr_stream_meta m = readers.front().stream.meta();
 	LiveReader reader(opt, std::move(dev).value(), std::move(readers), possible->back() + 1,
-			  ClockMap{m.clock_local_ns, m.clock_mono_ns});
+			  ClockMap{m.clock_local_ns, m.clock_mono_ns}, std::move(formats).value());
 	return reader.run();
 }
 

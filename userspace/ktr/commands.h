@@ -13,6 +13,9 @@ void setup_info(CLI::App &app);
 void setup_selftest(CLI::App &app);
 void setup_report(CLI::App &app);
 void setup_marker(CLI::App &app);
+void setup_list(CLI::App &app);
+void setup_enable(CLI::App &app);
+void setup_disable(CLI::App &app);
 
 } // namespace ktr::cmd
 

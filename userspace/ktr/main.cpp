@@ -18,6 +18,9 @@ int main(int argc, char **argv)
 	app.require_subcommand(1);
 
 	ktr::cmd::setup_info(app);
+	ktr::cmd::setup_list(app);
+	ktr::cmd::setup_enable(app);
+	ktr::cmd::setup_disable(app);
 	ktr::cmd::setup_selftest(app);
 	ktr::cmd::setup_report(app);
 	ktr::cmd::setup_marker(app);

@@ -3,7 +3,10 @@
 
 #include <cerrno>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -135,6 +138,107 @@ Result<SelftestResult> Control::selftest(const SelftestRequest &req)
 	if (!result)
 		return bad_reply_error(name, "no reply message");
 	return std::move(*result);
+}
+
+bool Control::module_lacks_events()
+{
+	const Result<Info> info = get_info();
+	return info && info->abi_minor < 3;
+}
+
+Result<std::vector<EventInfo>> Control::list_events()
+{
+	constexpr std::string_view name = "KTR_CMD_LIST_EVENTS";
+
+	const nl::MsgPtr msg{nlmsg_alloc()};
+	if (!msg)
+		return Error{ENOMEM, "out of memory"};
+	if (!genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0, NLM_F_DUMP,
+			 KTR_CMD_LIST_EVENTS, KTR_GENL_VERSION))
+		return Error{ENOMEM, "cannot build KTR_CMD_LIST_EVENTS"};
+
+	std::vector<EventInfo> events;
+	nl::KernelFailure failure;
+	const Result<void> r = nl::transact(
+		sock_.get(), msg.get(), name,
+		[&](nl_msg *reply) -> Result<void> {
+			Result<EventInfo> ev = parse_event_message(reply);
+			if (!ev)
+				return ev.error();
+			events.push_back(std::move(*ev));
+			return {};
+		},
+		event_attr_name, &failure);
+	if (!r) {
+		// An unknown command: EOPNOTSUPP from generic netlink (EINVAL from
+		// some kernels' validation). Nothing else fails an empty dump so.
+		if (failure.errnum == EOPNOTSUPP || failure.errnum == EINVAL)
+			return no_event_list_error();
+		return r.error();
+	}
+	if (Result<FormatTable> table = formats_from(events); !table)
+		return bad_reply_error(name, table.error().message());
+	return events;
+}
+
+Result<std::uint32_t> Control::set_events(std::string_view glob, bool enable)
+{
+	const std::string_view name = enable ? "KTR_CMD_ENABLE_EVENTS" : "KTR_CMD_DISABLE_EVENTS";
+	const auto cmd = static_cast<std::uint8_t>(enable ? KTR_CMD_ENABLE_EVENTS
+							  : KTR_CMD_DISABLE_EVENTS);
+	if (Result<void> ok = check_event_glob(glob); !ok)
+		return ok.error();
+
+	const nl::MsgPtr msg{nlmsg_alloc()};
+	if (!msg)
+		return Error{ENOMEM, "out of memory"};
+	const std::string text{glob};
+	if (!genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0, 0, cmd,
+			 KTR_GENL_VERSION) ||
+	    nla_put_string(msg.get(), KTR_ATTR_EVENT_GLOB, text.c_str()) < 0)
+		return Error{ENOMEM, "cannot build " + std::string(name)};
+
+	std::optional<std::uint32_t> count;
+	nl::KernelFailure failure;
+	const Result<void> r = nl::transact(
+		sock_.get(), msg.get(), name,
+		[&](nl_msg *reply) -> Result<void> {
+			Result<std::uint32_t> n = parse_event_count_reply(reply, cmd);
+			if (!n)
+				return n.error();
+			count = *n;
+			return {};
+		},
+		event_attr_name, &failure);
+	if (!r) {
+		switch (failure.errnum) {
+		case EOPNOTSUPP:
+		case EINVAL:
+			// An unknown command, or the module's own refusal?
+			if (module_lacks_events())
+				return no_event_control_error();
+			if (failure.errnum == EINVAL)
+				return r.error();
+			[[fallthrough]];
+		case ENOENT:
+			return event_request_error(enable, glob, failure.errnum, failure.extack);
+		default:
+			return r.error();
+		}
+	}
+	if (!count)
+		return bad_reply_error(name, "no reply message");
+	return *count;
+}
+
+Result<std::uint32_t> Control::enable_events(std::string_view glob)
+{
+	return set_events(glob, true);
+}
+
+Result<std::uint32_t> Control::disable_events(std::string_view glob)
+{
+	return set_events(glob, false);
 }
 
 } // namespace ktr

@@ -69,7 +69,8 @@ Error kernel_error(int errnum, std::string_view request, std::string_view extack
 	case EPERM:
 	case EACCES:
 		message = "permission denied: controlling ktr needs CAP_PERFMON or "
-			  "CAP_SYS_ADMIN (run as root)";
+			  "CAP_SYS_ADMIN, and changing its state CAP_NET_ADMIN too "
+			  "(run as root)";
 		break;
 	case EOPNOTSUPP:
 		message = "the loaded ktr module does not know " + std::string(request) +

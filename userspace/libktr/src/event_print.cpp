@@ -109,6 +109,43 @@ EventPrinter::EventPrinter(const FormatTable &formats, ClockMap clock)
 {
 }
 
+/*
+ * Learn task names from the event, as trace-cmd's saved cmdlines do: every
+ * "<x>comm" text field names the task of the "<x>pid" field next to it
+ * (prev_comm/prev_pid, next_comm/next_pid, parent_comm/parent_pid; a plain
+ * "comm" without "pid" is the running task's). A "comm" that is the
+ * running task's own is shown as the line's comm, not as a field.
+ */
+void EventPrinter::remember_comms(Decoded &d)
+{
+	for (const auto &[field, value] : d.fields) {
+		if (field->type != FieldType::CharArray || !field->name.ends_with("comm"))
+			continue;
+		const std::string &comm = std::get<std::string>(value);
+		if (comm.empty())
+			continue;
+		const std::string prefix = field->name.substr(0, field->name.size() - 4);
+		std::int64_t pid = d.ev.pid;
+		bool found = false;
+		for (const auto &[f, v] : d.fields) {
+			if (f->type != FieldType::Int || f->name != prefix + "pid")
+				continue;
+			pid = std::holds_alternative<std::int64_t>(v)
+				      ? std::get<std::int64_t>(v)
+				      : static_cast<std::int64_t>(std::get<std::uint64_t>(v));
+			found = true;
+		}
+		if (!found && !prefix.empty())
+			continue;
+		// pid 0 is every CPU's idle task (swapper/N): shown as <idle>.
+		if (pid <= 0 || pid > INT32_MAX)
+			continue;
+		comms_.remember(static_cast<std::int32_t>(pid), comm);
+		if (field->name == "comm" && pid == d.ev.pid)
+			d.comm_field = field;
+	}
+}
+
 Result<EventPrinter::Decoded> EventPrinter::decode(std::uint32_t cpu, std::uint64_t ts,
 						   std::span<const std::byte> payload)
 {
@@ -131,13 +168,9 @@ Result<EventPrinter::Decoded> EventPrinter::decode(std::uint32_t cpu, std::uint6
 		Result<FieldValue> v = field_value(*d.format, field, payload);
 		if (!v)
 			return fail(v.error().message());
-		if (field.type == FieldType::CharArray && field.name == "comm" &&
-		    !std::get<std::string>(*v).empty()) {
-			comms_.remember(d.ev.pid, std::get<std::string>(*v));
-			d.comm_field = &field;
-		}
 		d.fields.emplace_back(&field, std::move(*v));
 	}
+	remember_comms(d);
 	d.comm = comms_.find(d.ev.pid);
 	return d;
 }

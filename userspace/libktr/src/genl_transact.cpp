@@ -2,11 +2,13 @@
 #include "genl_transact.h"
 
 #include <cerrno>
+#include <cstring>
 #include <exception>
 #include <new>
 #include <optional>
 #include <string>
 
+#include <linux/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/genl/genl.h>
@@ -22,6 +24,41 @@
 namespace ktr::nl {
 
 namespace {
+
+// NLMSG_DONE (see netlink_dump_done() in the kernel):
+//
+//   struct nlmsghdr          type NLMSG_DONE, flags NLM_F_MULTI [| NLM_F_ACK_TLVS]
+//   int                      0, or the -errno that ended the dump
+//   struct nlattr ...        NLMSGERR_ATTR_MSG (only with NLM_F_ACK_TLVS)
+constexpr std::size_t done_err_offset = NLMSG_HDRLEN;
+constexpr std::size_t done_tlv_offset = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int));
+
+int done_errnum(const nlmsghdr *nlh) noexcept
+{
+	if (nlh->nlmsg_type != NLMSG_DONE || nlh->nlmsg_len < done_err_offset + sizeof(int))
+		return 0;	// an old kernel's bare NLMSG_DONE: the dump completed
+	int err = 0;
+	std::memcpy(&err, reinterpret_cast<const unsigned char *>(nlh) + done_err_offset,
+		    sizeof(err));
+	if (err >= 0)
+		return 0;
+	return err > -4096 ? -err : EPROTO;	// not an errno: never negate INT_MIN
+}
+
+std::string done_extack(const nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_type != NLMSG_DONE || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    nlh->nlmsg_len <= done_tlv_offset)
+		return {};
+	const auto *attrs = reinterpret_cast<const nlattr *>(
+		reinterpret_cast<const unsigned char *>(nlh) + done_tlv_offset);
+	const nlattr *msg = nla_find(attrs, static_cast<int>(nlh->nlmsg_len - done_tlv_offset),
+				     NLMSGERR_ATTR_MSG);
+	if (!msg || nla_len(msg) <= 0)
+		return {};
+	const auto *text = static_cast<const char *>(nla_data(msg));
+	return {text, strnlen(text, static_cast<std::size_t>(nla_len(msg)))};
+}
 
 struct Exchange {
 	explicit Exchange(const ReplyHandler &handler) : on_reply(&handler) {}
@@ -63,6 +100,23 @@ int on_ack(nl_msg *, void *arg) noexcept
 	return NL_STOP;
 }
 
+// The end of a dump: its error code, if any, fails the request.
+int on_finish(nl_msg *msg, void *arg) noexcept
+{
+	auto *ex = static_cast<Exchange *>(arg);
+	const nlmsghdr *nlh = nlmsg_hdr(msg);
+	ex->done = true;
+	ex->kernel_errnum = done_errnum(nlh);
+	if (ex->kernel_errnum) {
+		try {
+			ex->extack = done_extack(nlh);
+		} catch (const std::bad_alloc &) {
+			// the errno alone still says what failed
+		}
+	}
+	return NL_STOP;
+}
+
 int on_error(sockaddr_nl *, nlmsgerr *err, void *arg) noexcept
 {
 	auto *ex = static_cast<Exchange *>(arg);
@@ -81,6 +135,15 @@ int on_error(sockaddr_nl *, nlmsgerr *err, void *arg) noexcept
 }
 
 } // namespace
+
+KernelFailure dump_done_status(const nlmsghdr *nlh)
+{
+	KernelFailure f;
+	f.errnum = done_errnum(nlh);
+	if (f.errnum)
+		f.extack = done_extack(nlh);
+	return f;
+}
 
 int attr_type_at(nl_msg *request, std::uint32_t offset)
 {
@@ -102,7 +165,8 @@ int attr_type_at(nl_msg *request, std::uint32_t offset)
 }
 
 Result<void> transact(nl_sock *sock, nl_msg *request, std::string_view name,
-		      const ReplyHandler &on_reply, const AttrNamer &attr_name)
+		      const ReplyHandler &on_reply, const AttrNamer &attr_name,
+		      KernelFailure *failure)
 {
 	const CbPtr cb{nl_cb_alloc(NL_CB_DEFAULT)};
 	if (!cb)
@@ -111,9 +175,15 @@ Result<void> transact(nl_sock *sock, nl_msg *request, std::string_view name,
 	Exchange ex{on_reply};
 	nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ex);
 	nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex);
+	nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex);
 	nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &ex);
 
-	if (const int rc = nl_send_auto(sock, request); rc < 0)
+	// As nl_send_auto(), but a dump asks for no ack: its NLMSG_DONE ends it.
+	nl_complete_msg(sock, request);
+	nlmsghdr *req = nlmsg_hdr(request);
+	if ((req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)
+		req->nlmsg_flags = static_cast<std::uint16_t>(req->nlmsg_flags & ~NLM_F_ACK);
+	if (const int rc = nl_send(sock, request); rc < 0)
 		return libnl_error(rc, "cannot send " + std::string(name));
 
 	while (!ex.done) {
@@ -121,6 +191,8 @@ Result<void> transact(nl_sock *sock, nl_msg *request, std::string_view name,
 		if (ex.exception)
 			std::rethrow_exception(ex.exception);
 		if (ex.kernel_errnum) {
+			if (failure)
+				*failure = KernelFailure{ex.kernel_errnum, ex.extack};
 			std::string extack = ex.extack;
 			if (ex.extack_offset && attr_name) {
 				const int type = attr_type_at(request, *ex.extack_offset);

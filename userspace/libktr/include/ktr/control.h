@@ -16,7 +16,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string_view>
+#include <vector>
 
+#include "ktr/events.h"
 #include "ktr/info.h"
 #include "ktr/result.h"
 #include "ktr/selftest.h"
@@ -39,6 +42,22 @@ public:
 	/// raised for this request to the duration plus selftest_grace.
 	Result<SelftestResult> selftest(const SelftestRequest &req);
 
+	/// KTR_CMD_LIST_EVENTS (a dump): every event type the module knows, in
+	/// id order, each message parsed by parse_event_message(); ids and
+	/// system:names are unique. A module older than ABI minor 3 fails with
+	/// no_event_list_error() (EOPNOTSUPP).
+	Result<std::vector<EventInfo>> list_events();
+
+	/// KTR_CMD_ENABLE_EVENTS of @glob (an event name, a glob over names or
+	/// "system:glob"; see check_event_glob()): the number of events that
+	/// matched and are now enabled. No match: ENOENT; only events whose
+	/// tracepoint this kernel lacks: EOPNOTSUPP (event_request_error());
+	/// a module older than ABI minor 3: no_event_control_error().
+	Result<std::uint32_t> enable_events(std::string_view glob);
+
+	/// KTR_CMD_DISABLE_EVENTS of @glob, as enable_events().
+	Result<std::uint32_t> disable_events(std::string_view glob);
+
 	/// How much longer than the duration to wait for the self-test reply
 	/// (set-up, the final drain and checks: slow on a debug kernel).
 	static constexpr std::chrono::seconds selftest_grace{60};
@@ -56,6 +75,11 @@ private:
 	struct SockFree {
 		void operator()(nl_sock *sock) const noexcept;
 	};
+
+	Result<std::uint32_t> set_events(std::string_view glob, bool enable);
+	/// Whether the module is older than ABI minor 3 (asks KTR_CMD_GET_INFO;
+	/// false if that fails too).
+	bool module_lacks_events();
 
 	Control(std::unique_ptr<nl_sock, SockFree> sock, std::uint16_t family) noexcept
 		: sock_(std::move(sock)), family_(family) {}

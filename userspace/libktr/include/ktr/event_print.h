@@ -22,9 +22,11 @@
 // named like one of those keys gets a '_' prefix; a char array named "comm"
 // that gave "comm" is not repeated.
 //
-// comm: the event's own "comm" char array when it has one (remembered for
-// its pid), else the comm last remembered for the pid, else <idle> for pid
-// 0 and <...> otherwise.
+// comm: the name last learnt for the pid, else <idle> for pid 0 and <...>
+// otherwise. Names are learnt from every "<x>comm" text field paired with
+// an "<x>pid" field (prev_comm/prev_pid, parent_comm/parent_pid,
+// comm/pid), or a lone "comm" (the running task's), as trace-cmd keeps
+// saved cmdlines.
 //
 // Times: records carry the writing CPU's local clock; lines show
 // CLOCK_MONOTONIC through the (local, monotonic) sample pair of the buffer.
@@ -101,6 +103,7 @@ private:
 	struct Decoded;
 	Result<Decoded> decode(std::uint32_t cpu, std::uint64_t ts,
 			       std::span<const std::byte> payload);
+	void remember_comms(Decoded &d);
 
 	const FormatTable &formats_;
 	ClockMap clock_;

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktr_events.c - the registry of event types: which exist, which this
+ * kernel can record, which are enabled.
+ *
+ * Tracepoints are found by name at load (for_each_kernel_tracepoint(), so
+ * nothing depends on unexported __tracepoint_* symbols); an event whose
+ * tracepoint this kernel lacks is listed as unavailable, never a load
+ * failure. A probe is registered only while its event is enabled: the
+ * tracepoint's static key stays off, and costs a NOP, otherwise.
+ *
+ * Rules: ktr_events_lock serializes enable/disable and the listing; after
+ * any probe is unregistered, tracepoint_synchronize_unregister() waits for
+ * probes still running, so a disabled event writes nothing afterwards and
+ * unload cannot free the buffer under a probe.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bits.h>
+#include <linux/glob.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+
+#include "ktr_events.h"
+
+static DEFINE_MUTEX(ktr_events_lock);
+
+/* Named as ftrace names its common fields. */
+const struct ktr_field_desc ktr_common_fields[] = {
+	{ .name = "common_id", .type = KTR_FIELD_INT, .size = 2,
+	  .offset = offsetof(struct ktr_event_common, id) },
+	{ .name = "common_flags", .type = KTR_FIELD_INT, .size = 2,
+	  .offset = offsetof(struct ktr_event_common, flags) },
+	{ .name = "common_pid", .type = KTR_FIELD_INT, .size = 4,
+	  .offset = offsetof(struct ktr_event_common, pid), .is_signed = true },
+};
+
+const unsigned int ktr_nr_common_fields = ARRAY_SIZE(ktr_common_fields);
+
+#define M_MARKER	struct ktr_event_marker
+static const struct ktr_field_desc ktr_marker_fields[] = {
+	KTR_INT(M_MARKER, tgid),
+	KTR_CHARS(M_MARKER, comm),
+	KTR_REST(M_MARKER, "text"),
+};
+
+/* Written by ktr itself (write() on /dev/ktr): always on, no tracepoint. */
+static struct ktr_event_type ktr_marker_event = {
+	.id = KTR_EVENT_MARKER, .system = "ktr", .name = "marker",
+	.fields = ktr_marker_fields, .nr_fields = ARRAY_SIZE(ktr_marker_fields),
+	.enabled = true,
+};
+
+/* Every event type, in id order. */
+static struct ktr_event_type *ktr_event_at(unsigned int idx)
+{
+	if (idx == 0)
+		return &ktr_marker_event;
+	idx--;
+	return idx < ktr_nr_sched_events ? &ktr_sched_events[idx] : NULL;
+}
+
+/**
+ * ktr_event_get - the event type at index @idx (0, 1, ...), or NULL past
+ *	the last; for listing, under no lock (the table never changes shape)
+ * @idx: the index.
+ */
+const struct ktr_event_type *ktr_event_get(unsigned int idx)
+{
+	return ktr_event_at(idx);
+}
+
+bool ktr_event_available(const struct ktr_event_type *ev)
+{
+	return !ev->tp_name || ev->tp;
+}
+
+static void ktr_events_find_tp(struct tracepoint *tp, void *priv)
+{
+	struct ktr_event_type *ev;
+	unsigned int i;
+
+	for (i = 0; (ev = ktr_event_at(i)); i++)
+		if (ev->tp_name && !strcmp(ev->tp_name, tp->name))
+			ev->tp = tp;
+}
+
+int ktr_events_init(void)
+{
+	ktr_probes_sched_check_types();
+	for_each_kernel_tracepoint(ktr_events_find_tp, NULL);
+	return 0;
+}
+
+/* Disable everything still enabled; nothing can run a probe afterwards. */
+void ktr_events_exit(void)
+{
+	struct ktr_event_type *ev;
+	unsigned int i;
+	bool any = false;
+
+	mutex_lock(&ktr_events_lock);
+	for (i = 0; (ev = ktr_event_at(i)); i++) {
+		if (!ev->tp || !ev->enabled)
+			continue;
+		tracepoint_probe_unregister(ev->tp, ev->probe, NULL);
+		ev->enabled = false;
+		any = true;
+	}
+	mutex_unlock(&ktr_events_lock);
+	if (any)
+		tracepoint_synchronize_unregister();
+}
+
+/* "name-glob" or "system:name-glob". */
+static bool ktr_event_matches(const struct ktr_event_type *ev,
+			      const char *glob)
+{
+	const char *colon = strchr(glob, ':');
+	size_t n;
+
+	if (!colon)
+		return glob_match(glob, ev->name);
+	n = colon - glob;
+	return strlen(ev->system) == n && !strncmp(ev->system, glob, n) &&
+	       glob_match(colon + 1, ev->name);
+}
+
+/**
+ * ktr_events_set - enable or disable the events matching @glob
+ * @glob: see KTR_ATTR_EVENT_GLOB (uapi/ktr.h).
+ * @enable: register (true) or unregister the probes.
+ * @extack: for the error message.
+ *
+ * All or nothing: when a registration fails, the events this call enabled
+ * are disabled again.
+ *
+ * Context: task (sleeps).
+ * Return: how many matching events are now enabled / disabled (the
+ * marker and events this kernel lacks are not counted), or a negative
+ * errno.
+ */
+int ktr_events_set(const char *glob, bool enable,
+		   struct netlink_ext_ack *extack)
+{
+	struct ktr_event_type *ev;
+	unsigned int i, matched = 0, usable = 0;
+	u64 enabled_now = 0;	/* indices this call enabled, for the undo */
+	bool unregistered = false;
+	int ret = 0;
+
+	mutex_lock(&ktr_events_lock);
+	for (i = 0; (ev = ktr_event_at(i)); i++) {
+		if (!ktr_event_matches(ev, glob))
+			continue;
+		matched++;
+		if (!ev->tp)	/* the marker, or missing from this kernel */
+			continue;
+		usable++;
+		if (ev->enabled == enable)
+			continue;
+		if (enable) {
+			ret = tracepoint_probe_register(ev->tp, ev->probe,
+							NULL);
+			if (ret) {
+				pr_warn("cannot attach to tracepoint %s: %d\n",
+					ev->tp_name, ret);
+				NL_SET_ERR_MSG_MOD(extack,
+						   "cannot attach to a tracepoint (see the kernel log)");
+				goto undo;
+			}
+			enabled_now |= BIT_ULL(i);
+		} else {
+			tracepoint_probe_unregister(ev->tp, ev->probe, NULL);
+			unregistered = true;
+		}
+		ev->enabled = enable;
+	}
+	if (!matched) {
+		NL_SET_ERR_MSG_MOD(extack, "no event matches");
+		ret = -ENOENT;
+	} else if (!usable) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no matching event can be switched on this kernel (markers are always on; the others lack a tracepoint)");
+		ret = -EOPNOTSUPP;
+	}
+	goto out;
+
+undo:
+	/* Events this call enabled before the failure: off again. */
+	for (i = 0; (ev = ktr_event_at(i)); i++) {
+		if (!(enabled_now & BIT_ULL(i)))
+			continue;
+		tracepoint_probe_unregister(ev->tp, ev->probe, NULL);
+		ev->enabled = false;
+		unregistered = true;
+	}
+out:
+	mutex_unlock(&ktr_events_lock);
+	if (unregistered)
+		tracepoint_synchronize_unregister();
+	return ret ? ret : (int)usable;
+}

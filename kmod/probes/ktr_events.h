@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktr_events.h - the event types ktr records and their self-described
+ * payload formats (reported by KTR_CMD_LIST_EVENTS, uapi/ktr.h).
+ */
+#ifndef _KTR_EVENTS_H
+#define _KTR_EVENTS_H
+
+#include <linux/stddef.h>
+#include <linux/types.h>
+
+#include "ktr.h"
+#include "ktr_event.h"
+
+struct tracepoint;
+struct netlink_ext_ack;
+
+/* One field of a payload, as user space decodes it. */
+struct ktr_field_desc {
+	const char *name;
+	u32 type;		/* enum ktr_field_type */
+	u32 offset;
+	u32 size;
+	bool is_signed;
+};
+
+#define KTR_INT(st, m) {						\
+	.name = #m, .type = KTR_FIELD_INT, .offset = offsetof(st, m),	\
+	.size = sizeof(((st *)0)->m),					\
+	.is_signed = is_signed_type(typeof(((st *)0)->m)) }
+#define KTR_CHARS(st, m) {						\
+	.name = #m, .type = KTR_FIELD_CHAR_ARRAY,			\
+	.offset = offsetof(st, m), .size = sizeof(((st *)0)->m),	\
+	.is_signed = false }
+/* Text after the struct, to the end of the payload. */
+#define KTR_REST(st, n) {						\
+	.name = (n), .type = KTR_FIELD_REST_STRING,			\
+	.offset = sizeof(st), .size = 0, .is_signed = false }
+/* The fields of struct ktr_event_common, first in every payload. */
+extern const struct ktr_field_desc ktr_common_fields[];
+extern const unsigned int ktr_nr_common_fields;
+
+/**
+ * struct ktr_event_type - an event ktr can record
+ * @id: enum ktr_event_id.
+ * @system: "sched", "ktr", ...
+ * @name: the event's name (the tracepoint's, for tracepoint events).
+ * @tp_name: the kernel tracepoint it hooks, or NULL (markers: written by
+ *	ktr itself, always on).
+ * @probe: the probe function registered on the tracepoint.
+ * @fields: the payload layout after the common fields (ktr_common_fields).
+ * @nr_fields: entries in @fields.
+ * @tp: the tracepoint, found by name at load (NULL: this kernel lacks it).
+ * @enabled: the probe is registered (under ktr_events_lock).
+ */
+struct ktr_event_type {
+	u16 id;
+	const char *system;
+	const char *name;
+	const char *tp_name;
+	void *probe;
+	const struct ktr_field_desc *fields;
+	unsigned int nr_fields;
+	struct tracepoint *tp;
+	bool enabled;
+};
+
+/* The scheduler events (ktr_probes_sched.c). */
+extern struct ktr_event_type ktr_sched_events[];
+extern const unsigned int ktr_nr_sched_events;
+void ktr_probes_sched_check_types(void);
+
+int ktr_events_init(void);
+void ktr_events_exit(void);
+const struct ktr_event_type *ktr_event_get(unsigned int idx);
+bool ktr_event_available(const struct ktr_event_type *ev);
+int ktr_events_set(const char *glob, bool enable,
+		   struct netlink_ext_ack *extack);
+
+#endif /* _KTR_EVENTS_H */

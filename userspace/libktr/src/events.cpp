@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: MIT
+#include "ktr/events.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <fnmatch.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include <ktr.h>
+#include <ktr_event.h>
+
+#include "ktr/errors.h"
+#include "ktr/json_writer.h"
+
+namespace ktr {
+
+static_assert(event_string_max == KTR_EVENT_NAME_MAX);
+static_assert(event_glob_max == KTR_EVENT_GLOB_MAX - 1);
+static_assert(event_string_max - 1 <= format_name_max,
+	      "every name the module may send must fit an EventFormat");
+
+namespace {
+
+constexpr std::string_view list_request = "KTR_CMD_LIST_EVENTS";
+
+enum class Kind { u8, u32, string, nested };
+
+struct AttrSpec {
+	int type;
+	std::string_view name;
+	Kind kind;
+};
+
+// The attributes of one event message, all required.
+constexpr std::array event_attrs = {
+	AttrSpec{KTR_ATTR_EVENT_ID, "KTR_ATTR_EVENT_ID", Kind::u32},
+	AttrSpec{KTR_ATTR_EVENT_SYSTEM, "KTR_ATTR_EVENT_SYSTEM", Kind::string},
+	AttrSpec{KTR_ATTR_EVENT_NAME, "KTR_ATTR_EVENT_NAME", Kind::string},
+	AttrSpec{KTR_ATTR_EVENT_AVAILABLE, "KTR_ATTR_EVENT_AVAILABLE", Kind::u8},
+	AttrSpec{KTR_ATTR_EVENT_ENABLED, "KTR_ATTR_EVENT_ENABLED", Kind::u8},
+	AttrSpec{KTR_ATTR_EVENT_FIELDS, "KTR_ATTR_EVENT_FIELDS", Kind::nested},
+};
+
+// The attributes inside one KTR_ATTR_FIELD, all required.
+constexpr std::array field_attrs = {
+	AttrSpec{KTR_ATTR_FIELD_NAME, "KTR_ATTR_FIELD_NAME", Kind::string},
+	AttrSpec{KTR_ATTR_FIELD_TYPE, "KTR_ATTR_FIELD_TYPE", Kind::u32},
+	AttrSpec{KTR_ATTR_FIELD_OFFSET, "KTR_ATTR_FIELD_OFFSET", Kind::u32},
+	AttrSpec{KTR_ATTR_FIELD_SIZE, "KTR_ATTR_FIELD_SIZE", Kind::u32},
+	AttrSpec{KTR_ATTR_FIELD_SIGNED, "KTR_ATTR_FIELD_SIGNED", Kind::u8},
+};
+
+// The other attributes of the event commands, for event_attr_name().
+constexpr std::array other_attrs = {
+	AttrSpec{KTR_ATTR_FIELD, "KTR_ATTR_FIELD", Kind::nested},
+	AttrSpec{KTR_ATTR_EVENT_GLOB, "KTR_ATTR_EVENT_GLOB", Kind::string},
+	AttrSpec{KTR_ATTR_EVENT_COUNT, "KTR_ATTR_EVENT_COUNT", Kind::u32},
+};
+
+std::string num(std::uint64_t v) { return std::to_string(v); }
+
+// What is wrong with @nla for @spec, or "".
+std::string attr_problem(const AttrSpec &spec, const nlattr *nla)
+{
+	const int len = nla_len(nla);
+	const std::string name{spec.name};
+	switch (spec.kind) {
+	case Kind::u8: {
+		if (len != 1)
+			return name + " is " + num(static_cast<std::uint64_t>(len)) +
+			       " bytes, expected a 1-byte u8";
+		const auto v = *static_cast<const std::uint8_t *>(nla_data(nla));
+		if (v > 1)
+			return name + " is " + num(v) + ", expected 0 or 1";
+		return {};
+	}
+	case Kind::u32:
+		if (len != 4)
+			return name + " is " + num(static_cast<std::uint64_t>(len)) +
+			       " bytes, expected a 4-byte u32";
+		return {};
+	case Kind::string: {
+		const auto *text = static_cast<const char *>(nla_data(nla));
+		if (len < 1 || text[len - 1] != '\0')
+			return name + " is not a NUL-terminated string";
+		if (len > event_string_max)
+			return name + " is longer than " + num(event_string_max) + " bytes";
+		if (strnlen(text, static_cast<std::size_t>(len)) != static_cast<std::size_t>(len - 1))
+			return name + " has a NUL byte before its end";
+		return {};
+	}
+	case Kind::nested:
+		return {};	// its content is checked where it is read
+	}
+	return {};
+}
+
+// The attributes of @specs found in the stream at @head (last one wins, as
+// with nla_parse(); others skipped), or what is wrong with them.
+template <std::size_t N>
+struct Attrs {
+	std::array<const nlattr *, N> found{};
+	std::string problem;
+};
+
+template <std::size_t N>
+Attrs<N> collect(const std::array<AttrSpec, N> &specs, const nlattr *head, int len)
+{
+	Attrs<N> a;
+	const nlattr *nla;
+	int rem;
+	nla_for_each_attr(nla, head, len, rem) {
+		for (std::size_t i = 0; i < N; i++) {
+			if (specs[i].type == nla_type(nla))
+				a.found[i] = nla;
+		}
+	}
+	if (rem > 0)
+		a.problem = "truncated attribute";
+	return a;
+}
+
+// The first problem of the attributes @a found for @specs: a bad one, or a
+// missing one.
+template <std::size_t N>
+std::string first_problem(const std::array<AttrSpec, N> &specs, const Attrs<N> &a)
+{
+	if (!a.problem.empty())
+		return a.problem;
+	for (std::size_t i = 0; i < N; i++) {
+		if (!a.found[i])
+			return std::string(specs[i].name) + " missing";
+		if (std::string p = attr_problem(specs[i], a.found[i]); !p.empty())
+			return p;
+	}
+	return {};
+}
+
+std::uint32_t get_u32(const nlattr *nla)
+{
+	std::uint32_t v;
+	std::memcpy(&v, nla_data(nla), sizeof(v));
+	return v;
+}
+
+bool get_flag(const nlattr *nla) { return *static_cast<const std::uint8_t *>(nla_data(nla)) != 0; }
+
+std::string get_string(const nlattr *nla) { return static_cast<const char *>(nla_data(nla)); }
+
+// The message header checks every reply parser does.
+Result<std::pair<const nlattr *, int>> genl_attrs(nl_msg *msg, std::string_view request,
+						  std::uint8_t cmd)
+{
+	nlmsghdr *nlh = nlmsg_hdr(msg);
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return bad_reply_error(request, "truncated generic netlink header");
+	const genlmsghdr *gnlh = genlmsg_hdr(nlh);
+	if (gnlh->cmd != cmd)
+		return bad_reply_error(request, "unexpected command " + num(gnlh->cmd));
+	return std::pair<const nlattr *, int>{genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0)};
+}
+
+Result<FieldType> field_type(std::uint32_t type)
+{
+	switch (type) {
+	case KTR_FIELD_INT: return FieldType::Int;
+	case KTR_FIELD_CHAR_ARRAY: return FieldType::CharArray;
+	case KTR_FIELD_REST_STRING: return FieldType::RestString;
+	default: break;
+	}
+	return Error{EPROTO, "KTR_ATTR_FIELD_TYPE " + num(type) +
+				     " is not a known field type (module newer than this tool?)"};
+}
+
+// One KTR_ATTR_FIELD; errors say which field and attribute.
+Result<FieldFormat> parse_field(const nlattr *nest, std::size_t index)
+{
+	const std::string where = "field " + num(index);
+	const auto a = collect(field_attrs, static_cast<const nlattr *>(nla_data(nest)),
+			       nla_len(nest));
+	// Name it as soon as its name is readable.
+	std::string label = where;
+	if (a.found[0] && attr_problem(field_attrs[0], a.found[0]).empty())
+		label += " ('" + one_line(get_string(a.found[0])) + "')";
+	if (std::string p = first_problem(field_attrs, a); !p.empty())
+		return Error{EPROTO, label + ": " + p};
+
+	FieldFormat f;
+	f.name = get_string(a.found[0]);
+	Result<FieldType> type = field_type(get_u32(a.found[1]));
+	if (!type)
+		return Error{EPROTO, label + ": " + type.error().message()};
+	f.type = *type;
+	f.offset = get_u32(a.found[2]);
+	f.size = get_u32(a.found[3]);
+	f.is_signed = get_flag(a.found[4]);
+	return f;
+}
+
+// The fields of struct ktr_event_common, first in every format (uapi/ktr.h).
+const std::array<FieldFormat, 3> &common_fields()
+{
+	static const std::array<FieldFormat, 3> fields = {
+		FieldFormat{"common_id", FieldType::Int, offsetof(ktr_event_common, id),
+			    sizeof(ktr_event_common::id), false},
+		FieldFormat{"common_flags", FieldType::Int, offsetof(ktr_event_common, flags),
+			    sizeof(ktr_event_common::flags), false},
+		FieldFormat{"common_pid", FieldType::Int, offsetof(ktr_event_common, pid),
+			    sizeof(ktr_event_common::pid), true},
+	};
+	return fields;
+}
+
+bool starts_with_common_header(const EventFormat &f)
+{
+	const auto &common = common_fields();
+	return f.fields.size() >= common.size() &&
+	       std::equal(common.begin(), common.end(), f.fields.begin());
+}
+
+Result<std::vector<FieldFormat>> parse_fields(const nlattr *fields)
+{
+	std::vector<FieldFormat> out;
+	const nlattr *nla;
+	int rem;
+	std::size_t index = 0;
+	nla_for_each_nested(nla, fields, rem) {
+		if (nla_type(nla) != KTR_ATTR_FIELD)
+			continue;	// a newer minor's
+		if (index == format_fields_max)
+			return Error{EPROTO, "more than " + num(format_fields_max) + " fields"};
+		Result<FieldFormat> f = parse_field(nla, index++);
+		if (!f)
+			return f.error();
+		out.push_back(std::move(*f));
+	}
+	if (rem > 0)
+		return Error{EPROTO, "KTR_ATTR_EVENT_FIELDS: truncated attribute"};
+	return out;
+}
+
+// @text padded with spaces to @width, on the right (left-aligned) or left.
+std::string pad(const std::string &text, std::size_t width, bool right_align = false)
+{
+	const std::string fill(text.size() < width ? width - text.size() : 0, ' ');
+	return right_align ? fill + text : text + fill;
+}
+
+} // namespace
+
+Result<EventInfo> parse_event_message(nl_msg *msg)
+{
+	const auto attrs = genl_attrs(msg, list_request, KTR_CMD_LIST_EVENTS);
+	if (!attrs)
+		return attrs.error();
+	const auto a = collect(event_attrs, attrs->first, attrs->second);
+	const auto bad = [](const std::string &label, const std::string &what) {
+		return bad_reply_error(list_request, label.empty() ? what : label + ": " + what);
+	};
+
+	// Name the event as soon as its id, then its names, are readable.
+	std::string label;
+	const nlattr *id = a.found[0], *system = a.found[1], *name = a.found[2];
+	if (id && attr_problem(event_attrs[0], id).empty()) {
+		label = "event " + num(get_u32(id));
+		if (system && name && attr_problem(event_attrs[1], system).empty() &&
+		    attr_problem(event_attrs[2], name).empty())
+			label = "event " + one_line(get_string(system)) + ":" +
+				one_line(get_string(name)) + " (id " + num(get_u32(id)) + ")";
+	}
+	if (std::string p = first_problem(event_attrs, a); !p.empty())
+		return bad(label, p);
+	if (get_u32(id) > 0xffff)
+		return bad(label, "KTR_ATTR_EVENT_ID " + num(get_u32(id)) +
+					  " does not fit the 16-bit id of struct ktr_event_common");
+
+	EventInfo ev;
+	ev.format.id = static_cast<std::uint16_t>(get_u32(id));
+	ev.format.system = get_string(system);
+	ev.format.name = get_string(name);
+	ev.available = get_flag(a.found[3]);
+	ev.enabled = get_flag(a.found[4]);
+	Result<std::vector<FieldFormat>> fields = parse_fields(a.found[5]);
+	if (!fields)
+		return bad(label, fields.error().message());
+	ev.format.fields = std::move(*fields);
+
+	if (!starts_with_common_header(ev.format))
+		return bad(label, "its first fields are not the common header (common_id u16 at 0, "
+				  "common_flags u16 at 2, common_pid s32 at 4)");
+	if (Result<void> r = validate_format(ev.format); !r)
+		return bad_reply_error(list_request, r.error().message());
+	return ev;
+}
+
+Result<std::uint32_t> parse_event_count_reply(nl_msg *reply, std::uint8_t cmd)
+{
+	const std::string_view request =
+		cmd == KTR_CMD_DISABLE_EVENTS ? "KTR_CMD_DISABLE_EVENTS" : "KTR_CMD_ENABLE_EVENTS";
+	const auto attrs = genl_attrs(reply, request, cmd);
+	if (!attrs)
+		return attrs.error();
+	static constexpr std::array count_attrs = {other_attrs[2]};
+	const auto a = collect(count_attrs, attrs->first, attrs->second);
+	if (std::string p = first_problem(count_attrs, a); !p.empty())
+		return bad_reply_error(request, p);
+	return get_u32(a.found[0]);
+}
+
+std::string event_attr_name(int type)
+{
+	for (const AttrSpec &s : event_attrs)
+		if (s.type == type)
+			return std::string(s.name);
+	for (const AttrSpec &s : field_attrs)
+		if (s.type == type)
+			return std::string(s.name);
+	for (const AttrSpec &s : other_attrs)
+		if (s.type == type)
+			return std::string(s.name);
+	return {};
+}
+
+Result<FormatTable> formats_from(const std::vector<EventInfo> &events)
+{
+	FormatTable table;
+	for (const EventInfo &ev : events)
+		if (Result<void> r = table.add(ev.format); !r)
+			return r.error();
+	return table;
+}
+
+Error no_event_list_error()
+{
+	return {EOPNOTSUPP,
+		"the loaded ktr module has no event list (module older than this tool?)"};
+}
+
+Error no_event_control_error()
+{
+	return {EOPNOTSUPP, "the loaded ktr module cannot enable or disable events (module "
+			    "older than this tool?)"};
+}
+
+Result<void> check_event_glob(std::string_view glob)
+{
+	if (glob.empty())
+		return Error{EINVAL, "empty event name"};
+	if (glob.size() > event_glob_max)
+		return Error{EINVAL, "event name or glob '" + one_line(glob.substr(0, 32)) +
+					     "...' is longer than " + num(event_glob_max) + " bytes"};
+	if (std::any_of(glob.begin(), glob.end(), [](char c) {
+		    const auto u = static_cast<unsigned char>(c);
+		    return u < 0x20 || u == 0x7f;
+	    }))
+		return Error{EINVAL, "event name or glob '" + one_line(glob) +
+					     "' contains control characters"};
+	return {};
+}
+
+bool event_matches(const EventFormat &format, std::string_view glob)
+{
+	// The kernel's glob_match() is fnmatch(pattern, name, 0).
+	const auto match = [](std::string_view pattern, const std::string &name) {
+		return fnmatch(std::string(pattern).c_str(), name.c_str(), 0) == 0;
+	};
+	const std::size_t colon = glob.find(':');
+	if (colon == std::string_view::npos)
+		return match(glob, format.name);
+	return glob.substr(0, colon) == format.system && match(glob.substr(colon + 1), format.name);
+}
+
+std::string_view event_state(const EventInfo &event)
+{
+	if (event.enabled)
+		return "enabled";
+	return event.available ? "disabled" : "unavailable";
+}
+
+std::string field_type_text(const FieldFormat &field)
+{
+	switch (field.type) {
+	case FieldType::Int:
+		return (field.is_signed ? "s" : "u") + num(std::uint64_t{field.size} * 8);
+	case FieldType::CharArray:
+		return "char[" + num(field.size) + "]";
+	case FieldType::RestString:
+		return "string";
+	}
+	return "?";
+}
+
+std::string format_events_text(const std::vector<EventInfo> &events, bool fields)
+{
+	// Column widths: at least the headers'.
+	std::size_t name_w = 5, id_w = 2;			// EVENT, ID
+	std::size_t field_w = 5, type_w = 4, off_w = 6, size_w = 4;	// FIELD, TYPE, OFFSET, SIZE
+	for (const EventInfo &ev : events) {
+		name_w = std::max(name_w, ev.format.system.size() + 1 + ev.format.name.size());
+		id_w = std::max(id_w, num(ev.format.id).size());
+		for (const FieldFormat &f : ev.format.fields) {
+			field_w = std::max(field_w, f.name.size());
+			type_w = std::max(type_w, field_type_text(f).size());
+			off_w = std::max(off_w, num(f.offset).size());
+			size_w = std::max(size_w, num(f.size).size());
+		}
+	}
+	const auto event_line = [&](const std::string &name, const std::string &id,
+				    std::string_view state) {
+		return pad(name, name_w) + "  " + pad(id, id_w, true) + "  " + std::string(state) +
+		       "\n";
+	};
+	const auto field_line = [&](const std::string &name, const std::string &type,
+				    const std::string &offset, const std::string &size) {
+		return "    " + pad(name, field_w) + "  " + pad(type, type_w) + "  " +
+		       pad(offset, off_w, true) + "  " + pad(size, size_w, true) + "\n";
+	};
+
+	std::string out = event_line("EVENT", "ID", "STATE");
+	if (fields)
+		out += field_line("FIELD", "TYPE", "OFFSET", "SIZE");
+	for (const EventInfo &ev : events) {
+		out += event_line(ev.format.system + ":" + ev.format.name, num(ev.format.id),
+				  event_state(ev));
+		if (!fields)
+			continue;
+		for (const FieldFormat &f : ev.format.fields)
+			out += field_line(f.name, field_type_text(f), num(f.offset), num(f.size));
+	}
+	return out;
+}
+
+std::string format_events_json(const std::vector<EventInfo> &events)
+{
+	std::string out;
+	for (const EventInfo &ev : events) {
+		JsonWriter w;
+		w.begin_object()
+			.key("id").value(ev.format.id)
+			.key("system").value(ev.format.system)
+			.key("name").value(ev.format.name)
+			.key("available").value(ev.available)
+			.key("enabled").value(ev.enabled)
+			.key("state").value(event_state(ev))
+			.key("fields").begin_array();
+		for (const FieldFormat &f : ev.format.fields) {
+			w.begin_object()
+				.key("name").value(f.name)
+				.key("type").value(field_type_name(f.type))
+				.key("signed").value(f.is_signed)
+				.key("offset").value(f.offset)
+				.key("size").value(f.size)
+				.end_object();
+		}
+		w.end_array().end_object();
+		out += w.str() + "\n";
+	}
+	return out;
+}
+
+Error event_request_error(bool enable, std::string_view glob, int errnum, std::string_view extack)
+{
+	// ENOENT and EOPNOTSUPP mean one thing each (uapi/ktr.h): worded here,
+	// the kernel's message would only repeat it.
+	const std::string quoted = "'" + one_line(glob) + "'";
+	switch (errnum) {
+	case ENOENT:
+		return {ENOENT, "no event matches " + quoted};
+	case EOPNOTSUPP:
+		return {EOPNOTSUPP, "cannot " + std::string(enable ? "enable" : "disable") + " " +
+					    quoted + ": no event it matches can be switched on this "
+						     "kernel (markers are always recorded; the "
+						     "others lack a tracepoint here)"};
+	default:
+		return kernel_error(errnum,
+				    enable ? "KTR_CMD_ENABLE_EVENTS" : "KTR_CMD_DISABLE_EVENTS",
+				    extack);
+	}
+}
+
+} // namespace ktr
