@@ -59,6 +59,21 @@ wait $reader
 ls -l /tmp/trace.ktr
 ktr report /tmp/trace.ktr
 
+section "scheduler events: ktr list; ktr enable 'sched:*'; a shell pipeline runs while ktr-read streams"
+ktr list
+ktr enable 'sched:*'
+ktr-read -d 3s >/tmp/sched.txt 2>/tmp/sched.err &
+reader=$!
+sleep 0.5
+sh -c 'ls -l /bin | grep -c busybox | tee /tmp/count >/dev/null'
+wait $reader
+ktr disable 'sched:*'
+grep -E ': sched_process_(fork|exec|exit): ' /tmp/sched.txt | head -n 8
+echo "..."
+grep ': sched_switch: ' /tmp/sched.txt | head -n 4
+echo "... $(grep -c ': sched_' /tmp/sched.txt) scheduler events in 3 s"
+cat /tmp/sched.err
+
 section "loss is never silent: 3000 markers into a ring nobody reads (discard mode), then ktr-read"
 rmmod ktr && insmod /lib/ktr/ktr.ko subbuf_size=4096 nr_subbufs=4 && echo "insmod ktr.ko subbuf_size=4096 nr_subbufs=4: ok"
 taskset -c 0 ktr marker --count 3000 --seq flood
