@@ -3,121 +3,27 @@
 // Runs the built ktr and ktr-read binaries (paths from CMake) and checks
 // their exit codes and what they print. On this machine the ktr module is
 // never loaded, so `ktr info` must fail cleanly.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "ktr/version.h"
-
-extern char **environ;
+#include "run_tool.h"
 
 namespace ktr {
 namespace {
 
-struct Outcome {
-	int status = -1;	// exit status, or -1 if killed by a signal
-	std::string out;
-	std::string err;
-};
-
-// An unlinked-on-destruction temporary file.
-class TempFile {
-public:
-	TempFile()
-	{
-		const char *dir = std::getenv("TMPDIR");
-		path_ = std::string(dir && *dir ? dir : "/tmp") + "/ktr-cli-test-XXXXXX";
-		const int fd = mkstemp(path_.data());
-		if (fd < 0)
-			throw std::runtime_error("mkstemp failed");
-		close(fd);
-	}
-	~TempFile() { unlink(path_.c_str()); }
-	TempFile(const TempFile &) = delete;
-	TempFile &operator=(const TempFile &) = delete;
-
-	[[nodiscard]] const std::string &path() const { return path_; }
-	[[nodiscard]] std::string contents() const
-	{
-		std::ifstream in(path_, std::ios::binary);
-		std::ostringstream s;
-		s << in.rdbuf();
-		return s.str();
-	}
-
-private:
-	std::string path_;
-};
-
-// Run @program with @args, stdout to @stdout_path (a temp file if empty),
-// stderr to a temp file, stdin from /dev/null.
-Outcome run_tool(const std::string &program, const std::vector<std::string> &args,
-	const std::string &stdout_path = {})
-{
-	TempFile out_file, err_file;
-	const std::string &out_path = stdout_path.empty() ? out_file.path() : stdout_path;
-
-	posix_spawn_file_actions_t actions;
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-					 O_WRONLY | O_TRUNC, 0);
-	posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.path().c_str(),
-					 O_WRONLY | O_TRUNC, 0);
-
-	std::vector<char *> argv;
-	argv.push_back(const_cast<char *>(program.c_str()));
-	for (const std::string &a : args)
-		argv.push_back(const_cast<char *>(a.c_str()));
-	argv.push_back(nullptr);
-
-	pid_t pid;
-	const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-	posix_spawn_file_actions_destroy(&actions);
-	if (rc != 0)
-		throw std::runtime_error("cannot run " + program + ": " + std::to_string(rc));
-
-	int wstatus = 0;
-	while (waitpid(pid, &wstatus, 0) < 0) {
-		if (errno != EINTR)
-			throw std::runtime_error("waitpid failed");
-	}
-	Outcome r;
-	r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-	if (stdout_path.empty())
-		r.out = out_file.contents();
-	r.err = err_file.contents();
-	return r;
-}
+using test::contains;
+using test::is_one_line;
+using test::Outcome;
+using test::run_tool;
 
 Outcome ktr(const std::vector<std::string> &args) { return run_tool(KTR_BIN, args); }
 Outcome ktr_read(const std::vector<std::string> &args) { return run_tool(KTR_READ_BIN, args); }
-
-// Exactly one newline-terminated line starting with @prefix.
-::testing::AssertionResult is_one_line(const std::string &text, std::string_view prefix)
-{
-	if (text.empty() || text.back() != '\n' || text.find('\n') != text.size() - 1)
-		return ::testing::AssertionFailure() << "not exactly one line: [" << text << "]";
-	if (!text.starts_with(prefix))
-		return ::testing::AssertionFailure() << "does not start with '" << prefix << "': " << text;
-	return ::testing::AssertionSuccess();
-}
-
-bool contains(const std::string &text, std::string_view needle)
-{
-	return text.find(needle) != std::string::npos;
-}
 
 TEST(KtrCli, HelpListsCommands)
 {

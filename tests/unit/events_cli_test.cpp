@@ -4,83 +4,23 @@
 // (KTR_BIN): usage errors (exit 2) before anything is asked of the module,
 // and, on this machine where the ktr module is never loaded, one line
 // saying so (exit 1).
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "temp_path.h"
-
-extern char **environ;
+#include "run_tool.h"
 
 namespace ktr {
 namespace {
 
-struct Outcome {
-	int status = -1;	// exit status, or -1 if killed by a signal
-	std::string out;
-	std::string err;
-};
+using test::contains;
+using test::is_one_line;
+using test::Outcome;
 
-std::string as_string(const std::vector<std::byte> &b)
-{
-	return {reinterpret_cast<const char *>(b.data()), b.size()};
-}
-
-// Run ktr with @args, stdin from /dev/null, stdout and stderr captured.
-Outcome ktr(const std::vector<std::string> &args)
-{
-	const test::TempDir dir;
-	const std::string out = dir.path("stdout"), err = dir.path("stderr");
-	posix_spawn_file_actions_t actions;
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
-					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
-					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	std::vector<char *> argv{const_cast<char *>(KTR_BIN)};
-	for (const std::string &a : args)
-		argv.push_back(const_cast<char *>(a.c_str()));
-	argv.push_back(nullptr);
-	pid_t pid;
-	const int rc = posix_spawn(&pid, KTR_BIN, &actions, nullptr, argv.data(), environ);
-	posix_spawn_file_actions_destroy(&actions);
-	if (rc != 0)
-		throw std::runtime_error("cannot run " KTR_BIN);
-	int wstatus = 0;
-	while (waitpid(pid, &wstatus, 0) < 0) {
-		if (errno != EINTR)
-			throw std::runtime_error("waitpid failed");
-	}
-	Outcome r;
-	r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-	r.out = as_string(test::read_file(out));
-	r.err = as_string(test::read_file(err));
-	return r;
-}
-
-bool contains(const std::string &text, std::string_view needle)
-{
-	return text.find(needle) != std::string::npos;
-}
-
-// Exactly one newline-terminated line starting with @prefix.
-::testing::AssertionResult is_one_line(const std::string &text, std::string_view prefix)
-{
-	if (text.empty() || text.back() != '\n' || text.find('\n') != text.size() - 1)
-		return ::testing::AssertionFailure() << "not exactly one line: [" << text << "]";
-	if (!text.starts_with(prefix))
-		return ::testing::AssertionFailure() << "does not start with '" << prefix << "': " << text;
-	return ::testing::AssertionSuccess();
-}
+Outcome ktr(const std::vector<std::string> &args) { return test::run_tool(KTR_BIN, args); }
 
 std::string describe(const std::vector<std::string> &args)
 {

@@ -4,14 +4,9 @@
 // test writes: golden text and JSON output, the CPU filter, per-CPU counts on
 // stderr, and one-line errors for missing, foreign, truncated and corrupt
 // files.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,9 +17,8 @@
 #include "ktr/capture.h"
 #include "ktr/event_format.h"
 #include "subbuf_builder.h"
+#include "run_tool.h"
 #include "temp_path.h"
-
-extern char **environ;
 
 namespace ktr {
 namespace {
@@ -34,49 +28,13 @@ using test::SubbufBuilder;
 
 constexpr std::uint32_t kSize = 4096;
 
-struct Outcome {
-	int status = -1;	// exit status, or -1 if killed by a signal
-	std::string out;
-	std::string err;
-};
+using test::contains;
+using test::Outcome;
 
-std::string as_string(const Bytes &b) { return {reinterpret_cast<const char *>(b.data()), b.size()}; }
-
-// Run ktr with @args, stdin from /dev/null, stdout and stderr captured.
-Outcome ktr(const test::TempDir &dir, const std::vector<std::string> &args)
+// ktr with @args (run from the test's own temporary directory's point of view).
+Outcome ktr(const test::TempDir &, const std::vector<std::string> &args)
 {
-	const std::string out = dir.path("stdout"), err = dir.path("stderr");
-	posix_spawn_file_actions_t actions;
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
-					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
-					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	std::vector<char *> argv{const_cast<char *>(KTR_BIN)};
-	for (const std::string &a : args)
-		argv.push_back(const_cast<char *>(a.c_str()));
-	argv.push_back(nullptr);
-	pid_t pid;
-	const int rc = posix_spawn(&pid, KTR_BIN, &actions, nullptr, argv.data(), environ);
-	posix_spawn_file_actions_destroy(&actions);
-	if (rc != 0)
-		throw std::runtime_error("cannot run " KTR_BIN);
-	int wstatus = 0;
-	while (waitpid(pid, &wstatus, 0) < 0) {
-		if (errno != EINTR)
-			throw std::runtime_error("waitpid failed");
-	}
-	Outcome r;
-	r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-	r.out = as_string(test::read_file(out));
-	r.err = as_string(test::read_file(err));
-	return r;
-}
-
-bool contains(const std::string &text, std::string_view needle)
-{
-	return text.find(needle) != std::string::npos;
+	return test::run_tool(KTR_BIN, args);
 }
 
 // The last line of @text, newline included.
