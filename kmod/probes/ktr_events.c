@@ -16,7 +16,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bits.h>
 #include <linux/glob.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
@@ -53,13 +52,27 @@ static struct ktr_event_type ktr_marker_event = {
 	.enabled = true,
 };
 
+static const struct ktr_event_group ktr_marker_group = {
+	.events = &ktr_marker_event, .nr_events = 1,
+};
+
+/* Every group of event types, in id order. */
+static const struct ktr_event_group *const ktr_groups[] = {
+	&ktr_marker_group,
+	&ktr_sched_group,
+};
+
 /* Every event type, in id order. */
 static struct ktr_event_type *ktr_event_at(unsigned int idx)
 {
-	if (idx == 0)
-		return &ktr_marker_event;
-	idx--;
-	return idx < ktr_nr_sched_events ? &ktr_sched_events[idx] : NULL;
+	unsigned int g;
+
+	for (g = 0; g < ARRAY_SIZE(ktr_groups); g++) {
+		if (idx < ktr_groups[g]->nr_events)
+			return &ktr_groups[g]->events[idx];
+		idx -= ktr_groups[g]->nr_events;
+	}
+	return NULL;
 }
 
 /**
@@ -89,7 +102,11 @@ static void ktr_events_find_tp(struct tracepoint *tp, void *priv)
 
 int ktr_events_init(void)
 {
-	ktr_probes_sched_check_types();
+	unsigned int g;
+
+	for (g = 0; g < ARRAY_SIZE(ktr_groups); g++)
+		if (ktr_groups[g]->check_types)
+			ktr_groups[g]->check_types();
 	for_each_kernel_tracepoint(ktr_events_find_tp, NULL);
 	return 0;
 }
@@ -147,11 +164,12 @@ int ktr_events_set(const char *glob, bool enable,
 {
 	struct ktr_event_type *ev;
 	unsigned int i, matched = 0, usable = 0;
-	u64 enabled_now = 0;	/* indices this call enabled, for the undo */
 	bool unregistered = false;
 	int ret = 0;
 
 	mutex_lock(&ktr_events_lock);
+	for (i = 0; (ev = ktr_event_at(i)); i++)
+		ev->undo = false;	/* set: this call enabled it */
 	for (i = 0; (ev = ktr_event_at(i)); i++) {
 		if (!ktr_event_matches(ev, glob))
 			continue;
@@ -171,7 +189,7 @@ int ktr_events_set(const char *glob, bool enable,
 						   "cannot attach to a tracepoint (see the kernel log)");
 				goto undo;
 			}
-			enabled_now |= BIT_ULL(i);
+			ev->undo = true;
 		} else {
 			tracepoint_probe_unregister(ev->tp, ev->probe, NULL);
 			unregistered = true;
@@ -191,7 +209,7 @@ int ktr_events_set(const char *glob, bool enable,
 undo:
 	/* Events this call enabled before the failure: off again. */
 	for (i = 0; (ev = ktr_event_at(i)); i++) {
-		if (!(enabled_now & BIT_ULL(i)))
+		if (!ev->undo)
 			continue;
 		tracepoint_probe_unregister(ev->tp, ev->probe, NULL);
 		ev->enabled = false;

@@ -52,6 +52,7 @@ extern const unsigned int ktr_nr_common_fields;
  * @nr_fields: entries in @fields.
  * @tp: the tracepoint, found by name at load (NULL: this kernel lacks it).
  * @enabled: the probe is registered (under ktr_events_lock).
+ * @undo: scratch of ktr_events_set() (under ktr_events_lock).
  */
 struct ktr_event_type {
 	u16 id;
@@ -63,12 +64,25 @@ struct ktr_event_type {
 	unsigned int nr_fields;
 	struct tracepoint *tp;
 	bool enabled;
+	bool undo;
 };
 
-/* The scheduler events (ktr_probes_sched.c). */
-extern struct ktr_event_type ktr_sched_events[];
-extern const unsigned int ktr_nr_sched_events;
-void ktr_probes_sched_check_types(void);
+/**
+ * struct ktr_event_group - the events of one probe file
+ * @events: in id order.
+ * @nr_events: entries in @events.
+ * @check_types: compiles the probes' type checks against the kernel's
+ *	tracepoint prototypes (check_trace_callback_type_*); never fails.
+ *
+ * Groups are listed in ktr_events.c, in id order.
+ */
+struct ktr_event_group {
+	struct ktr_event_type *events;
+	unsigned int nr_events;
+	void (*check_types)(void);
+};
+
+extern const struct ktr_event_group ktr_sched_group;	/* ktr_probes_sched.c */
 
 int ktr_events_init(void);
 void ktr_events_exit(void);

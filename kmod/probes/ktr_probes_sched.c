@@ -16,23 +16,7 @@
 #include <trace/events/sched.h>	/* prototypes only: probe type checks */
 
 #include "ktr_events.h"
-#include "ktr_internal.h"
-#include "ringbuf/ktr_rb.h"
-
-/* Reserve a payload of @size for event @id with its common header. */
-static __always_inline void *ktr_event_begin(struct ktr_rb_event *ev, u16 id,
-					     u32 size)
-{
-	struct ktr_event_common *c;
-
-	if (ktr_rb_reserve(ktr_trace_rb(), ev, size))
-		return NULL;
-	c = ev->data;
-	c->id = id;
-	c->flags = 0;
-	c->pid = current->pid;
-	return c;
-}
+#include "ktr_probe.h"
 
 static void ktr_probe_sched_switch(void *data, bool preempt,
 				   struct task_struct *prev,
@@ -53,7 +37,7 @@ static void ktr_probe_sched_switch(void *data, bool preempt,
 	memcpy(e->next_comm, next->comm, KTR_COMM_LEN);
 	e->next_pid = next->pid;
 	e->next_prio = next->prio;
-	ktr_rb_commit(&ev);
+	ktr_event_end(&ev);
 }
 
 static void ktr_sched_wakeup_fill(struct ktr_event_sched_wakeup *e,
@@ -74,7 +58,7 @@ static void ktr_probe_sched_wakeup(void *data, struct task_struct *p)
 	if (!e)
 		return;
 	ktr_sched_wakeup_fill(e, p);
-	ktr_rb_commit(&ev);
+	ktr_event_end(&ev);
 }
 
 static void ktr_probe_sched_wakeup_new(void *data, struct task_struct *p)
@@ -86,7 +70,7 @@ static void ktr_probe_sched_wakeup_new(void *data, struct task_struct *p)
 	if (!e)
 		return;
 	ktr_sched_wakeup_fill(e, p);
-	ktr_rb_commit(&ev);
+	ktr_event_end(&ev);
 }
 
 static void ktr_probe_sched_process_fork(void *data,
@@ -103,7 +87,7 @@ static void ktr_probe_sched_process_fork(void *data,
 	e->parent_pid = parent->pid;
 	memcpy(e->child_comm, child->comm, KTR_COMM_LEN);
 	e->child_pid = child->pid;
-	ktr_rb_commit(&ev);
+	ktr_event_end(&ev);
 }
 
 /* Longest file name kept for an exec event (the rest is cut). */
@@ -124,7 +108,7 @@ static void ktr_probe_sched_process_exec(void *data, struct task_struct *p,
 	e->pid = p->pid;
 	e->old_pid = old_pid;
 	memcpy(e + 1, bprm->filename, len);
-	ktr_rb_commit(&ev);
+	ktr_event_end(&ev);
 }
 
 static void ktr_probe_sched_process_exit(void *data, struct task_struct *p)
@@ -138,7 +122,7 @@ static void ktr_probe_sched_process_exit(void *data, struct task_struct *p)
 	memcpy(e->comm, p->comm, KTR_COMM_LEN);
 	e->pid = p->pid;
 	e->prio = p->prio;
-	ktr_rb_commit(&ev);
+	ktr_event_end(&ev);
 }
 
 #define S_SWITCH	struct ktr_event_sched_switch
@@ -183,7 +167,7 @@ static const struct ktr_field_desc ktr_sched_exit_fields[] = {
 	KTR_INT(S_EXIT, prio),
 };
 
-struct ktr_event_type ktr_sched_events[] = {
+static struct ktr_event_type ktr_sched_events[] = {
 	{ .id = KTR_EVENT_SCHED_SWITCH, .system = "sched",
 	  .name = "sched_switch", .tp_name = "sched_switch",
 	  .probe = ktr_probe_sched_switch,
@@ -216,7 +200,6 @@ struct ktr_event_type ktr_sched_events[] = {
 	  .nr_fields = ARRAY_SIZE(ktr_sched_exit_fields) },
 };
 
-const unsigned int ktr_nr_sched_events = ARRAY_SIZE(ktr_sched_events);
 
 /*
  * A probe with the wrong prototype would be called with the wrong
@@ -224,7 +207,7 @@ const unsigned int ktr_nr_sched_events = ARRAY_SIZE(ktr_sched_events);
  * checks compile to nothing; the tracepoints themselves are not exported,
  * they are found by name at load.)
  */
-void ktr_probes_sched_check_types(void)
+static void ktr_probes_sched_check_types(void)
 {
 	check_trace_callback_type_sched_switch(ktr_probe_sched_switch);
 	check_trace_callback_type_sched_wakeup(ktr_probe_sched_wakeup);
@@ -233,3 +216,9 @@ void ktr_probes_sched_check_types(void)
 	check_trace_callback_type_sched_process_exec(ktr_probe_sched_process_exec);
 	check_trace_callback_type_sched_process_exit(ktr_probe_sched_process_exit);
 }
+
+const struct ktr_event_group ktr_sched_group = {
+	.events = ktr_sched_events,
+	.nr_events = ARRAY_SIZE(ktr_sched_events),
+	.check_types = ktr_probes_sched_check_types,
+};
