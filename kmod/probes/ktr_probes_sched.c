@@ -200,7 +200,6 @@ static struct ktr_event_type ktr_sched_events[] = {
 	  .nr_fields = ARRAY_SIZE(ktr_sched_exit_fields) },
 };
 
-
 /*
  * A probe with the wrong prototype would be called with the wrong
  * arguments: make that a build error on every kernel ktr builds for. (The
