@@ -127,7 +127,7 @@
  *         KTR_ATTR_FIELD_NAME    string
  *         KTR_ATTR_FIELD_TYPE    u32     enum ktr_field_type
  *         KTR_ATTR_FIELD_OFFSET  u32     bytes from the payload start
- *         KTR_ATTR_FIELD_SIZE    u32     bytes (0 for KTR_FIELD_REST_STRING)
+ *         KTR_ATTR_FIELD_SIZE    u32     bytes (0 for KTR_FIELD_REST_*)
  *         KTR_ATTR_FIELD_SIGNED  u8      1: a signed integer
  *     Every payload starts with struct ktr_event_common, listed as the
  *     fields common_id, common_flags and common_pid.
@@ -155,6 +155,75 @@
  *   tool meeting a field type it does not know cannot decode that event.
  *   Permissions: like every state change, these need CAP_NET_ADMIN
  *   (GENL_ADMIN_PERM) besides CAP_PERFMON or CAP_SYS_ADMIN.
+ *
+ * Filters (ABI minor 4)
+ * ---------------------
+ * Filters decide, inside the probes, which events are recorded: an event
+ * filtered out costs a few comparisons and is never written (or, for an
+ * event filter, is discarded before publication: counted in the CPU's
+ * "discarded", never as lost). Each kind of filter sits behind its own
+ * static key: a kind that is not set costs nothing. Kinds combine with AND.
+ * Markers are never filtered.
+ *
+ * KTR_CMD_SET_TASK_FILTER (do; GENL_ADMIN_PERM)
+ *   Request: at least one of these; each one given replaces that kind of
+ *   filter (the others stay), an empty one (length 0) clears it:
+ *     KTR_ATTR_FILTER_PIDS   binary  __s32 process ids (tgid), 1 to
+ *                                    KTR_FILTER_PIDS_MAX, each > 0: only
+ *                                    events of these processes (all their
+ *                                    threads). sched_switch is kept when
+ *                                    prev or next is one; sched_wakeup(_new)
+ *                                    when the woken task or the waker is.
+ *     KTR_ATTR_FILTER_FOLLOW u8      1: with PIDS, a process forked by a
+ *                                    traced one is traced from its fork on,
+ *                                    and a traced process is forgotten when
+ *                                    it is freed (a recycled id is not
+ *                                    traced). 0: the set stays as given.
+ *     KTR_ATTR_FILTER_COMMS  binary  NUL-terminated command names (shell
+ *                                    globs), each < KTR_COMM_LEN bytes, 1 to
+ *                                    KTR_FILTER_COMMS_MAX: only events of
+ *                                    tasks whose comm matches one (sched
+ *                                    events: as for PIDS).
+ *     KTR_ATTR_FILTER_CPUS   binary  __u64 words, bit n of word n / 64 =
+ *                                    CPU n: only events on these CPUs; a
+ *                                    bit for an impossible CPU is -EINVAL.
+ *   Errors (nothing changes): -EINVAL with a message naming the attribute
+ *   (malformed list, empty name, FOLLOW without PIDS...).
+ *
+ * KTR_CMD_SET_EVENT_FILTER (do; GENL_ADMIN_PERM)
+ *   Request:
+ *     KTR_ATTR_EVENT_NAME     string  required: "name" or "system:name"
+ *     KTR_ATTR_FILTER_PROG    binary  struct ktr_filter_insn[], at most
+ *                                     KTR_FILTER_INSNS_MAX: the event is
+ *                                     recorded only when it yields true;
+ *                                     length 0 removes the filter; absent:
+ *                                     the filter is unchanged
+ *     KTR_ATTR_FILTER_STRINGS binary  the string operands, each
+ *                                     NUL-terminated, < KTR_FILTER_STRINGS_MAX
+ *                                     bytes in all
+ *     KTR_ATTR_FILTER_TEXT    string  with a program: the expression it was
+ *                                     compiled from, as GET_FILTERS reports
+ *     KTR_ATTR_EVENT_STACK    u8      1: record the kernel stack after each
+ *                                     event (a KTR_EVENT_STACK event on the
+ *                                     same CPU, right after it); 0: stop
+ *   A program is checked before it is used (see enum ktr_filter_op): a
+ *   comparison on something that is not a field of the event, a field of
+ *   the wrong type, a string offset outside STRINGS, an unknown op or
+ *   non-zero reserved bits, or a stack that underflows or does not end
+ *   with one value: -EINVAL with a message naming the instruction.
+ *   Markers cannot be filtered: -EOPNOTSUPP. Unknown event: -ENOENT.
+ *
+ * KTR_CMD_GET_FILTERS (do)
+ *   Reply: KTR_CMD_GET_FILTERS with the task filters that are set:
+ *     KTR_ATTR_FILTER_PIDS, KTR_ATTR_FILTER_FOLLOW (as given),
+ *     KTR_ATTR_FILTER_TRACKED u32  processes traced now (given + followed),
+ *     KTR_ATTR_FILTER_COMMS, KTR_ATTR_FILTER_CPUS,
+ *   and one nested KTR_ATTR_EVENT_FILTER per event with a filter or stack
+ *   capture: KTR_ATTR_EVENT_ID, KTR_ATTR_EVENT_NAME, KTR_ATTR_FILTER_TEXT
+ *   (when filtered), KTR_ATTR_EVENT_STACK.
+ *
+ * KTR_CMD_CLEAR_FILTERS (do; GENL_ADMIN_PERM)
+ *   Removes every task filter, event filter and stack capture.
  *
  * Data plane: the character device KTR_DEVICE_PATH (ABI minor 2)
  * -------------------------------------------------------------
@@ -242,7 +311,7 @@
 #include "ktr_ringbuf.h"
 
 #define KTR_ABI_MAJOR		1
-#define KTR_ABI_MINOR		3
+#define KTR_ABI_MINOR		4
 
 #define KTR_GENL_NAME		"ktr"
 #define KTR_GENL_VERSION	1
@@ -258,6 +327,10 @@ enum ktr_cmd {
 	KTR_CMD_LIST_EVENTS,		/* ABI minor 3 */
 	KTR_CMD_ENABLE_EVENTS,		/* ABI minor 3 */
 	KTR_CMD_DISABLE_EVENTS,		/* ABI minor 3 */
+	KTR_CMD_SET_TASK_FILTER,	/* ABI minor 4 */
+	KTR_CMD_SET_EVENT_FILTER,	/* ABI minor 4 */
+	KTR_CMD_GET_FILTERS,		/* ABI minor 4 */
+	KTR_CMD_CLEAR_FILTERS,		/* ABI minor 4 */
 
 	__KTR_CMD_MAX,
 };
@@ -320,6 +393,17 @@ enum ktr_attr {
 	KTR_ATTR_FIELD_SIGNED,			/* u8 */
 	KTR_ATTR_EVENT_GLOB,			/* NUL-terminated string */
 	KTR_ATTR_EVENT_COUNT,			/* u32 */
+	/* Filters (ABI minor 4) */
+	KTR_ATTR_FILTER_PIDS,		/* binary: __s32[], process ids */
+	KTR_ATTR_FILTER_FOLLOW,		/* u8 */
+	KTR_ATTR_FILTER_COMMS,		/* binary: NUL-terminated strings */
+	KTR_ATTR_FILTER_CPUS,		/* binary: __u64[] CPU bitmap */
+	KTR_ATTR_FILTER_PROG,		/* binary: struct ktr_filter_insn[] */
+	KTR_ATTR_FILTER_STRINGS,	/* binary: NUL-terminated strings */
+	KTR_ATTR_FILTER_TEXT,		/* NUL-terminated string */
+	KTR_ATTR_EVENT_STACK,		/* u8 */
+	KTR_ATTR_EVENT_FILTER,		/* nested: an event's filter */
+	KTR_ATTR_FILTER_TRACKED,	/* u32 */
 
 	__KTR_ATTR_MAX,
 };
@@ -331,9 +415,67 @@ enum ktr_field_type {
 	KTR_FIELD_INT = 1,		/* integer of 1, 2, 4 or 8 bytes */
 	KTR_FIELD_CHAR_ARRAY = 2,	/* fixed size, NUL-padded text */
 	KTR_FIELD_REST_STRING = 3,	/* text to the end of the payload */
+	KTR_FIELD_REST_U64 = 4,		/* __u64s to the payload's end */
 };
 
 #define KTR_EVENT_NAME_MAX	64	/* bytes, NUL included */
+
+/* Filter limits (ABI minor 4). */
+#define KTR_FILTER_PIDS_MAX	256	/* process ids in KTR_ATTR_FILTER_PIDS */
+#define KTR_FILTER_COMMS_MAX	16	/* names in KTR_ATTR_FILTER_COMMS */
+#define KTR_FILTER_INSNS_MAX	64	/* instructions in a program */
+#define KTR_FILTER_STRINGS_MAX	1024	/* bytes of KTR_ATTR_FILTER_STRINGS */
+#define KTR_FILTER_TEXT_MAX	512	/* bytes of KTR_ATTR_FILTER_TEXT, NUL incl. */
+#define KTR_FILTER_CPUS_MAX	8192	/* CPUs a KTR_ATTR_FILTER_CPUS can name */
+
+/*
+ * Event filter programs (KTR_ATTR_FILTER_PROG): postfix instructions over a
+ * stack of truth values, run on a recorded payload before it is published;
+ * the event is kept when the program leaves true. A comparison pushes one
+ * value; AND and OR pop two and push one; NOT replaces the top one. The
+ * module accepts a program only if every comparison names a field of the
+ * event exactly (offset and size of one of its fields, of the type the
+ * operation needs), the stack never underflows, and exactly one value is
+ * left at the end.
+ */
+enum ktr_filter_op {
+	KTR_FOP_AND = 1,
+	KTR_FOP_OR = 2,
+	KTR_FOP_NOT = 3,
+	/* An integer field against @value, signed as the field is: */
+	KTR_FOP_EQ = 8,
+	KTR_FOP_NE = 9,
+	KTR_FOP_LT = 10,
+	KTR_FOP_LE = 11,
+	KTR_FOP_GT = 12,
+	KTR_FOP_GE = 13,
+	KTR_FOP_BAND = 14,	/* (field & value) != 0 */
+	/* A text field against the string at byte @value of STRINGS: */
+	KTR_FOP_STR_EQ = 16,
+	KTR_FOP_STR_NE = 17,
+	KTR_FOP_GLOB = 18,	/* shell glob: * ? [...] */
+	KTR_FOP_NGLOB = 19,
+};
+
+/**
+ * struct ktr_filter_insn - one instruction of an event filter program
+ * @op: enum ktr_filter_op.
+ * @flags: zero.
+ * @offset: comparisons: the field's offset in the payload; else zero.
+ * @size: comparisons: the field's size (0 for a REST string); else zero.
+ * @reserved: zero.
+ * @value: the integer operand (two's complement for negative values), or
+ *	the string's offset; zero for AND, OR, NOT.
+ */
+struct ktr_filter_insn {
+	__u16 op;
+	__u16 flags;
+	__u32 offset;
+	__u32 size;
+	__u32 reserved;
+	__u64 value;
+};
+
 #define KTR_EVENT_GLOB_MAX	128	/* bytes, NUL included */
 
 /* Limits on buffer geometry accepted by the module. */

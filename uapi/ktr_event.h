@@ -156,4 +156,22 @@ struct ktr_event_sched_process_exit {
 	__s32 prio;
 };
 
+/**
+ * struct ktr_event_stack - KTR_EVENT_STACK: the kernel stack of an event
+ * @common: id KTR_EVENT_STACK, pid of the task the event was recorded in.
+ * @nr: return addresses that follow the struct (__u64 each, innermost
+ *	first; the first ones are ktr's own probe frames).
+ * @reserved: zero.
+ *
+ * Recorded right after each event of a type whose stack capture is on
+ * (KTR_ATTR_EVENT_STACK), on the same CPU: it belongs to the event before
+ * it in that CPU's stream. Listed as fields nr and ips
+ * (KTR_FIELD_REST_U64).
+ */
+struct ktr_event_stack {
+	struct ktr_event_common common;
+	__u32 nr;
+	__u32 reserved;
+};
+
 #endif /* _UAPI_LINUX_KTR_EVENT_H */

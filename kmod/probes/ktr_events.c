@@ -23,6 +23,7 @@
 #include <linux/tracepoint.h>
 
 #include "ktr_events.h"
+#include "ktr_filter.h"
 
 static DEFINE_MUTEX(ktr_events_lock);
 
@@ -56,10 +57,28 @@ static const struct ktr_event_group ktr_marker_group = {
 	.events = &ktr_marker_event, .nr_events = 1,
 };
 
+#define M_STACK	struct ktr_event_stack
+static const struct ktr_field_desc ktr_stack_fields[] = {
+	KTR_INT(M_STACK, nr),
+	KTR_REST_U64(M_STACK, "ips"),
+};
+
+/* Written by ktr after events whose stack capture is on (ktr_filter.c). */
+static struct ktr_event_type ktr_stack_event = {
+	.id = KTR_EVENT_STACK, .system = "ktr", .name = "stack",
+	.fields = ktr_stack_fields, .nr_fields = ARRAY_SIZE(ktr_stack_fields),
+	.enabled = true,
+};
+
+static const struct ktr_event_group ktr_stack_group = {
+	.events = &ktr_stack_event, .nr_events = 1,
+};
+
 /* Every group of event types, in id order. */
 static const struct ktr_event_group *const ktr_groups[] = {
 	&ktr_marker_group,
 	&ktr_sched_group,
+	&ktr_stack_group,
 };
 
 /* Every event type, in id order. */
@@ -108,7 +127,7 @@ int ktr_events_init(void)
 		if (ktr_groups[g]->check_types)
 			ktr_groups[g]->check_types();
 	for_each_kernel_tracepoint(ktr_events_find_tp, NULL);
-	return 0;
+	return ktr_filter_init();
 }
 
 /* Disable everything still enabled; nothing can run a probe afterwards. */
@@ -129,6 +148,7 @@ void ktr_events_exit(void)
 	mutex_unlock(&ktr_events_lock);
 	if (any)
 		tracepoint_synchronize_unregister();
+	ktr_filter_exit();
 }
 
 /* "name-glob" or "system:name-glob". */

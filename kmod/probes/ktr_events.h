@@ -36,6 +36,10 @@ struct ktr_field_desc {
 #define KTR_REST(st, n) {						\
 	.name = (n), .type = KTR_FIELD_REST_STRING,			\
 	.offset = sizeof(st), .size = 0, .is_signed = false }
+/* 64-bit values after the struct, to the end of the payload. */
+#define KTR_REST_U64(st, n) {						\
+	.name = (n), .type = KTR_FIELD_REST_U64,			\
+	.offset = sizeof(st), .size = 0, .is_signed = false }
 /* The fields of struct ktr_event_common, first in every payload. */
 extern const struct ktr_field_desc ktr_common_fields[];
 extern const unsigned int ktr_nr_common_fields;

@@ -15,7 +15,12 @@
  *	ktr_event_end(&ev);
  *
  * so optional work on the probe path (filters, stack capture) lives here,
- * behind static keys, in one place.
+ * behind static keys, in one place: with no filter and no stack capture
+ * set, the keys are NOPs and a probe is reserve, fill, commit.
+ *
+ * A probe whose event concerns a second task (sched_switch's next, the
+ * task a wakeup wakes) uses ktr_event_begin_for(): task filters then keep
+ * the event when either task passes.
  */
 #ifndef _KTR_PROBE_H
 #define _KTR_PROBE_H
@@ -23,14 +28,39 @@
 #include <linux/sched.h>
 
 #include "ktr_event.h"
+#include "ktr_filter.h"
 #include "ktr_internal.h"
 #include "ringbuf/ktr_rb.h"
 
-/* Reserve a payload of @size for event @id with its common header. */
-static __always_inline void *ktr_event_begin(struct ktr_rb_event *ev, u16 id,
-					     u32 size)
+/* Whether the task filters let an event of current (or of @other) in. */
+static __always_inline bool ktr_event_wanted(const struct task_struct *other)
+{
+	if (static_branch_unlikely(&ktr_filter_cpu_key) &&
+	    !ktr_filter_cpu_match())
+		return false;
+	if (static_branch_unlikely(&ktr_filter_pid_key) &&
+	    !ktr_filter_pid_match(current) &&
+	    !(other && ktr_filter_pid_match(other)))
+		return false;
+	if (static_branch_unlikely(&ktr_filter_comm_key) &&
+	    !ktr_filter_comm_match(current) &&
+	    !(other && ktr_filter_comm_match(other)))
+		return false;
+	return true;
+}
+
+/*
+ * Reserve a payload of @size for event @id with its common header, unless
+ * the task filters keep neither current nor @other (may be NULL).
+ */
+static __always_inline void *ktr_event_begin_for(struct ktr_rb_event *ev,
+						 u16 id, u32 size,
+						 const struct task_struct *other)
 {
 	struct ktr_event_common *c;
+
+	if (!ktr_event_wanted(other))
+		return NULL;
 
 	if (ktr_rb_reserve(ktr_trace_rb(), ev, size))
 		return NULL;
@@ -41,9 +71,24 @@ static __always_inline void *ktr_event_begin(struct ktr_rb_event *ev, u16 id,
 	return c;
 }
 
-/* Publish the record ktr_event_begin() reserved and the probe filled. */
+/* Reserve a payload of @size for event @id of current. */
+static __always_inline void *ktr_event_begin(struct ktr_rb_event *ev, u16 id,
+					     u32 size)
+{
+	return ktr_event_begin_for(ev, id, size, NULL);
+}
+
+/*
+ * Publish the record ktr_event_begin() reserved and the probe filled (or
+ * discard it when the event's filter says no; then its stack, if asked).
+ */
 static __always_inline void ktr_event_end(struct ktr_rb_event *ev)
 {
+	if (static_branch_unlikely(&ktr_filter_event_key) ||
+	    static_branch_unlikely(&ktr_filter_stack_key)) {
+		ktr_filter_event_end(ev);
+		return;
+	}
 	ktr_rb_commit(ev);
 }
 

@@ -26,7 +26,8 @@ static void ktr_probe_sched_switch(void *data, bool preempt,
 	struct ktr_event_sched_switch *e;
 	struct ktr_rb_event ev;
 
-	e = ktr_event_begin(&ev, KTR_EVENT_SCHED_SWITCH, sizeof(*e));
+	/* Task filters: kept when prev (current) or next passes. */
+	e = ktr_event_begin_for(&ev, KTR_EVENT_SCHED_SWITCH, sizeof(*e), next);
 	if (!e)
 		return;
 	memcpy(e->prev_comm, prev->comm, KTR_COMM_LEN);
@@ -54,7 +55,7 @@ static void ktr_probe_sched_wakeup(void *data, struct task_struct *p)
 	struct ktr_event_sched_wakeup *e;
 	struct ktr_rb_event ev;
 
-	e = ktr_event_begin(&ev, KTR_EVENT_SCHED_WAKEUP, sizeof(*e));
+	e = ktr_event_begin_for(&ev, KTR_EVENT_SCHED_WAKEUP, sizeof(*e), p);
 	if (!e)
 		return;
 	ktr_sched_wakeup_fill(e, p);
@@ -66,7 +67,8 @@ static void ktr_probe_sched_wakeup_new(void *data, struct task_struct *p)
 	struct ktr_event_sched_wakeup *e;
 	struct ktr_rb_event ev;
 
-	e = ktr_event_begin(&ev, KTR_EVENT_SCHED_WAKEUP_NEW, sizeof(*e));
+	e = ktr_event_begin_for(&ev, KTR_EVENT_SCHED_WAKEUP_NEW, sizeof(*e),
+				p);
 	if (!e)
 		return;
 	ktr_sched_wakeup_fill(e, p);
