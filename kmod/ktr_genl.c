@@ -454,6 +454,9 @@ static const struct nla_policy ktr_nl_filter_policy[KTR_ATTR_MAX + 1] = {
 	[KTR_ATTR_EVENT_STACK]		= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
+#define KTR_FILTERS_REPLY_SIZE	(4096 + __KTR_EVENT_ID_MAX *		\
+				 (KTR_FILTER_TEXT_MAX + 2 * KTR_EVENT_NAME_MAX))
+
 static int ktr_nl_set_task_filter(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
@@ -522,7 +525,8 @@ static int ktr_nl_get_filters(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* Room for every event with the longest filter text. */
+	msg = genlmsg_new(KTR_FILTERS_REPLY_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &ktr_genl_family, 0,

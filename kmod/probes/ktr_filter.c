@@ -47,6 +47,10 @@ DEFINE_STATIC_KEY_FALSE(ktr_filter_stack_key);
 
 static DEFINE_MUTEX(ktr_filter_lock);
 
+/* Filter state, seen by an updater (under ktr_filter_lock). */
+#define ktr_filter_deref(p) \
+	rcu_dereference_protected(p, lockdep_is_held(&ktr_filter_lock))
+
 /* --- task filters ---------------------------------------------------- */
 
 /* Process ids traced: one bit per possible id (512 KiB at most). */
@@ -85,6 +89,36 @@ bool ktr_filter_pid_match(const struct task_struct *t)
 	return pid > 0 && pid < PID_MAX_LIMIT && test_bit(pid, f->bits);
 }
 
+/*
+ * Whether @c is in the class at @pat ("[...]", "[!...]"); *@next is set
+ * past the class. No closing "]": the "[" is a literal.
+ */
+static bool ktr_glob_class(const char *pat, char c, const char **next)
+{
+	const char *q = pat + 1;
+	bool match = false, neg = false;
+
+	if (*q == '!' || *q == '^') {
+		neg = true;
+		q++;
+	}
+	do {	/* a "]" first in the class is a literal */
+		if (q[1] == '-' && q[2] && q[2] != ']') {
+			match |= c >= q[0] && c <= q[2];
+			q += 3;
+		} else {
+			match |= c == *q;
+			q++;
+		}
+	} while (*q && *q != ']');
+	if (*q != ']') {
+		*next = pat + 1;
+		return c == '[';
+	}
+	*next = q + 1;
+	return match ^ neg;
+}
+
 /* Shell glob over @s of at most @n bytes (stops at a NUL): * ? [a-z] [!x]. */
 static bool ktr_glob_n(const char *pat, const char *s, size_t n)
 {
@@ -92,53 +126,26 @@ static bool ktr_glob_n(const char *pat, const char *s, size_t n)
 	const char *end = s + strnlen(s, n);
 
 	while (s < end || *pat) {
+		const char *next = pat + 1;
+		bool match = false;
+
 		if (*pat == '*') {
 			star_pat = ++pat;
 			star_s = s;
 			continue;
 		}
 		if (s < end && *pat) {
-			bool match = false, neg = false;
-			const char *p = pat;
-
-			if (*p == '?') {
+			if (*pat == '?')
 				match = true;
-				p++;
-			} else if (*p == '[') {
-				const char *q = p + 1;
-
-				if (*q == '!' || *q == '^') {
-					neg = true;
-					q++;
-				}
-				/* "]" first in the class is a literal. */
-				do {
-					if (q[1] == '-' && q[2] && q[2] != ']') {
-						if (*s >= q[0] && *s <= q[2])
-							match = true;
-						q += 3;
-					} else {
-						if (*s == *q)
-							match = true;
-						q++;
-					}
-				} while (*q && *q != ']');
-				if (*q == ']') {
-					match ^= neg;
-					p = q + 1;
-				} else {	/* no "]": a literal "[" */
-					match = *s == '[';
-					p = pat + 1;
-				}
-			} else {
-				match = *s == *p;
-				p++;
-			}
-			if (match) {
-				pat = p;
-				s++;
-				continue;
-			}
+			else if (*pat == '[')
+				match = ktr_glob_class(pat, *s, &next);
+			else
+				match = *s == *pat;
+		}
+		if (match) {
+			pat = next;
+			s++;
+			continue;
 		}
 		if (!star_pat || star_s >= end)
 			return false;
@@ -372,8 +379,7 @@ int ktr_filter_set_task(const struct ktr_task_filter_req *req,
 	}
 
 	mutex_lock(&ktr_filter_lock);
-	cur = rcu_dereference_protected(ktr_pids,
-					lockdep_is_held(&ktr_filter_lock));
+	cur = ktr_filter_deref(ktr_pids);
 	if (req->follow >= 0)
 		follow = req->follow;
 	else	/* kept, unless the ids are cleared */
@@ -825,8 +831,7 @@ int ktr_filter_set_event(const struct ktr_event_filter_req *req,
 	}
 	mutex_lock(&ktr_filter_lock);
 	if (req->set_prog) {
-		old = rcu_dereference_protected(ktr_event_filters[ev->id],
-					lockdep_is_held(&ktr_filter_lock));
+		old = ktr_filter_deref(ktr_event_filters[ev->id]);
 		/* A new program is published before the key turns on. */
 		rcu_assign_pointer(ktr_event_filters[ev->id], f);
 		ktr_key_count(&ktr_filter_event_key, &ktr_nr_event_filters,
@@ -873,8 +878,7 @@ void ktr_filter_clear(void)
 	ktr_nr_event_filters = 0;
 	ktr_nr_event_stacks = 0;
 	for (id = 0; id < __KTR_EVENT_ID_MAX; id++) {
-		old[id] = rcu_dereference_protected(ktr_event_filters[id],
-					lockdep_is_held(&ktr_filter_lock));
+		old[id] = ktr_filter_deref(ktr_event_filters[id]);
 		RCU_INIT_POINTER(ktr_event_filters[id], NULL);
 		WRITE_ONCE(ktr_event_stack[id], false);
 	}
@@ -895,12 +899,9 @@ static int ktr_filter_put_task(struct sk_buff *msg)
 	struct ktr_comm_filter *comms;
 	struct ktr_cpu_filter *cpus;
 
-	pids = rcu_dereference_protected(ktr_pids,
-					 lockdep_is_held(&ktr_filter_lock));
-	comms = rcu_dereference_protected(ktr_comms,
-					  lockdep_is_held(&ktr_filter_lock));
-	cpus = rcu_dereference_protected(ktr_cpus,
-					 lockdep_is_held(&ktr_filter_lock));
+	pids = ktr_filter_deref(ktr_pids);
+	comms = ktr_filter_deref(ktr_comms);
+	cpus = ktr_filter_deref(ktr_cpus);
 	if (pids &&
 	    (nla_put(msg, KTR_ATTR_FILTER_PIDS, pids->nr_given * sizeof(s32),
 		     pids->given) ||
@@ -958,8 +959,7 @@ int ktr_filter_put(struct sk_buff *msg)
 
 		if (ev->id >= __KTR_EVENT_ID_MAX)
 			continue;
-		f = rcu_dereference_protected(ktr_event_filters[ev->id],
-					lockdep_is_held(&ktr_filter_lock));
+		f = ktr_filter_deref(ktr_event_filters[ev->id]);
 		if (!f && !ktr_event_stack[ev->id])
 			continue;
 		nest = nla_nest_start(msg, KTR_ATTR_EVENT_FILTER);
