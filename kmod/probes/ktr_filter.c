@@ -102,9 +102,13 @@ static bool ktr_glob_class(const char *pat, char c, const char **next)
 		neg = true;
 		q++;
 	}
+	if (!*q) {	/* "[" or "[!" ends the pattern: a literal "[" */
+		*next = pat + 1;
+		return c == '[';
+	}
 	do {	/* a "]" first in the class is a literal */
 		if (q[1] == '-' && q[2] && q[2] != ']') {
-			match |= c >= q[0] && c <= q[2];
+			match |= (u8)c >= (u8)q[0] && (u8)c <= (u8)q[2];
 			q += 3;
 		} else {
 			match |= c == *q;
@@ -727,8 +731,10 @@ ktr_fprog_new(const struct ktr_event_type *ev,
 		fd = ktr_event_field_at(ev, in->offset, in->size);
 		if (!fd)
 			goto bad_insn;
-		if (is_str ? fd->type == KTR_FIELD_INT :
-			     fd->type != KTR_FIELD_INT)
+		if (is_str != (fd->type == KTR_FIELD_CHAR_ARRAY ||
+			       fd->type == KTR_FIELD_REST_STRING))
+			goto bad_insn;
+		if (!is_str && fd->type != KTR_FIELD_INT)
 			goto bad_insn;
 		if (is_str && (!req->strings_len ||
 			       in->value >= req->strings_len))

@@ -188,7 +188,7 @@ TEST(EventFormat, Validation)
 	expect_invalid(f, "field 'name' is signed but not an integer");
 	f = sample_format();
 	f.fields[12].size = 4;
-	expect_invalid(f, "field 'rest' is a rest-of-payload string with size 4 (must be 0)");
+	expect_invalid(f, "field 'rest' runs to the end of the payload but has size 4 (must be 0)");
 	f = sample_format();
 	f.fields.push_back({"after", FieldType::Int, 100, 4, false});
 	expect_invalid(f, "field 'rest' runs to the end of the payload but is not the last field");

@@ -566,7 +566,7 @@ TEST(EventMessage, FormatsThatValidateFormatRefuses)
 		 [](EventMessage &m) {
 			 m.fields.push_back(FieldAttrs{"tail", KTR_FIELD_REST_STRING, 60, 4, 0, {}, {}});
 		 },
-		 "field 'tail' is a rest-of-payload string with size 4 (must be 0)"},
+		 "field 'tail' runs to the end of the payload but has size 4 (must be 0)"},
 		{"bad field name", [](EventMessage &m) { m.fields[4].name = "prev-pid"; },
 		 "has an invalid name"},
 		{"bad event name", [](EventMessage &m) { m.name = "sched switch"; },

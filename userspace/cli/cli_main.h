@@ -45,6 +45,13 @@ T or_fail(Result<T> result)
 	return std::move(result).value();
 }
 
+/// Throw Failure with @result's error, if it failed.
+inline void or_fail(Result<void> result)
+{
+	if (!result)
+		throw Failure(result.error());
+}
+
 /// Parse @argv with @app (whose name is the program name used in messages),
 /// run the callbacks of the chosen commands, flush stdout, and return the
 /// exit code.

@@ -26,6 +26,7 @@
 #include "ktr/errors.h"
 #include "ktr/event_format.h"
 #include "ktr/event_print.h"
+#include "ktr/kallsyms.h"
 #include "ktr/events.h"
 #include "ktr/merge.h"
 #include "ktr/version.h"
@@ -95,6 +96,13 @@ public:
 		: opt_(opt), dev_(std::move(dev)), cpus_(std::move(cpus)), merger_(ncpus),
 		  formats_(std::move(formats)), printer_(formats_, clock)
 	{
+		// Stack events name kernel functions: /proc/kallsyms is read at
+		// the first one (this machine is the one traced).
+		printer_.set_symbolizer([syms = std::shared_ptr<Kallsyms>()](std::uint64_t ip) mutable {
+			if (!syms)
+				syms = std::make_shared<Kallsyms>(Kallsyms::load());
+			return syms->name(ip);
+		});
 	}
 
 	Result<int> run();

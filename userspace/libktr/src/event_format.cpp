@@ -60,8 +60,9 @@ Result<void> validate_field(const EventFormat &f, const FieldFormat &field)
 			return invalid_field(f, field, "is a char array of 0 bytes");
 		break;
 	case FieldType::RestString:
+	case FieldType::RestU64:
 		if (field.size != 0)
-			return invalid_field(f, field, "is a rest-of-payload string with size " +
+			return invalid_field(f, field, "runs to the end of the payload but has size " +
 							       num(field.size) + " (must be 0)");
 		break;
 	default:
@@ -86,6 +87,7 @@ std::string_view field_type_name(FieldType type)
 	case FieldType::Int: return "int";
 	case FieldType::CharArray: return "char_array";
 	case FieldType::RestString: return "rest_string";
+	case FieldType::RestU64: return "rest_u64";
 	}
 	return "unknown";
 }
@@ -118,7 +120,7 @@ Result<void> validate_format(const EventFormat &f)
 			return r;
 		if (!names.insert(field.name).second)
 			return invalid_field(f, field, "appears twice");
-		if (field.type == FieldType::RestString) {
+		if (runs_to_end(field.type)) {
 			if (i + 1 != f.fields.size())
 				return invalid_field(f, field, "runs to the end of the payload "
 							       "but is not the last field");
@@ -226,7 +228,7 @@ Result<FormatTable> FormatTable::parse(std::span<const std::byte> bytes)
 				return bad("field " + num(j) + " of event " + shown_name(f) +
 					   " is cut short");
 			if (type < static_cast<std::uint8_t>(FieldType::Int) ||
-			    type > static_cast<std::uint8_t>(FieldType::RestString))
+			    type > static_cast<std::uint8_t>(FieldType::RestU64))
 				return bad("field '" + one_line(field.name) + "' of event " +
 					   shown_name(f) + " has unknown type " + num(type));
 			if (is_signed > 1 || reserved != 0)
@@ -309,6 +311,18 @@ Result<FieldValue> field_value(const EventFormat &format, const FieldFormat &fie
 	case FieldType::RestString: {
 		const auto *p = reinterpret_cast<const char *>(payload.data() + field.offset);
 		return FieldValue{std::string(p, payload.size() - field.offset)};
+	}
+	case FieldType::RestU64: {
+		const std::size_t bytes_left = payload.size() - field.offset;
+		if (bytes_left % 8 != 0)
+			return Error{EPROTO, "event " + shown_name(format) + ": field '" +
+						     one_line(field.name) + "' holds " +
+						     num(bytes_left) +
+						     " bytes, not a whole number of 64-bit values"};
+		std::vector<std::uint64_t> values(bytes_left / 8);
+		for (std::size_t i = 0; i < values.size(); i++)
+			values[i] = load<std::uint64_t>(payload, field.offset + i * 8);
+		return FieldValue{std::move(values)};
 	}
 	}
 	return Error{EINVAL, "event " + shown_name(format) + ": field '" + one_line(field.name) +

@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,15 @@ std::string value_text(const FieldValue &v)
 		return std::to_string(*i);
 	if (const auto *u = std::get_if<std::uint64_t>(&v))
 		return std::to_string(*u);
+	if (const auto *list = std::get_if<std::vector<std::uint64_t>>(&v)) {
+		std::string s = "{";
+		char buf[24];
+		for (std::size_t i = 0; i < list->size(); i++) {
+			std::snprintf(buf, sizeof(buf), "%s0x%" PRIx64, i ? "," : "", (*list)[i]);
+			s += buf;
+		}
+		return s + "}";
+	}
 	return escape_text(std::get<std::string>(v));
 }
 
@@ -203,6 +213,21 @@ Result<std::string> EventPrinter::text(std::uint32_t cpu, std::uint64_t ts,
 				line += escape_text(s);
 			}
 		}
+	} else if (d.ev.id == KTR_EVENT_STACK) {
+		// As ftrace shows a stack trace: one return address a line.
+		line += " <stack trace>";
+		for (const auto &[field, value] : d.fields) {
+			const auto *ips = std::get_if<std::vector<std::uint64_t>>(&value);
+			if (!ips)
+				continue;
+			for (const std::uint64_t ip : *ips) {
+				char buf[40];
+				std::snprintf(buf, sizeof(buf), "\n => 0x%016" PRIx64, ip);
+				line += buf;
+				if (std::string sym = symbolizer_ ? symbolizer_(ip) : ""; !sym.empty())
+					line += " " + sym;
+			}
+		}
 	} else {
 		for (const auto &[field, value] : d.fields) {
 			line += ' ';
@@ -247,7 +272,19 @@ Result<std::string> EventPrinter::json(std::uint32_t cpu, std::uint64_t ts,
 			key.insert(key.begin(), '_');
 		used.insert(key);
 		w.key(key);
-		std::visit([&w](const auto &v) { w.value(v); }, value);
+		std::visit(
+			[&w](const auto &v) {
+				if constexpr (std::is_same_v<std::decay_t<decltype(v)>,
+							     std::vector<std::uint64_t>>) {
+					w.begin_array();
+					for (const std::uint64_t x : v)
+						w.value(x);
+					w.end_array();
+				} else {
+					w.value(v);
+				}
+			},
+			value);
 	}
 	w.end_object();
 	return w.str() + "\n";

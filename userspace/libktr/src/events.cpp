@@ -174,6 +174,7 @@ Result<FieldType> field_type(std::uint32_t type)
 	case KTR_FIELD_INT: return FieldType::Int;
 	case KTR_FIELD_CHAR_ARRAY: return FieldType::CharArray;
 	case KTR_FIELD_REST_STRING: return FieldType::RestString;
+	case KTR_FIELD_REST_U64: return FieldType::RestU64;
 	default: break;
 	}
 	return Error{EPROTO, "KTR_ATTR_FIELD_TYPE " + num(type) +
@@ -394,6 +395,8 @@ std::string field_type_text(const FieldFormat &field)
 		return "char[" + num(field.size) + "]";
 	case FieldType::RestString:
 		return "string";
+	case FieldType::RestU64:
+		return "u64[]";
 	}
 	return "?";
 }

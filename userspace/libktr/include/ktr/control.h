@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "ktr/events.h"
+#include "ktr/filters.h"
 #include "ktr/info.h"
 #include "ktr/result.h"
 #include "ktr/selftest.h"
@@ -58,6 +59,15 @@ public:
 	/// KTR_CMD_DISABLE_EVENTS of @glob, as enable_events().
 	Result<std::uint32_t> disable_events(std::string_view glob);
 
+	/// KTR_CMD_SET_TASK_FILTER (after check_task_filter()).
+	Result<void> set_task_filter(const TaskFilter &filter);
+	/// KTR_CMD_SET_EVENT_FILTER.
+	Result<void> set_event_filter(const EventFilterRequest &req);
+	/// KTR_CMD_GET_FILTERS.
+	Result<FilterState> get_filters();
+	/// KTR_CMD_CLEAR_FILTERS: every filter and stack capture off.
+	Result<void> clear_filters();
+
 	/// How much longer than the duration to wait for the self-test reply
 	/// (set-up, the final drain and checks: slow on a debug kernel).
 	static constexpr std::chrono::seconds selftest_grace{60};
@@ -77,6 +87,8 @@ private:
 	};
 
 	Result<std::uint32_t> set_events(std::string_view glob, bool enable);
+	/// Send @msg (a do request named @name) expecting no reply but the ack.
+	Result<void> ack_request(nl_msg *msg, std::string_view name);
 	/// Whether the module is older than ABI minor 3 (asks KTR_CMD_GET_INFO;
 	/// false if that fails too).
 	bool module_lacks_events();

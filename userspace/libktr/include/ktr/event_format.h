@@ -27,9 +27,16 @@ enum class FieldType : std::uint8_t {
 	Int = 1,	// 1, 2, 4 or 8 bytes, signed or unsigned, host byte order
 	CharArray = 2,	// fixed size, NUL-padded (not always NUL-terminated)
 	RestString = 3,	// the bytes from offset to the end of the payload; size 0
+	RestU64 = 4,	// 64-bit values from offset to the end of the payload; size 0
 };
 
-/// "int", "char_array", "rest_string".
+/// Whether @type runs to the end of the payload (RestString, RestU64).
+constexpr bool runs_to_end(FieldType type)
+{
+	return type == FieldType::RestString || type == FieldType::RestU64;
+}
+
+/// "int", "char_array", "rest_string", "rest_u64".
 std::string_view field_type_name(FieldType type);
 
 struct FieldFormat {
@@ -106,8 +113,10 @@ private:
 const FormatTable &builtin_formats();
 
 /// A field's value: Int fields give int64 (signed) or uint64 (unsigned),
-/// CharArray the bytes before the first NUL, RestString all its bytes.
-using FieldValue = std::variant<std::int64_t, std::uint64_t, std::string>;
+/// CharArray the bytes before the first NUL, RestString all its bytes,
+/// RestU64 its values.
+using FieldValue = std::variant<std::int64_t, std::uint64_t, std::string,
+				std::vector<std::uint64_t>>;
 
 /// The value of @field (of @format) in @payload. A field that does not lie
 /// inside the payload is an Error (EPROTO), never read.

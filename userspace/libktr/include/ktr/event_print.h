@@ -35,6 +35,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -96,6 +97,11 @@ public:
 	[[nodiscard]] std::string lost_json(std::uint32_t cpu, std::uint64_t ts,
 					    std::uint64_t count) const;
 
+	/// Names kernel addresses (RestU64 values of ktr:stack events) in text
+	/// lines: returns "function+0xoff" or "" when it cannot.
+	using Symbolizer = std::function<std::string(std::uint64_t addr)>;
+	void set_symbolizer(Symbolizer symbolizer) { symbolizer_ = std::move(symbolizer); }
+
 	[[nodiscard]] const CommTable &comms() const noexcept { return comms_; }
 	[[nodiscard]] const ClockMap &clock() const noexcept { return clock_; }
 
@@ -108,6 +114,7 @@ private:
 	const FormatTable &formats_;
 	ClockMap clock_;
 	CommTable comms_;
+	Symbolizer symbolizer_;
 };
 
 } // namespace ktr

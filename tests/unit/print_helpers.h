@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+//
+// Shared by the event printing tests: one event through EventPrinter as
+// text or JSON, a failure reported by gtest and returned as the message.
+#ifndef KTR_TEST_PRINT_HELPERS_H
+#define KTR_TEST_PRINT_HELPERS_H
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "ktr/event_print.h"
+#include "subbuf_builder.h"
+
+namespace ktr::test {
+
+inline std::string text(EventPrinter &p, std::uint32_t cpu, std::uint64_t ts, const Bytes &payload)
+{
+	Result<std::string> r = p.text(cpu, ts, payload);
+	EXPECT_TRUE(r) << r.error().message();
+	return r ? *r : r.error().message();
+}
+
+inline std::string json(EventPrinter &p, std::uint32_t cpu, std::uint64_t ts, const Bytes &payload)
+{
+	Result<std::string> r = p.json(cpu, ts, payload);
+	EXPECT_TRUE(r) << r.error().message();
+	return r ? *r : r.error().message();
+}
+
+/// The bytes of a trivially copyable @v.
+template <typename T>
+Bytes as_bytes(const T &v)
+{
+	Bytes b(sizeof(v));
+	std::memcpy(b.data(), &v, sizeof(v));
+	return b;
+}
+
+} // namespace ktr::test
+
+#endif // KTR_TEST_PRINT_HELPERS_H
