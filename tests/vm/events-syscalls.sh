@@ -76,6 +76,8 @@ fi
 # Disable: no more sys_* events from ktr; ftrace's probe stays registered.
 ktr disable 'raw_syscalls:*' 2>dis.err || bad "ktr disable: $(cat dis.err)"
 ktr list | grep sys_enter | grep -qi enabled && bad "sys_enter still shown enabled"
+# Read what was recorded while they were enabled, then nothing more comes.
+ktr-read -d 1s >/dev/null 2>&1
 echo >$T/trace
 echo 1 >$T/tracing_on
 ktr-read -d 2s >off.txt 2>/dev/null &
