@@ -4,8 +4,11 @@
 // VM tests.
 //
 //   ktr-event-load faults PAGES   map PAGES fresh anonymous pages and touch
-//                                 each (one user page fault per page); prints
-//                                 "range FIRST LAST" (hex, the mapping)
+//                                 each (one user page fault per page), then
+//                                 read() /dev/zero into PAGES more fresh pages
+//                                 (the kernel faults on each); prints
+//                                 "pid N", "user FIRST LAST" and
+//                                 "kernel FIRST LAST" (hex, the mappings)
 //   ktr-event-load udp COUNT      send COUNT 100-byte UDP datagrams to
 //                                 127.0.0.1 and receive them (net_dev_xmit /
 //                                 netif_receive_skb on lo, which must be up)
@@ -17,6 +20,8 @@
 #include <cstring>
 #include <string>
 
+#include <fcntl.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
@@ -25,20 +30,44 @@
 
 namespace {
 
-int faults(long pages)
+void *fresh(std::size_t len)
 {
-	const long page = sysconf(_SC_PAGESIZE);
-	const std::size_t len = static_cast<std::size_t>(pages * page);
 	void *m = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
 		std::fprintf(stderr, "ktr-event-load: mmap: %s\n", std::strerror(errno));
+		std::exit(1);
+	}
+	return m;
+}
+
+void print_range(const char *what, const void *m, std::size_t len)
+{
+	const auto a = reinterpret_cast<unsigned long>(m);
+	std::printf("%s %lx %lx\n", what, a, a + len - 1);
+}
+
+int faults(long pages)
+{
+	const long page = sysconf(_SC_PAGESIZE);
+	const auto len = static_cast<std::size_t>(pages * page);
+	void *user = fresh(len);
+	void *kernel = fresh(len);
+	const int zero = open("/dev/zero", O_RDONLY);
+	if (zero < 0) {
+		std::fprintf(stderr, "ktr-event-load: /dev/zero: %s\n", std::strerror(errno));
 		return 1;
 	}
-	auto *p = static_cast<volatile char *>(m);
+	auto *p = static_cast<volatile char *>(user);
 	for (long i = 0; i < pages; i++)
 		p[i * page] = 1;
-	std::printf("range %lx %lx\n", reinterpret_cast<unsigned long>(m),
-		    reinterpret_cast<unsigned long>(m) + len - 1);
+	// copy_to_user() into pages not mapped yet: kernel-mode faults.
+	if (read(zero, kernel, len) != static_cast<ssize_t>(len)) {
+		std::fprintf(stderr, "ktr-event-load: read /dev/zero: %s\n", std::strerror(errno));
+		return 1;
+	}
+	std::printf("pid %d\n", static_cast<int>(getpid()));
+	print_range("user", user, len);
+	print_range("kernel", kernel, len);
 	return 0;
 }
 
