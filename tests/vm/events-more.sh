@@ -18,13 +18,13 @@ for ev in $events; do
 	echo "$line" | grep -qi unavailable && bad "unavailable on this kernel: $ev" || ok "listed, available: $ev"
 done
 
-# record GLOB... -- CMD...: enable GLOBs, read for 2 s around CMD, disable
+# record [GLOB...] -- CMD...: enable GLOBs, read for 2 s around CMD, disable
 # them, drain; the text goes to rec.txt.
 record() {
 	local globs=""
 	while [ "$1" != -- ]; do globs="$globs $1"; shift; done
 	shift
-	ktr enable $globs >/dev/null 2>en.err || bad "ktr enable$globs: $(cat en.err)"
+	[ -z "$globs" ] || ktr enable $globs >/dev/null 2>en.err || bad "ktr enable$globs: $(cat en.err)"
 	ktr-read -d 2s >rec.txt 2>rec.err &
 	local rp=$!
 	sleep 0.3
