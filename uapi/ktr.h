@@ -242,7 +242,7 @@
 #include "ktr_ringbuf.h"
 
 #define KTR_ABI_MAJOR		1
-#define KTR_ABI_MINOR		3
+#define KTR_ABI_MINOR		4
 
 #define KTR_GENL_NAME		"ktr"
 #define KTR_GENL_VERSION	1
