@@ -95,6 +95,8 @@ static struct ktr_event_type ktr_block_events[] = {
 /* See ktr_probes_sched_check_types(). */
 static void ktr_probes_block_check_types(void)
 {
+	BUILD_BUG_ON(KTR_RWBS_LEN != RWBS_LEN);
+	BUILD_BUG_ON(KTR_COMM_LEN != TASK_COMM_LEN);
 	check_trace_callback_type_block_rq_issue(ktr_probe_block_rq_issue);
 	check_trace_callback_type_block_rq_complete(ktr_probe_block_rq_complete);
 }

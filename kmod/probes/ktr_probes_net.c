@@ -78,6 +78,7 @@ static struct ktr_event_type ktr_net_events[] = {
 /* See ktr_probes_sched_check_types(). */
 static void ktr_probes_net_check_types(void)
 {
+	BUILD_BUG_ON(KTR_IFNAMSIZ != IFNAMSIZ);
 	check_trace_callback_type_net_dev_xmit(ktr_probe_net_dev_xmit);
 	check_trace_callback_type_netif_receive_skb(ktr_probe_netif_receive_skb);
 }
