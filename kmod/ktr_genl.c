@@ -428,13 +428,11 @@ static int ktr_nl_disable_events(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * The filter commands have a policy of their own: KTR_ATTR_EVENT_NAME is an
- * input there, and everything else is refused (strict validation rejects
- * attributes a policy does not list).
+ * The filter commands have policies of their own (KTR_ATTR_EVENT_NAME is an
+ * input there); strict validation refuses every attribute a command's
+ * policy does not list.
  */
-static const struct nla_policy ktr_nl_filter_policy[KTR_ATTR_MAX + 1] = {
-	[KTR_ATTR_EVENT_NAME]		= { .type = NLA_NUL_STRING,
-					    .len = KTR_EVENT_GLOB_MAX - 1 },
+static const struct nla_policy ktr_nl_task_filter_policy[KTR_ATTR_MAX + 1] = {
 	[KTR_ATTR_FILTER_PIDS]		= { .type = NLA_BINARY,
 					    .len = KTR_FILTER_PIDS_MAX *
 						   sizeof(s32) },
@@ -444,6 +442,11 @@ static const struct nla_policy ktr_nl_filter_policy[KTR_ATTR_MAX + 1] = {
 						   KTR_COMM_LEN },
 	[KTR_ATTR_FILTER_CPUS]		= { .type = NLA_BINARY,
 					    .len = KTR_FILTER_CPUS_MAX / 8 },
+};
+
+static const struct nla_policy ktr_nl_event_filter_policy[KTR_ATTR_MAX + 1] = {
+	[KTR_ATTR_EVENT_NAME]		= { .type = NLA_NUL_STRING,
+					    .len = KTR_EVENT_GLOB_MAX - 1 },
 	[KTR_ATTR_FILTER_PROG]		= { .type = NLA_BINARY,
 					    .len = KTR_FILTER_INSNS_MAX *
 						sizeof(struct ktr_filter_insn) },
@@ -452,6 +455,10 @@ static const struct nla_policy ktr_nl_filter_policy[KTR_ATTR_MAX + 1] = {
 	[KTR_ATTR_FILTER_TEXT]		= { .type = NLA_NUL_STRING,
 					    .len = KTR_FILTER_TEXT_MAX - 1 },
 	[KTR_ATTR_EVENT_STACK]		= NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+/* GET_FILTERS and CLEAR_FILTERS take no attribute. */
+static const struct nla_policy ktr_nl_no_attr_policy[KTR_ATTR_MAX + 1] = {
 };
 
 #define KTR_FILTERS_REPLY_SIZE	(4096 + __KTR_EVENT_ID_MAX *		\
@@ -508,6 +515,12 @@ static int ktr_nl_set_event_filter(struct sk_buff *skb,
 		req.prog = nla_data(a[KTR_ATTR_FILTER_PROG]);
 		req.prog_len = nla_len(a[KTR_ATTR_FILTER_PROG]);
 	}
+	if (!a[KTR_ATTR_FILTER_PROG] &&
+	    (a[KTR_ATTR_FILTER_STRINGS] || a[KTR_ATTR_FILTER_TEXT])) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "filter strings and text come with a program");
+		return -EINVAL;
+	}
 	if (a[KTR_ATTR_FILTER_STRINGS]) {
 		req.strings = nla_data(a[KTR_ATTR_FILTER_STRINGS]);
 		req.strings_len = nla_len(a[KTR_ATTR_FILTER_STRINGS]);
@@ -556,27 +569,27 @@ static const struct genl_ops ktr_nl_dump_ops[] = {
 	{
 		.cmd	= KTR_CMD_SET_TASK_FILTER,
 		.doit	= ktr_nl_set_task_filter,
-		.policy	= ktr_nl_filter_policy,
+		.policy	= ktr_nl_task_filter_policy,
 		.maxattr = KTR_ATTR_MAX,
 		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= KTR_CMD_SET_EVENT_FILTER,
 		.doit	= ktr_nl_set_event_filter,
-		.policy	= ktr_nl_filter_policy,
+		.policy	= ktr_nl_event_filter_policy,
 		.maxattr = KTR_ATTR_MAX,
 		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= KTR_CMD_GET_FILTERS,
 		.doit	= ktr_nl_get_filters,
-		.policy	= ktr_nl_filter_policy,
+		.policy	= ktr_nl_no_attr_policy,
 		.maxattr = KTR_ATTR_MAX,
 	},
 	{
 		.cmd	= KTR_CMD_CLEAR_FILTERS,
 		.doit	= ktr_nl_clear_filters,
-		.policy	= ktr_nl_filter_policy,
+		.policy	= ktr_nl_no_attr_policy,
 		.maxattr = KTR_ATTR_MAX,
 		.flags	= GENL_ADMIN_PERM,
 	},

@@ -177,8 +177,12 @@
  *     KTR_ATTR_FILTER_FOLLOW u8      1: with PIDS, a process forked by a
  *                                    traced one is traced from its fork on,
  *                                    and a traced process is forgotten when
- *                                    it is freed (a recycled id is not
- *                                    traced). 0: the set stays as given.
+ *                                    its task is freed (an RCU grace period
+ *                                    after its id is: an id recycled in
+ *                                    that window stays traced). 0: stop
+ *                                    following (those followed so far stay
+ *                                    traced). Sent alone, it changes only
+ *                                    the following.
  *     KTR_ATTR_FILTER_COMMS  binary  NUL-terminated command names (shell
  *                                    globs), each < KTR_COMM_LEN bytes, 1 to
  *                                    KTR_FILTER_COMMS_MAX: only events of
@@ -187,7 +191,7 @@
  *     KTR_ATTR_FILTER_CPUS   binary  __u64 words, bit n of word n / 64 =
  *                                    CPU n: only events on these CPUs; a
  *                                    bit for an impossible CPU is -EINVAL.
- *   Errors (nothing changes): -EINVAL with a message naming the attribute
+ *   Errors (nothing changes): -EINVAL with a message saying what is wrong
  *   (malformed list, empty name, FOLLOW without PIDS...).
  *
  * KTR_CMD_SET_EVENT_FILTER (do; GENL_ADMIN_PERM)
@@ -199,19 +203,24 @@
  *                                     length 0 removes the filter; absent:
  *                                     the filter is unchanged
  *     KTR_ATTR_FILTER_STRINGS binary  the string operands, each
- *                                     NUL-terminated, < KTR_FILTER_STRINGS_MAX
- *                                     bytes in all
- *     KTR_ATTR_FILTER_TEXT    string  with a program: the expression it was
- *                                     compiled from, as GET_FILTERS reports
+ *                                     NUL-terminated, at most
+ *                                     KTR_FILTER_STRINGS_MAX bytes in all
+ *     KTR_ATTR_FILTER_TEXT    string  required with a program: the
+ *                                     expression it was compiled from, as
+ *                                     GET_FILTERS reports
  *     KTR_ATTR_EVENT_STACK    u8      1: record the kernel stack after each
  *                                     event (a KTR_EVENT_STACK event on the
- *                                     same CPU, right after it); 0: stop
+ *                                     same CPU, naming the event's time);
+ *                                     0: stop
  *   A program is checked before it is used (see enum ktr_filter_op): a
  *   comparison on something that is not a field of the event, a field of
  *   the wrong type, a string offset outside STRINGS, an unknown op or
- *   non-zero reserved bits, or a stack that underflows or does not end
- *   with one value: -EINVAL with a message naming the instruction.
- *   Markers cannot be filtered: -EOPNOTSUPP. Unknown event: -ENOENT.
+ *   non-zero reserved bits, more than KTR_FILTER_GLOBS_MAX globs or a
+ *   pattern of KTR_FILTER_GLOB_LEN_MAX bytes or more (a glob runs with
+ *   interrupts off: its cost is bounded), or a stack that underflows or
+ *   does not end with one value: -EINVAL with a message. STRINGS or TEXT
+ *   without PROG: -EINVAL. Markers and stacks cannot be filtered:
+ *   -EOPNOTSUPP. Unknown event: -ENOENT.
  *
  * KTR_CMD_GET_FILTERS (do)
  *   Reply: KTR_CMD_GET_FILTERS with the task filters that are set:
@@ -427,6 +436,8 @@ enum ktr_field_type {
 #define KTR_FILTER_STRINGS_MAX	1024	/* bytes of KTR_ATTR_FILTER_STRINGS */
 #define KTR_FILTER_TEXT_MAX	512	/* bytes of KTR_ATTR_FILTER_TEXT, NUL incl. */
 #define KTR_FILTER_CPUS_MAX	8192	/* CPUs a KTR_ATTR_FILTER_CPUS can name */
+#define KTR_FILTER_GLOBS_MAX	8	/* glob comparisons in a program */
+#define KTR_FILTER_GLOB_LEN_MAX	64	/* bytes of a glob pattern, NUL incl. */
 
 /*
  * Event filter programs (KTR_ATTR_FILTER_PROG): postfix instructions over a

@@ -284,17 +284,20 @@ struct ktr_event_page_fault {
 /**
  * struct ktr_event_stack - KTR_EVENT_STACK: the kernel stack of an event
  * @common: id KTR_EVENT_STACK, pid of the task the event was recorded in.
+ * @event_ts: the time of the event it belongs to (same CPU).
  * @nr: return addresses that follow the struct (__u64 each, innermost
  *	first; the first ones are ktr's own probe frames).
  * @reserved: zero.
  *
- * Recorded right after each event of a type whose stack capture is on
- * (KTR_ATTR_EVENT_STACK), on the same CPU: it belongs to the event before
- * it in that CPU's stream. Listed as fields nr and ips
+ * Recorded after each event of a type whose stack capture is on
+ * (KTR_ATTR_EVENT_STACK), on the same CPU, usually right after it; an
+ * interrupt may record its own events in between: the event is the one on
+ * this CPU whose time is @event_ts. Listed as fields event_ts, nr and ips
  * (KTR_FIELD_REST_U64).
  */
 struct ktr_event_stack {
 	struct ktr_event_common common;
+	__u64 event_ts;
 	__u32 nr;
 	__u32 reserved;
 };

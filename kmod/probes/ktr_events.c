@@ -59,6 +59,7 @@ static const struct ktr_event_group ktr_marker_group = {
 
 #define M_STACK	struct ktr_event_stack
 static const struct ktr_field_desc ktr_stack_fields[] = {
+	KTR_INT(M_STACK, event_ts),
 	KTR_INT(M_STACK, nr),
 	KTR_REST_U64(M_STACK, "ips"),
 };

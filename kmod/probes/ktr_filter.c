@@ -9,7 +9,8 @@
  *  2. Probes read filter state only under rcu_dereference_sched() (they
  *     run with preemption disabled); state is replaced as a whole, never
  *     edited in place, except the pid bitmap's bits, which are atomic, and
- *     freed only after synchronize_rcu().
+ *     freed only after tracepoint_synchronize_unregister() (which
+ *     includes synchronize_rcu()).
  *  3. Nothing on the probe path sleeps, allocates or locks; every update
  *     runs under ktr_filter_lock and either changes everything it was asked
  *     to or nothing.
@@ -31,6 +32,7 @@
 #include <linux/tracepoint.h>
 #include <linux/vmalloc.h>
 #include <net/netlink.h>
+#include <trace/events/sched.h>	/* prototypes only: probe type checks */
 
 #include "ktr.h"
 #include "ktr_event.h"
@@ -188,7 +190,8 @@ static void ktr_filter_on_fork(void *data, struct task_struct *parent,
 	struct ktr_pid_filter *f = rcu_dereference_sched(ktr_pids);
 	pid_t pid = child->tgid;
 
-	if (!f || !f->follow || !ktr_filter_pid_match(parent))
+	if (!f || !READ_ONCE(f->follow) || parent->tgid <= 0 ||
+	    parent->tgid >= PID_MAX_LIMIT || !test_bit(parent->tgid, f->bits))
 		return;
 	if (pid > 0 && pid < PID_MAX_LIMIT && !test_and_set_bit(pid, f->bits))
 		atomic_inc(&f->tracked);
@@ -200,7 +203,7 @@ static void ktr_filter_on_free(void *data, struct task_struct *p)
 	struct ktr_pid_filter *f = rcu_dereference_sched(ktr_pids);
 	pid_t pid = p->tgid;
 
-	if (!f || !f->follow || p->pid != p->tgid)
+	if (!f || !READ_ONCE(f->follow) || p->pid != p->tgid)
 		return;
 	if (pid > 0 && pid < PID_MAX_LIMIT && test_and_clear_bit(pid, f->bits))
 		atomic_dec(&f->tracked);
@@ -319,7 +322,11 @@ ktr_cpu_filter_new(const struct ktr_task_filter_req *req,
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	for (bit = 0; bit < nbits; bit++) {
-		if (!(req->cpus[bit / 64] & (1ULL << (bit % 64))))
+		u64 word;
+
+		/* Attribute data is 4-byte aligned only. */
+		memcpy(&word, &req->cpus[bit / 64], sizeof(word));
+		if (!(word & (1ULL << (bit % 64))))
 			continue;
 		if (bit >= nr_cpu_ids || !cpu_possible(bit)) {
 			NL_SET_ERR_MSG_MOD(extack,
@@ -387,7 +394,8 @@ int ktr_filter_set_task(const struct ktr_task_filter_req *req,
 	if (req->follow >= 0)
 		follow = req->follow;
 	else	/* kept, unless the ids are cleared */
-		follow = cur && cur->follow && !(req->set_pids && !req->nr_pids);
+		follow = cur && READ_ONCE(cur->follow) &&
+			 !(req->set_pids && !req->nr_pids);
 	if (follow && !(req->set_pids ? req->nr_pids : !!cur)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "following children needs process ids");
@@ -396,18 +404,11 @@ int ktr_filter_set_task(const struct ktr_task_filter_req *req,
 	}
 	if (req->set_pids && req->nr_pids) {
 		pids = ktr_pid_filter_new(req, follow, extack);
-	} else if (!req->set_pids && cur && req->follow >= 0) {
-		/* Only FOLLOW changes: the ids as given, a new copy. */
-		struct ktr_task_filter_req again = {
-			.pids = cur->given, .nr_pids = cur->nr_given,
-		};
-
-		pids = ktr_pid_filter_new(&again, follow, extack);
-	}
-	if (IS_ERR(pids)) {
-		ret = PTR_ERR(pids);
-		pids = NULL;
-		goto unlock;
+		if (IS_ERR(pids)) {
+			ret = PTR_ERR(pids);
+			pids = NULL;
+			goto unlock;
+		}
 	}
 	if (req->set_comms && req->comms_len) {
 		comms = ktr_comm_filter_new(req, extack);
@@ -427,16 +428,22 @@ int ktr_filter_set_task(const struct ktr_task_filter_req *req,
 	}
 	/* The child-following probes first: the only step that can fail. */
 	if (req->set_pids || req->follow >= 0) {
-		ret = ktr_follow_set(pids && pids->follow);
-		if (ret) {
+		ret = ktr_follow_set(follow);
+		if (ret == -EOPNOTSUPP)
 			NL_SET_ERR_MSG_MOD(extack,
-					   "cannot follow children: no sched_process_fork/free tracepoint");
+					   "cannot follow children: this kernel lacks sched_process_fork/free");
+		else if (ret)
+			NL_SET_ERR_MSG_MOD(extack,
+					   "cannot attach to sched_process_fork/free (see the kernel log)");
+		if (ret)
 			goto unlock;
-		}
 	}
 
-	if (req->set_pids || req->follow >= 0)
+	if (req->set_pids)
 		old_pids = ktr_publish(ktr_pids, pids, ktr_filter_pid_key);
+	else if (cur && req->follow >= 0)
+		/* Same set (with what it followed so far): only following. */
+		WRITE_ONCE(cur->follow, follow);
 	if (req->set_comms)
 		old_comms = ktr_publish(ktr_comms, comms, ktr_filter_comm_key);
 	if (req->set_cpus)
@@ -588,8 +595,8 @@ static bool ktr_fprog_run(const struct ktr_event_filter *f, const void *data,
 
 #define KTR_STACK_DEPTH	32
 
-/* Record the kernel stack of the event just committed on this CPU. */
-static noinline void ktr_filter_write_stack(void)
+/* Record the kernel stack of the event of time @event_ts, on this CPU. */
+static noinline void ktr_filter_write_stack(u64 event_ts)
 {
 	unsigned long entries[KTR_STACK_DEPTH];
 	struct ktr_event_stack *e;
@@ -604,6 +611,7 @@ static noinline void ktr_filter_write_stack(void)
 	e->common.id = KTR_EVENT_STACK;
 	e->common.flags = 0;
 	e->common.pid = current->pid;
+	e->event_ts = event_ts;
 	e->nr = n;
 	e->reserved = 0;
 	ips = (u64 *)(e + 1);
@@ -626,6 +634,7 @@ void ktr_filter_event_end(struct ktr_rb_event *ev)
 {
 	u16 id = ((struct ktr_event_common *)ev->data)->id;
 	struct ktr_event_filter *f;
+	u64 ts = ev->ts;
 
 	if (id >= __KTR_EVENT_ID_MAX) {
 		ktr_rb_commit(ev);
@@ -641,7 +650,7 @@ void ktr_filter_event_end(struct ktr_rb_event *ev)
 	ktr_rb_commit(ev);
 	if (static_branch_unlikely(&ktr_filter_stack_key) &&
 	    READ_ONCE(ktr_event_stack[id]))
-		ktr_filter_write_stack();
+		ktr_filter_write_stack(ts);
 }
 
 /* The field of @ev (common ones included) at @offset of @size, or NULL. */
@@ -668,7 +677,7 @@ ktr_fprog_new(const struct ktr_event_type *ev,
 	      struct netlink_ext_ack *extack)
 {
 	const struct ktr_filter_insn *prog = req->prog;
-	unsigned int i, n = req->prog_len / sizeof(*prog), depth = 0;
+	unsigned int i, n = req->prog_len / sizeof(*prog), depth = 0, globs = 0;
 	struct ktr_event_filter *f;
 	int err = -EINVAL;
 
@@ -698,11 +707,12 @@ ktr_fprog_new(const struct ktr_event_type *ev,
 		goto bad;
 	}
 	for (i = 0; i < n; i++) {
-		const struct ktr_filter_insn *in = &prog[i];
+		struct ktr_filter_insn insn, *in = &insn;
 		struct ktr_finsn *out = &f->insn[i];
 		const struct ktr_field_desc *fd = NULL;
 		bool is_str = false;
 
+		memcpy(&insn, &prog[i], sizeof(insn));	/* 4-byte aligned */
 		if (in->flags || in->reserved)
 			goto bad_insn;
 		out->op = in->op;
@@ -738,6 +748,11 @@ ktr_fprog_new(const struct ktr_event_type *ev,
 			goto bad_insn;
 		if (is_str && (!req->strings_len ||
 			       in->value >= req->strings_len))
+			goto bad_insn;
+		/* Bound the work a glob does with interrupts off. */
+		if ((in->op == KTR_FOP_GLOB || in->op == KTR_FOP_NGLOB) &&
+		    (++globs > KTR_FILTER_GLOBS_MAX ||
+		     strlen(req->strings + in->value) >= KTR_FILTER_GLOB_LEN_MAX))
 			goto bad_insn;
 		out->offset = in->offset;
 		out->size = in->size;
@@ -823,7 +838,7 @@ int ktr_filter_set_event(const struct ktr_event_filter_req *req,
 	}
 	if (!ev->tp_name || ev->id >= __KTR_EVENT_ID_MAX) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "markers are always recorded: they cannot be filtered");
+				   "markers and stacks are written by ktr itself: they cannot be filtered");
 		return -EOPNOTSUPP;
 	}
 	if (!req->set_prog && req->stack < 0) {
@@ -994,6 +1009,9 @@ static void ktr_filter_find_tp(struct tracepoint *tp, void *priv)
 
 int ktr_filter_init(void)
 {
+	BUILD_BUG_ON(sizeof_field(struct task_struct, comm) != KTR_COMM_LEN);
+	check_trace_callback_type_sched_process_fork(ktr_filter_on_fork);
+	check_trace_callback_type_sched_process_free(ktr_filter_on_free);
 	for_each_kernel_tracepoint(ktr_filter_find_tp, NULL);
 	return 0;
 }

@@ -32,21 +32,28 @@
 #include "ktr_internal.h"
 #include "ringbuf/ktr_rb.h"
 
-/* Whether the task filters let an event of current (or of @other) in. */
+/* Whether task @t passes every task filter that is set. */
+static __always_inline bool ktr_task_wanted(const struct task_struct *t)
+{
+	if (static_branch_unlikely(&ktr_filter_pid_key) &&
+	    !ktr_filter_pid_match(t))
+		return false;
+	if (static_branch_unlikely(&ktr_filter_comm_key) &&
+	    !ktr_filter_comm_match(t))
+		return false;
+	return true;
+}
+
+/*
+ * Whether the filters let an event in: on a CPU of the CPU filter, and
+ * current or @other passes every task filter.
+ */
 static __always_inline bool ktr_event_wanted(const struct task_struct *other)
 {
 	if (static_branch_unlikely(&ktr_filter_cpu_key) &&
 	    !ktr_filter_cpu_match())
 		return false;
-	if (static_branch_unlikely(&ktr_filter_pid_key) &&
-	    !ktr_filter_pid_match(current) &&
-	    !(other && ktr_filter_pid_match(other)))
-		return false;
-	if (static_branch_unlikely(&ktr_filter_comm_key) &&
-	    !ktr_filter_comm_match(current) &&
-	    !(other && ktr_filter_comm_match(other)))
-		return false;
-	return true;
+	return ktr_task_wanted(current) || (other && ktr_task_wanted(other));
 }
 
 /*

@@ -508,6 +508,25 @@ TEST(FilterCompileErrors, UnclosedGlobClass)
 		EXPECT_TRUE(compile_filter(sched_switch(), e)) << e;
 }
 
+TEST(FilterCompileErrors, GlobCostIsBounded)
+{
+	// As the module checks: at most KTR_FILTER_GLOBS_MAX globs, each
+	// pattern shorter than KTR_FILTER_GLOB_LEN_MAX bytes.
+	std::string eight = "prev_comm ~ a*";
+	for (unsigned i = 1; i < KTR_FILTER_GLOBS_MAX; i++)
+		eight += " || prev_comm ~ a*";
+	EXPECT_TRUE(compile_filter(sched_switch(), eight));
+	EXPECT_NE(error_of(sched_switch(), eight + " || next_comm !~ b*")
+			  .find("more than 8 glob comparisons"),
+		  std::string::npos);
+	// == compares without a glob: not counted.
+	EXPECT_TRUE(compile_filter(sched_switch(), eight + " || next_comm == b"));
+	const std::string longest(KTR_FILTER_GLOB_LEN_MAX - 1, 'x');
+	EXPECT_TRUE(compile_filter(sched_switch(), "prev_comm ~ " + longest));
+	EXPECT_NE(error_of(sched_switch(), "prev_comm ~ " + longest + "x").find("longer than 63 bytes"),
+		  std::string::npos);
+}
+
 TEST(FilterCompileErrors, EmptyAndTooLong)
 {
 	EXPECT_EQ(error_of(sys_enter(), ""),

@@ -43,6 +43,8 @@ std::vector<FieldFormat> common()
 EventFormat stack_format()
 {
 	EventFormat f{KTR_EVENT_STACK, "ktr", "stack", common()};
+	f.fields.push_back({"event_ts", FieldType::Int, offsetof(ktr_event_stack, event_ts), 8,
+			    false});
 	f.fields.push_back({"nr", FieldType::Int, offsetof(ktr_event_stack, nr), 4, false});
 	f.fields.push_back({"ips", FieldType::RestU64, sizeof(ktr_event_stack), 0, false});
 	return f;
@@ -53,6 +55,7 @@ Bytes stack_payload(std::int32_t pid, const std::vector<std::uint64_t> &ips)
 	ktr_event_stack e{};
 	e.common.id = KTR_EVENT_STACK;
 	e.common.pid = pid;
+	e.event_ts = 999;
 	e.nr = static_cast<std::uint32_t>(ips.size());
 	Bytes b = test::as_bytes(e);
 	const std::size_t off = b.size();
@@ -87,8 +90,8 @@ TEST(RestU64, FormatRules)
 	sized.fields.back().size = 8;
 	EXPECT_FALSE(validate_format(sized));
 	EventFormat not_last = stack_format();
-	std::swap(not_last.fields[3], not_last.fields[4]);
-	not_last.fields[4].offset = 8;	// nr after the array
+	std::swap(not_last.fields[4], not_last.fields[5]);
+	not_last.fields[5].offset = 16;	// nr after the array
 	EXPECT_FALSE(validate_format(not_last));
 	EXPECT_EQ(field_type_name(FieldType::RestU64), "rest_u64");
 	// It survives a capture file's format table.
@@ -133,7 +136,7 @@ TEST(StackPrint, TextOneFrameALineSymbolizedWhenPossible)
 		  " => 0x0000000000000010\n");
 	EXPECT_EQ(test::json(p, 1, 1000, payload),
 		  "{\"ts_ns\":5000000000,\"ts\":\"5.000000\",\"cpu\":1,\"pid\":0,\"comm\":null,"
-		  "\"event\":\"stack\",\"nr\":2,\"ips\":[18446744071578845475,16]}\n");
+		  "\"event\":\"stack\",\"event_ts\":999,\"nr\":2,\"ips\":[18446744071578845475,16]}\n");
 }
 
 TEST(TaskFilterCheck, RefusesWhatTheModuleWould)

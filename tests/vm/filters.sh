@@ -159,6 +159,15 @@ for p in $(grep '"event":"sched_process_exec"' rec.json | sed -nE 's/.*"pid":([0
 done
 expect_eq "execs outside the command's process tree" "$strays" 0
 kill $noise
+
+# The issue's example: only openat (257) among a command's syscalls.
+drain
+ktr record -e sys_enter -f 'id == 257' --json -- sh -c '/bin/cat /etc/passwd >/dev/null' >sys.json 2>sys.err ||
+	bad "ktr record -e sys_enter -f: $(cat sys.err)"
+n=$(grep -c '"event":"sys_enter"' sys.json)
+[ "$n" -gt 0 ] && ok "openat entries recorded ($n)" || bad "no sys_enter recorded: $(cat sys.err)"
+expect_eq "sys_enter entries other than openat" "$(grep '"event":"sys_enter"' sys.json | grep -vc '"id":257,')" 0
+grep -q '"syscall":"openat"' sys.json && ok "named openat" || bad "no syscall name: $(head -2 sys.json)"
 ktr filter 2>&1 | grep -q 'no filters' && ok "record removed its filters" || bad "filters left: $(ktr filter 2>&1)"
 expect_eq "events enabled after record (markers and stacks always are)" \
 	"$(ktr list | grep -ci ' enabled')" "$enabled_before"

@@ -46,6 +46,13 @@ void install_signals()
 	sigaction(SIGINT, &sa, nullptr);
 	sigaction(SIGTERM, &sa, nullptr);
 	signal(SIGPIPE, SIG_IGN);
+	// A parent may start us with them blocked (ktr record does, so that a
+	// stop it sends early is not lost): one pending now stops us cleanly.
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &stop, nullptr);
 }
 
 void run_read(const RawOptions &raw)

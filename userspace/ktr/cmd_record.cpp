@@ -81,11 +81,21 @@ std::string ktr_read_path()
 	return "ktr-read";
 }
 
-pid_t spawn(const std::vector<std::string> &argv, int hold_fd)
+// Fork and exec @argv; with @hold_fd, the child first waits for a byte on
+// it; with @block_stop, it starts with SIGINT and SIGTERM blocked (ktr-read
+// unblocks them once it handles them: an early stop is never lost).
+pid_t spawn(const std::vector<std::string> &argv, int hold_fd, bool block_stop = false)
 {
 	const pid_t pid = fork();
 	if (pid != 0)
 		return pid;
+	if (block_stop) {
+		sigset_t stop;
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGTERM);
+		sigprocmask(SIG_BLOCK, &stop, nullptr);
+	}
 	if (hold_fd >= 0) {
 		// Held until the parent says go; EOF means it gave up.
 		char go;
@@ -252,7 +262,7 @@ int run_record(const RecordOptions &o)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, nullptr);
 	sigaction(SIGTERM, &sa, nullptr);
-	const pid_t reader_pid = spawn(reader, -1);
+	const pid_t reader_pid = spawn(reader, -1, true);
 	if (reader_pid < 0)
 		fail(Error{errno, "cannot fork ktr-read"});
 

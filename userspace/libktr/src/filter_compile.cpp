@@ -287,6 +287,7 @@ public:
 	Result<FilterProgram> run();
 
 private:
+	unsigned globs_ = 0;	// glob comparisons so far
 	std::optional<Piece> parse_or(unsigned depth);
 	std::optional<Piece> parse_and(unsigned depth);
 	std::optional<Piece> parse_unary(unsigned depth);
@@ -644,6 +645,17 @@ std::optional<std::uint64_t> Compiler::parse_int(const FieldFormat &f, std::uint
 
 bool Compiler::check_glob(std::string_view pattern, std::size_t col)
 {
+	// The module bounds what a glob costs with interrupts off.
+	if (++globs_ > KTR_FILTER_GLOBS_MAX) {
+		fail(col, "more than " + std::to_string(KTR_FILTER_GLOBS_MAX) +
+				  " glob comparisons (~ or !~) in one filter");
+		return false;
+	}
+	if (pattern.size() >= KTR_FILTER_GLOB_LEN_MAX) {
+		fail(col, "the pattern '" + shown(pattern, 40) + "' is longer than " +
+				  std::to_string(KTR_FILTER_GLOB_LEN_MAX - 1) + " bytes");
+		return false;
+	}
 	for (std::size_t p = 0; p < pattern.size(); p++) {
 		if (pattern[p] != '[')
 			continue;

@@ -15,7 +15,8 @@
 // is decimal (maybe negative) or 0x hex, within the field's range.
 // Text fields (char arrays, rest strings): OP is == != ~ (shell glob:
 // * ? [abc] [a-z] [!x]) or !~; VALUE is "double quoted" (escapes \" and
-// \\) or a bare word of [A-Za-z0-9_./*?[]-]. "!" applies to what follows
+// \\) or a bare word of [A-Za-z0-9_./*?[]-]. At most KTR_FILTER_GLOBS_MAX
+// globs, each shorter than KTR_FILTER_GLOB_LEN_MAX bytes. "!" applies to what follows
 // it: "!a == 1" is "!(a == 1)". At most 32 levels of "(" and "!".
 #ifndef KTR_FILTER_COMPILE_H
 #define KTR_FILTER_COMPILE_H
