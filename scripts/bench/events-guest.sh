@@ -170,7 +170,6 @@ result() { echo "BENCH-RESULT config=$config loop=$loop round=$round vcpus=$vcpu
 # the buffer into /dev/null first: after the measurement, outside it).
 ktr_counters() {
 	ktr-read -d 200ms >/dev/null 2>$W/stats.err
-	raw ktr-read $W/stats.err
 	awk '$1 == "total" && $5 == "|" {
 		printf "written=%s lost=%.0f lost_overwritten=%s", $6, $7 + $9 + $10, $8 }' $W/stats.err
 }
@@ -178,7 +177,6 @@ ktr_counters() {
 # ftrace's: entries + overrun over the CPUs (nothing read them).
 ftrace_counters() {
 	cat $T/per_cpu/cpu*/stats >$W/ftrace.stats
-	raw ftrace-stats $W/ftrace.stats
 	awk '/^entries:/ { e += $2 } /^overrun:/ { o += $2 } /^commit overrun:/ { c += $3 } /^dropped events:/ { d += $3 }
 		END { printf "written=%.0f lost=%.0f lost_overwritten=%.0f", e + o, c + d, o }' $W/ftrace.stats
 }
@@ -214,6 +212,7 @@ run_loop() {
 		# shellcheck disable=SC2086
 		ktr disable $kevents >$W/enable.err 2>&1 || fail "ktr disable $kevents: $(tr '\n' ' ' <$W/enable.err)"
 		counters=$(ktr_counters)
+		raw ktr-read $W/stats.err
 		unload
 		[ $ok = 1 ] && check_written "$counters" &&
 			result "$m_fields events=$(echo "$kevents" | tr ' ' ,) $counters status=ok" ;;
@@ -226,6 +225,7 @@ run_loop() {
 		echo 0 >$T/tracing_on
 		for e in $fevents; do echo 0 >$T/events/$e/enable; done
 		counters=$(ftrace_counters)
+		raw ftrace-stats $W/ftrace.stats
 		echo >$T/trace
 		[ $ok = 1 ] && check_written "$counters" &&
 			result "$m_fields events=$(echo "$fevents" | tr ' ' ,) $counters status=ok" ;;
@@ -234,7 +234,7 @@ run_loop() {
 
 # A traced loop must have recorded at least one event per op it timed.
 check_written() {
-	w=$(echo "$1" | sed -n 's/.*written=\([0-9]*\).*/\1/p')
+	w=$(echo "$1" | sed -n 's/^written=\([0-9]*\) .*/\1/p')
 	need=$((2 * reps * iters)) # enter + exit per call; two switches per round trip
 	if [ -z "$w" ] || [ "$w" -lt "$need" ]; then
 		fail "the tracer counted ${w:-no} events written, expected at least $need: $1"
