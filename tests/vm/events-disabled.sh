@@ -2,14 +2,15 @@
 # and no event enabled, (1) no ftrace event enable file changed (ktr never
 # goes through tracefs), (2) ktr's buffers count nothing written across a
 # workload of syscalls, context switches, forks and execs, and (3) no ktr
-# probe function runs at all: ftrace's function tracer, filtered on
-# ktr_probe_*, records no call. That last signal is independent of ktr's own
-# counters and adds nothing to ktr's hot path; a registered probe would be
-# called on every hit of its tracepoint. Positive controls: with every ktr
-# event enabled the same workload is recorded and the function tracer does
-# see the probes run. After `ktr enable '*'; ktr disable '*'` all of it holds
-# again (the probes were really unregistered), and ftrace's own sched_switch
-# works normally while ktr is loaded, without ktr recording anything.
+# probe is registered on any kernel tracepoint and every tracepoint's static
+# key is off: ktr-tp-probes reads each struct tracepoint (its key and funcs
+# array) from the kernel's memory through /proc/kcore. That signal is
+# independent of ktr's own counters and costs ktr's hot path nothing.
+# Positive control: with every ktr event enabled, each has exactly its one
+# probe registered and the workload is recorded. After `ktr enable '*';
+# ktr disable '*'` all of it holds again (the probes were really
+# unregistered), and ftrace's own sched_switch works normally while ktr is
+# loaded (its probes on the tracepoint, none of ktr's), ktr recording nothing.
 # kernels: 6.1 6.12
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
@@ -32,34 +33,25 @@ written() {
 	awk '$1 == "total" && $5 == "|" { print $6 }' w.err
 }
 
-# probe_calls: how many calls of ktr_probe_* ftrace's function tracer sees
-# during the workload.
-probe_calls() {
-	echo 0 >$T/tracing_on
-	echo nop >$T/current_tracer
-	echo 'ktr_probe_*' >$T/set_ftrace_filter
-	echo function >$T/current_tracer
-	echo >$T/trace
-	echo 1 >$T/tracing_on
-	workload
-	echo 0 >$T/tracing_on
-	grep -c ' ktr_probe_' $T/trace
-	echo nop >$T/current_tracer
-	echo >$T/set_ftrace_filter
-}
-
-# The signal exists here: the function tracer and ktr's probes in its filter list.
-grep -q function $T/available_tracers && ok "function tracer available" || bad "no function tracer in this kernel"
-nprobes=$(grep -c '^ktr_probe_' $T/available_filter_functions)
-[ "$nprobes" -gt 0 ] && ok "function tracer can see $nprobes ktr probe functions" ||
-	bad "no ktr_probe_* in available_filter_functions"
+# tp_field KEY: KEY=value of the summary line of `ktr-tp-probes --all`: what
+# the kernel's own tracepoint structures hold (through /proc/kcore).
+tp_all() { ktr-tp-probes --all >tp.txt 2>tp.err || bad "ktr-tp-probes --all: $(cat tp.err)"; cat tp.txt; }
+tp_field() { sed -n "s/^ktr-tp-probes all .*[ ]$1=\([0-9]*\).*/\1/p" tp.txt; }
 
 before=$(snapshot)
-nfiles=$(echo "$before" | grep -c .)
+echo "$before" >before.txt
+nfiles=$(grep -c . before.txt)
+# same_files WHEN: every enable file as at the start (a diff otherwise)
+same_files() {
+	snapshot >now.txt
+	if cmp -s before.txt now.txt; then ok "ftrace event enable files unchanged $1"
+	else bad "ftrace event enable files changed $1:"; diff before.txt now.txt | head -n 20; fi
+}
 [ "$nfiles" -gt 100 ] && ok "$nfiles ftrace event enable files" || bad "only $nfiles enable files found"
-expect_eq "ftrace event enable files not 0 at the start" "$(echo "$before" | grep -vc ':0$')" 0
+expect_eq "ftrace event enable files not 0 at the start" "$(grep -vc ':0$' before.txt)" 0
 ktr list >list.txt 2>&1 || bad "ktr list: $(cat list.txt)"
-expect_eq "ktr events enabled at load" "$(grep -c ' enabled$' list.txt)" 0
+# (the marker, written by write() on /dev/ktr, is always on)
+expect_eq "ktr events enabled at load" "$(grep ' enabled$' list.txt | grep -vc '^ktr:marker ')" 0
 
 # --- loaded, nothing enabled ----------------------------------------------------
 w0=$(written)
@@ -71,32 +63,45 @@ workload
 wait $rp
 expect_eq "events read while disabled" "$(grep -c . off.txt)" 0
 expect_eq "ktr written across a workload while disabled" "$(awk '$1 == "total" && $5 == "|" { print $6 }' off.err)" 0
-expect_eq "ktr probe calls seen by the function tracer while disabled" "$(probe_calls)" 0
-expect_eq "ftrace enable files after the disabled phase" "$(snapshot)" "$before"
+tp_all
+n=$(tp_field tracepoints)
+[ "${n:-0}" -gt 100 ] && ok "ktr-tp-probes read $n tracepoints" || bad "ktr-tp-probes read ${n:-no} tracepoints"
+expect_eq "tracepoints with a ktr probe while disabled" "$(tp_field with_ktr)" 0
+expect_eq "tracepoints whose static key is on while nothing is enabled" "$(tp_field enabled)" 0
+same_files "after the disabled phase"
 
 # --- every ktr event enabled: recorded, and the probes run ----------------------
 ktr enable '*' >en.out 2>&1 || bad "ktr enable '*': $(cat en.out)"
-nen=$(ktr list | grep -c ' enabled$')
+nen=$(ktr list | grep ' enabled$' | grep -vc '^ktr:marker ')
 [ "$nen" -ge 6 ] && ok "$nen ktr events enabled" || bad "only $nen ktr events enabled"
-expect_eq "ftrace enable files while ktr events are enabled" "$(snapshot)" "$before"
-n=$(probe_calls)
-[ "$n" -gt 0 ] && ok "function tracer sees ktr probes run while enabled ($n calls)" ||
-	bad "function tracer saw no ktr probe call while enabled: the signal is not trustworthy"
+same_files "while ktr events are enabled"
+workload
+tp_all
+n=$(tp_field with_ktr)
+[ "${n:-0}" -gt 0 ] && ok "$n tracepoints with a ktr probe while all ktr events are enabled" || bad "no tracepoint has a ktr probe while all are enabled"
+expect_eq "ktr probes registered while all ktr events are enabled" "$(tp_field ktr_probes)" "$nen"
 w1=$(written)
 [ "$w1" -gt 0 ] 2>/dev/null && ok "ktr recorded $w1 events while enabled" || bad "ktr recorded nothing while enabled ($w1)"
 
 # --- enable + disable: back to nothing -----------------------------------------
 ktr disable '*' >dis.out 2>&1 || bad "ktr disable '*': $(cat dis.out)"
-expect_eq "ktr events enabled after disable '*'" "$(ktr list | grep -c ' enabled$')" 0
+expect_eq "ktr events enabled after disable '*'" "$(ktr list | grep ' enabled$' | grep -vc '^ktr:marker ')" 0
 w2=$(written)	# drains what was recorded before the disable
-expect_eq "ktr probe calls seen by the function tracer after disable" "$(probe_calls)" 0
+tp_all
+expect_eq "tracepoints with a ktr probe after disable" "$(tp_field with_ktr)" 0
+expect_eq "tracepoints whose static key is on after disable" "$(tp_field enabled)" 0
+workload
 expect_eq "ktr written across a workload after disable" "$(written)" "$w2"
-expect_eq "ftrace enable files after ktr enable + disable" "$(snapshot)" "$before"
+same_files "after ktr enable + disable"
 
 # --- ftrace's own sched_switch while ktr is loaded -----------------------------
 echo >$T/trace
 echo 1 >$T/events/sched/sched_switch/enable
 echo 1 >$T/tracing_on
+ktr-tp-probes sched_switch >tp1.txt 2>&1 || bad "ktr-tp-probes sched_switch: $(cat tp1.txt)"
+cat tp1.txt
+grep -q ' key=1 .* ktr=0 ' tp1.txt && ok "ftrace's sched_switch on: static key on, no ktr probe" ||
+	bad "sched_switch with ftrace's event on: $(cat tp1.txt)"
 workload
 echo 0 >$T/tracing_on
 echo 0 >$T/events/sched/sched_switch/enable
@@ -104,6 +109,6 @@ n=$(grep -c ': sched_switch: prev_comm=' $T/trace)
 [ "$n" -ge 600 ] && ok "ftrace recorded $n sched_switch events with ktr loaded" ||
 	bad "ftrace recorded only $n sched_switch events (want >= 600: 300 ping-pong round trips)"
 expect_eq "ktr written while only ftrace's sched_switch was on" "$(written)" "$w2"
-expect_eq "ftrace enable files at the end" "$(snapshot)" "$before"
+same_files "at the end"
 echo 1 >$T/tracing_on
 done_testing
