@@ -156,4 +156,129 @@ struct ktr_event_sched_process_exit {
 	__s32 prio;
 };
 
+/*
+ * ABI minor 4: the rest of the curated tracepoints. Field names follow
+ * ftrace's format files (docs/tracepoints.md, section 3); 64-bit fields
+ * may sit at a 4-byte aligned address in the ring buffer (read them with
+ * memcpy). Text fields are copied with a bound, never kept as pointers.
+ */
+
+/* KTR_EVENT_SYS_ENTER (raw_syscalls): a system call starts. */
+struct ktr_event_sys_enter {
+	struct ktr_event_common common;
+	__s64 id;		/* syscall number (the ia32 one in compat tasks) */
+	__u64 args[6];		/* its arguments; listed as args0 .. args5 */
+};
+
+/* KTR_EVENT_SYS_EXIT (raw_syscalls): a system call returns. */
+struct ktr_event_sys_exit {
+	struct ktr_event_common common;
+	__s64 id;		/* syscall number */
+	__s64 ret;		/* return value (-errno on failure) */
+};
+
+/*
+ * KTR_EVENT_IRQ_HANDLER_ENTRY (irq): the handler's name (irqaction->name,
+ * at most KTR_IRQ_NAME_MAX bytes, no NUL) follows the struct, to the end of
+ * the payload, as field "name".
+ */
+struct ktr_event_irq_handler_entry {
+	struct ktr_event_common common;
+	__s32 irq;
+};
+
+#define KTR_IRQ_NAME_MAX	64
+
+/* KTR_EVENT_IRQ_HANDLER_EXIT (irq) */
+struct ktr_event_irq_handler_exit {
+	struct ktr_event_common common;
+	__s32 irq;
+	__s32 ret;		/* 0: unhandled (IRQ_NONE), else handled */
+};
+
+/*
+ * KTR_EVENT_SOFTIRQ_ENTRY, KTR_EVENT_SOFTIRQ_EXIT (irq): vec is 0 HI,
+ * 1 TIMER, 2 NET_TX, 3 NET_RX, 4 BLOCK, 5 IRQ_POLL, 6 TASKLET, 7 SCHED,
+ * 8 HRTIMER, 9 RCU.
+ */
+struct ktr_event_softirq {
+	struct ktr_event_common common;
+	__u32 vec;
+};
+
+#define KTR_RWBS_LEN		8	/* blk_fill_rwbs(): "WS", "RA", "FWFS"... */
+
+/* KTR_EVENT_BLOCK_RQ_ISSUE (block): a request goes to the driver. */
+struct ktr_event_block_rq_issue {
+	struct ktr_event_common common;
+	__u64 sector;		/* 0 for passthrough requests */
+	__u32 dev;		/* kernel dev_t: major << 20 | minor */
+	__u32 nr_sector;	/* 0 for passthrough requests */
+	__u32 bytes;
+	char rwbs[KTR_RWBS_LEN];
+	char comm[KTR_COMM_LEN];	/* the issuing task */
+};
+
+/* KTR_EVENT_BLOCK_RQ_COMPLETE (block): the driver completed (part of) it. */
+struct ktr_event_block_rq_complete {
+	struct ktr_event_common common;
+	__u64 sector;
+	__u32 dev;
+	__u32 nr_sector;	/* sectors completed by this call */
+	__s32 error;		/* 0 or -errno */
+	char rwbs[KTR_RWBS_LEN];
+};
+
+#define KTR_IFNAMSIZ		16	/* IFNAMSIZ */
+
+/*
+ * KTR_EVENT_NET_DEV_XMIT (net): a packet was handed to a driver. skbaddr
+ * is an address only (the skb may be freed already).
+ */
+struct ktr_event_net_dev_xmit {
+	struct ktr_event_common common;
+	__u64 skbaddr;
+	__u32 len;
+	__s32 rc;		/* the driver's NETDEV_TX_* / -errno */
+	char name[KTR_IFNAMSIZ];	/* the device */
+};
+
+/* KTR_EVENT_NETIF_RECEIVE_SKB (net): a packet enters the stack. */
+struct ktr_event_netif_receive_skb {
+	struct ktr_event_common common;
+	__u64 skbaddr;
+	__u32 len;
+	char name[KTR_IFNAMSIZ];	/* the receiving device */
+};
+
+/* KTR_EVENT_KMALLOC (kmem) */
+struct ktr_event_kmalloc {
+	struct ktr_event_common common;
+	__u64 call_site;	/* the caller's address */
+	__u64 ptr;		/* the memory (0 when it failed) */
+	__u64 bytes_req;
+	__u64 bytes_alloc;	/* >= bytes_req */
+	__u32 gfp_flags;
+	__s32 node;		/* NUMA node asked for, -1: any */
+};
+
+/* KTR_EVENT_KFREE (kmem) */
+struct ktr_event_kfree {
+	struct ktr_event_common common;
+	__u64 call_site;
+	__u64 ptr;
+};
+
+/*
+ * KTR_EVENT_PAGE_FAULT_USER, KTR_EVENT_PAGE_FAULT_KERNEL (exceptions, x86
+ * only): a page fault in user or kernel mode; the kernel one may be
+ * recorded in NMI context.
+ */
+struct ktr_event_page_fault {
+	struct ktr_event_common common;
+	__u64 address;		/* the faulting address (CR2) */
+	__u64 ip;		/* the faulting instruction */
+	__u64 error_code;	/* X86_PF_* bits */
+};
+
 #endif /* _UAPI_LINUX_KTR_EVENT_H */

@@ -60,6 +60,12 @@ static const struct ktr_event_group ktr_marker_group = {
 static const struct ktr_event_group *const ktr_groups[] = {
 	&ktr_marker_group,
 	&ktr_sched_group,
+	&ktr_syscalls_group,
+	&ktr_irq_group,
+	&ktr_block_group,
+	&ktr_net_group,
+	&ktr_kmem_group,
+	&ktr_fault_group,
 };
 
 /* Every event type, in id order. */
@@ -96,7 +102,7 @@ static void ktr_events_find_tp(struct tracepoint *tp, void *priv)
 	unsigned int i;
 
 	for (i = 0; (ev = ktr_event_at(i)); i++)
-		if (ev->tp_name && !strcmp(ev->tp_name, tp->name))
+		if (ev->tp_name && ev->probe && !strcmp(ev->tp_name, tp->name))
 			ev->tp = tp;
 }
 

@@ -28,6 +28,11 @@ struct ktr_field_desc {
 	.name = #m, .type = KTR_FIELD_INT, .offset = offsetof(st, m),	\
 	.size = sizeof(((st *)0)->m),					\
 	.is_signed = is_signed_type(typeof(((st *)0)->m)) }
+/* An integer listed under another name (array elements: "args0"). */
+#define KTR_INT_AS(st, m, n) {						\
+	.name = (n), .type = KTR_FIELD_INT, .offset = offsetof(st, m),	\
+	.size = sizeof(((st *)0)->m),					\
+	.is_signed = is_signed_type(typeof(((st *)0)->m)) }
 #define KTR_CHARS(st, m) {						\
 	.name = #m, .type = KTR_FIELD_CHAR_ARRAY,			\
 	.offset = offsetof(st, m), .size = sizeof(((st *)0)->m),	\
@@ -83,6 +88,12 @@ struct ktr_event_group {
 };
 
 extern const struct ktr_event_group ktr_sched_group;	/* ktr_probes_sched.c */
+extern const struct ktr_event_group ktr_syscalls_group;	/* ktr_probes_syscalls.c */
+extern const struct ktr_event_group ktr_irq_group;	/* ktr_probes_irq.c */
+extern const struct ktr_event_group ktr_block_group;	/* ktr_probes_block.c */
+extern const struct ktr_event_group ktr_net_group;	/* ktr_probes_net.c */
+extern const struct ktr_event_group ktr_kmem_group;	/* ktr_probes_kmem.c */
+extern const struct ktr_event_group ktr_fault_group;	/* ktr_probes_fault.c */
 
 int ktr_events_init(void);
 void ktr_events_exit(void);

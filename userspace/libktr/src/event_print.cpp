@@ -12,6 +12,7 @@
 
 #include <ktr_event.h>
 
+#include "event_text.h"
 #include "ktr/decode.h"
 #include "ktr/json_writer.h"
 
@@ -99,7 +100,7 @@ struct EventPrinter::Decoded {
 	EventView ev;
 	const EventFormat *format = nullptr;
 	// The fields after the common header, in format order.
-	std::vector<std::pair<const FieldFormat *, FieldValue>> fields;
+	DecodedFields fields;
 	const std::string *comm = nullptr;	// known comm, or nullptr
 	const FieldFormat *comm_field = nullptr;	// the event's own comm field
 };
@@ -203,6 +204,8 @@ Result<std::string> EventPrinter::text(std::uint32_t cpu, std::uint64_t ts,
 				line += escape_text(s);
 			}
 		}
+	} else if (std::optional<std::string> t = curated_event_text(*d.format, d.fields)) {
+		line += *t;
 	} else {
 		for (const auto &[field, value] : d.fields) {
 			line += ' ';
@@ -248,6 +251,12 @@ Result<std::string> EventPrinter::json(std::uint32_t cpu, std::uint64_t ts,
 		used.insert(key);
 		w.key(key);
 		std::visit([&w](const auto &v) { w.value(v); }, value);
+	}
+	if (std::optional<std::string> name = syscall_of(*d.format, d.fields)) {
+		std::string key = "syscall";
+		while (used.contains(key))
+			key.insert(key.begin(), '_');
+		w.key(key).value(*name);
 	}
 	w.end_object();
 	return w.str() + "\n";
