@@ -36,7 +36,7 @@ written() {
 # tp_field KEY: KEY=value of the summary line of `ktr-tp-probes --all`: what
 # the kernel's own tracepoint structures hold (through /proc/kcore).
 tp_all() { ktr-tp-probes --all >tp.txt 2>tp.err || bad "ktr-tp-probes --all: $(cat tp.err)"; cat tp.txt; }
-tp_field() { sed -n "s/^ktr-tp-probes all .*[ ]$1=\([0-9]*\).*/\1/p" tp.txt; }
+tp_field() { grep '^ktr-tp-probes all ' tp.txt | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 before=$(snapshot)
 echo "$before" >before.txt
