@@ -5,6 +5,7 @@
 //
 //   ktr-tp-probes TRACEPOINT...      e.g. ktr-tp-probes sched_switch sys_enter
 //   ktr-tp-probes --all              every tracepoint of the kernel and its modules
+//                                    (every __tracepoint_NAME data symbol)
 //
 // For each tracepoint it finds __tracepoint_NAME in /proc/kallsyms, reads the
 // struct tracepoint (include/linux/tracepoint-defs.h) through /proc/kcore and
@@ -46,6 +47,7 @@ struct Symbols {
 	std::map<std::string, std::uint64_t> addr;	  // name -> address (first seen)
 	std::map<std::uint64_t, std::string> name;	  // address -> name (text symbols)
 	std::map<std::uint64_t, std::string> module;	  // address -> "[mod]" or ""
+	std::vector<std::string> tracepoints;		  // NAME of each __tracepoint_NAME datum
 };
 
 Symbols read_kallsyms()
@@ -61,6 +63,9 @@ Symbols read_kallsyms()
 		ls >> mod;
 		const std::uint64_t v = std::strtoull(a.c_str(), nullptr, 16);
 		s.addr.emplace(sym, v);
+		static const std::string prefix = "__tracepoint_";
+		if ((type == "d" || type == "D") && sym.compare(0, prefix.size(), prefix) == 0)
+			s.tracepoints.push_back(sym.substr(prefix.size()));
 		if (type == "t" || type == "T") {
 			s.name.emplace(v, sym);
 			s.module.emplace(v, mod);
@@ -202,10 +207,8 @@ int main(int argc, char **argv)
 	bool ok = true;
 	Totals t;
 	if (argc == 2 && std::strcmp(argv[1], "--all") == 0) {
-		const std::string prefix = "__tracepoint_";
-		for (const auto &[name, addr] : syms.addr)
-			if (name.compare(0, prefix.size(), prefix) == 0)
-				ok = report(name.substr(prefix.size()), syms, kc, true, &t) && ok;
+		for (const std::string &tp : syms.tracepoints)
+			ok = report(tp, syms, kc, true, &t) && ok;
 		std::printf("ktr-tp-probes all tracepoints=%u enabled=%u with_ktr=%u ktr_probes=%u\n",
 			    t.tracepoints, t.enabled, t.with_ktr, t.ktr_probes);
 		return ok && t.tracepoints ? 0 : 1;
