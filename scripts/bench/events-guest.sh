@@ -3,9 +3,9 @@
 #
 #   vm/run --no-load --smp N scripts/bench/events-guest.sh KEY=VALUE...
 #
-# Keys: rounds (3), reps (5 timed repetitions per loop, the tool reports
-# their median), syscall_iters (200000 getppid() per repetition),
-# switch_iters (20000 ping-pong round trips per repetition), cpu (the CPU the
+# Keys: rounds (5), reps (5 timed repetitions per loop, the tool reports
+# their median), syscall_iters (100000 getppid() per repetition),
+# switch_iters (5000 ping-pong round trips per repetition), cpu (the CPU the
 # loops are pinned to; default: the last one), configs ("off loaded ktr
 # ftrace"), buffer_kb (1024 per CPU, both tracers), subbuf_size (65536: ktr's
 # sub-buffer; nr_subbufs = buffer_kb * 1024 / subbuf_size), trace_clock
@@ -41,10 +41,10 @@ T=/sys/kernel/tracing
 KTR_KO=/lib/ktr/ktr.ko
 W=/tmp/bench
 
-rounds=3
+rounds=5
 reps=5
-syscall_iters=200000
-switch_iters=20000
+syscall_iters=100000
+switch_iters=5000
 cpu=""
 configs="off loaded ktr ftrace"
 buffer_kb=1024
