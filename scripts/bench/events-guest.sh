@@ -69,6 +69,7 @@ vcpus=$(nproc)
 [ -n "$cpu" ] || cpu=$((vcpus - 1))
 nr_subbufs=$((buffer_kb * 1024 / subbuf_size))
 failures=0
+config="" loop="" round=""
 meta() { echo "BENCH-META $*"; }
 say() { echo "# $*"; }
 raw() { sed "s/^/BENCH-RAW $1: /" "$2" 2>/dev/null; }
@@ -218,12 +219,12 @@ run_loop() {
 			result "$m_fields events=$(echo "$kevents" | tr ' ' ,) $counters status=ok" ;;
 	ftrace)
 		echo >$T/trace
-		for e in $fevents; do echo 1 >$T/events/$e/enable; done
+		for e in $fevents; do echo 1 >"$T/events/$e/enable"; done
 		echo 1 >$T/tracing_on
 		ok=0
 		measure "$loop" && ok=1
 		echo 0 >$T/tracing_on
-		for e in $fevents; do echo 0 >$T/events/$e/enable; done
+		for e in $fevents; do echo 0 >"$T/events/$e/enable"; done
 		counters=$(ftrace_counters)
 		raw ftrace-stats $W/ftrace.stats
 		echo >$T/trace
@@ -243,6 +244,7 @@ check_written() {
 }
 
 # --- the rounds --------------------------------------------------------------
+# shellcheck disable=SC2086 # one configuration a word
 set -- $configs
 nconf=$#
 round=1

@@ -23,7 +23,7 @@ snapshot() { grep . $T/events/*/*/enable | sort; }
 workload() {
 	ktr-bench-events switch --cpu 0 --iterations 300 --reps 1 >/dev/null || bad "ping-pong workload"
 	ktr-bench-events syscall --cpu 1 --iterations 20000 --reps 1 >/dev/null || bad "syscall workload"
-	for i in 1 2 3; do sh -c 'ls / >/dev/null'; done
+	for _ in 1 2 3; do sh -c 'ls / >/dev/null'; done
 }
 
 # ktr's "written" total, counted by the kernel since the load (ktr-read's

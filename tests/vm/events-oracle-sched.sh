@@ -34,7 +34,7 @@ ktr-bench-events switch --cpu 0 --iterations 2000 --reps 1 >pp0.txt 2>&1 &
 p0=$!
 ktr-bench-events switch --cpu 1 --iterations 2000 --reps 1 >pp1.txt 2>&1 &
 p1=$!
-for i in 1 2 3 4 5; do sh -c 'ls / >/dev/null'; done
+for _ in 1 2 3 4 5; do sh -c 'ls / >/dev/null'; done
 wait $p0 || bad "ping-pong on CPU 0: $(cat pp0.txt)"
 wait $p1 || bad "ping-pong on CPU 1: $(cat pp1.txt)"
 
