@@ -18,6 +18,12 @@
 #            (syscall loop) or sched_switch (switch loop) enabled
 #   ftrace   ftrace's raw_syscalls:sys_enter + sys_exit or sched:sched_switch
 #            enabled through tracefs, tracing_on=1
+#   floor    the same ftrace events enabled with tracing_on=0: the tracepoint
+#            fires (for syscalls: through the syscall-work slow path, which
+#            any probe on raw_syscalls switches on), ftrace's probe finds its
+#            buffer off and returns; nothing is recorded. The added cost no
+#            tracer's write path can remove (an upper bound of it: ftrace's
+#            probe still runs its first checks)
 # The pairing ktr vs ftrace is "recording, nobody reading": both buffers in
 # overwrite mode (ktr mode=overwrite, ftrace options/overwrite=1, its
 # default), the same size per CPU, no consumer running, so each tracer pays
@@ -27,7 +33,7 @@
 #
 # Order inside this one boot: round by round; inside a round every
 # configuration once, the starting configuration rotating from round to
-# round (round 1: off loaded ktr ftrace, round 2: loaded ktr ftrace off, ...),
+# round (round 1: off loaded ktr ftrace floor, round 2: loaded ktr ftrace floor off, ...),
 # each running the syscall loop then the switch loop.
 #
 # Output on stdout, one record a line, read by scripts/bench/events-report:
@@ -46,7 +52,7 @@ reps=5
 syscall_iters=100000
 switch_iters=5000
 cpu=""
-configs="off loaded ktr ftrace"
+configs="off loaded ktr ftrace floor"
 buffer_kb=1024
 subbuf_size=65536
 trace_clock=local
@@ -79,8 +85,8 @@ command -v ktr-bench-events >/dev/null ||
 	{ echo "events-guest: no ktr-bench-events in the guest (build tests/vm/tools)" >&2; exit 1; }
 [ "$cpu" -lt "$vcpus" ] || { echo "events-guest: cpu=$cpu but the guest has $vcpus vCPUs" >&2; exit 2; }
 for c in $configs; do
-	case $c in off|loaded|ktr|ftrace) ;;
-	*) echo "events-guest: unknown config '$c' (off loaded ktr ftrace)" >&2; exit 2 ;;
+	case $c in off|loaded|ktr|ftrace|floor) ;;
+	*) echo "events-guest: unknown config '$c' (off loaded ktr ftrace floor)" >&2; exit 2 ;;
 	esac
 done
 for ev in raw_syscalls/sys_enter raw_syscalls/sys_exit sched/sched_switch; do
@@ -230,6 +236,17 @@ run_loop() {
 		echo >$T/trace
 		[ $ok = 1 ] && check_written "$counters" &&
 			result "$m_fields events=$(echo "$fevents" | tr ' ' ,) $counters status=ok" ;;
+	floor)
+		echo 0 >$T/tracing_on
+		echo >$T/trace
+		for e in $fevents; do echo 1 >"$T/events/$e/enable"; done
+		ok=0
+		measure "$loop" && ok=1
+		for e in $fevents; do echo 0 >"$T/events/$e/enable"; done
+		counters=$(ftrace_counters)
+		raw ftrace-stats $W/ftrace.stats
+		case $counters in written=0\ *) ;; *) fail "ftrace recorded events with tracing_on 0: $counters"; ok=0 ;; esac
+		[ $ok = 1 ] && result "$m_fields events=$(echo "$fevents" | tr ' ' ,) $counters status=ok" ;;
 	esac
 }
 
