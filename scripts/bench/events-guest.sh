@@ -3,7 +3,7 @@
 #
 #   vm/run --no-load --smp N scripts/bench/events-guest.sh KEY=VALUE...
 #
-# Keys: rounds (5), reps (5 timed repetitions per loop, the tool reports
+# Keys: rounds (10), reps (3 timed repetitions per loop, the tool reports
 # their median), syscall_iters (100000 getppid() per repetition),
 # switch_iters (5000 ping-pong round trips per repetition), cpu (the CPU the
 # loops are pinned to; default: the last one), configs ("off loaded ktr
@@ -47,8 +47,8 @@ T=/sys/kernel/tracing
 KTR_KO=/lib/ktr/ktr.ko
 W=/tmp/bench
 
-rounds=5
-reps=5
+rounds=10
+reps=3
 syscall_iters=100000
 switch_iters=5000
 cpu=""
