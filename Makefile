@@ -69,7 +69,7 @@ clean:
 #                         knobs: RATES="20000 ... 400000" SECONDS_PER_RUN=3 SMP=2 (scripts/bench-read)
 #   make bench-events     ns added per syscall (sys_enter+sys_exit) and per context switch
 #                         (sched_switch): ktr vs ftrace vs not loaded vs loaded-idle, same VM;
-#                         knobs: ROUNDS=10 REPS=3 SMP=2 CONFIGS="off loaded ktr ftrace floor" (scripts/bench-events)
+#                         knobs: ROUNDS=8 REPS=10 SMP=2 CONFIGS="off loaded ktr ftrace floor" (scripts/bench-events)
 .PHONY: bench bench-ringbuf bench-read bench-events
 
 bench: bench-ringbuf bench-read bench-events

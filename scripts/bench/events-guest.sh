@@ -3,9 +3,9 @@
 #
 #   vm/run --no-load --smp N scripts/bench/events-guest.sh KEY=VALUE...
 #
-# Keys: rounds (10), reps (3 timed repetitions per loop, the tool reports
-# their median), syscall_iters (100000 getppid() per repetition),
-# switch_iters (5000 ping-pong round trips per repetition), cpu (the CPU the
+# Keys: rounds (8), reps (10 timed repetitions per loop, the tool reports
+# their median), syscall_iters (20000 getppid() per repetition),
+# switch_iters (1000 ping-pong round trips per repetition), cpu (the CPU the
 # loops are pinned to; default: the last one), configs ("off loaded ktr
 # ftrace"), buffer_kb (1024 per CPU, both tracers), subbuf_size (65536: ktr's
 # sub-buffer; nr_subbufs = buffer_kb * 1024 / subbuf_size), trace_clock
@@ -47,10 +47,10 @@ T=/sys/kernel/tracing
 KTR_KO=/lib/ktr/ktr.ko
 W=/tmp/bench
 
-rounds=10
-reps=3
-syscall_iters=100000
-switch_iters=5000
+rounds=8
+reps=10
+syscall_iters=20000
+switch_iters=1000
 cpu=""
 configs="off loaded ktr ftrace floor"
 buffer_kb=1024
