@@ -12,7 +12,7 @@
 # unregistered), and ftrace's own sched_switch works normally while ktr is
 # loaded (its probes on the tracepoint, none of ktr's), ktr recording nothing.
 # kernels: 6.1 6.12
-# vm-args: --smp 2 --add tests/vm/lib/testlib.sh
+# vm-args: --smp 2 --timeout 300 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 
 T=/sys/kernel/tracing

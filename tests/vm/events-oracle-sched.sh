@@ -7,7 +7,7 @@
 # neither tracer losing anything (ktr-read's and ktr.ko's lost counters,
 # ftrace's per-CPU overrun / dropped events / commit overrun).
 # kernels: 6.1 6.12
-# vm-args: --smp 2 --add tests/vm/lib/testlib.sh
+# vm-args: --smp 2 --timeout 300 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 
 T=/sys/kernel/tracing
