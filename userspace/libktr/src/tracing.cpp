@@ -18,6 +18,7 @@
 
 #include "ktr/errors.h"
 #include "ktr/json_writer.h"
+#include "ktr/number.h"
 
 namespace ktr {
 
@@ -189,8 +190,9 @@ Result<std::uint32_t> parse_marker_reply(nl_msg *reply)
 
 Result<std::uint32_t> parse_size(std::string_view text, std::string_view what)
 {
+	const std::string prefix = what.empty() ? std::string{} : std::string(what) + " ";
 	const auto bad = [&] {
-		return Error{EINVAL, std::string(what) + " '" + one_line(text) +
+		return Error{EINVAL, prefix + "'" + one_line(text) +
 					     "' is not a size: give bytes, optionally with K, M or "
 					     "G (e.g. 4096, 64K, 1M)"};
 	};
@@ -214,11 +216,11 @@ Result<std::uint32_t> parse_size(std::string_view text, std::string_view what)
 		shift = 30;
 	else
 		return bad();
-	if (n == 0)
-		return Error{EINVAL, std::string(what) + " must be more than 0"};
 	if (ec == std::errc::result_out_of_range || n > (UINT32_MAX >> shift))
-		return Error{ERANGE, std::string(what) + " '" + one_line(text) +
+		return Error{ERANGE, prefix + "'" + one_line(text) +
 					     "' is too large (at most 4 GiB - 1)"};
+	if (n == 0)
+		return Error{EINVAL, prefix + "'" + one_line(text) + "' is 0: give more than 0 bytes"};
 	return static_cast<std::uint32_t>(n << shift);
 }
 
@@ -229,6 +231,16 @@ std::string mode_text(std::uint32_t mode)
 	case KTR_RB_MODE_OVERWRITE: return "overwrite";
 	default: return "unknown (" + std::to_string(mode) + ")";
 	}
+}
+
+Result<std::uint32_t> parse_nr_subbufs(std::string_view text)
+{
+	Result<std::uint64_t> n = parse_count(text);
+	if (!n || !std::has_single_bit(*n) || *n < KTR_NR_SUBBUFS_MIN || *n > KTR_NR_SUBBUFS_MAX)
+		return Error{EINVAL, "'" + one_line(text) +
+					     "' is not a sub-buffer count: give a power of two from 2 "
+					     "to 4096"};
+	return static_cast<std::uint32_t>(*n);
 }
 
 Result<void> check_buffer_request(const BufferRequest &req, const BufferConfig &current)

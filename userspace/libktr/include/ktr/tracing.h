@@ -85,9 +85,14 @@ Result<std::uint32_t> parse_marker_reply(nl_msg *reply);
 
 /// A size on the command line: a positive whole number of bytes with an
 /// optional K, M or G suffix (binary: K = 1024; "KiB"/"k"/"KB" also
-/// accepted), e.g. "4096", "64K", "1M". EINVAL names @what and the text;
+/// accepted), e.g. "4096", "64K", "1M". EINVAL names @what (if not empty)
+/// and the text;
 /// ERANGE above 4 GiB - 1.
 Result<std::uint32_t> parse_size(std::string_view text, std::string_view what);
+
+/// A sub-buffer count on the command line: a power of two in
+/// [KTR_NR_SUBBUFS_MIN, _MAX], else EINVAL.
+Result<std::uint32_t> parse_nr_subbufs(std::string_view text);
 
 /// "discard" / "overwrite" / "unknown (N)".
 std::string mode_text(std::uint32_t mode);
