@@ -490,8 +490,10 @@ static int ktr_nl_set_events(struct genl_info *info, bool enable)
 	struct ktr_nl_events_change c;
 	int n;
 
-	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_EVENT_GLOB))
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_EVENT_GLOB)) {
+		GENL_SET_ERR_MSG(info, "KTR_ATTR_EVENT_GLOB is required");
 		return -EINVAL;
+	}
 	c.glob = nla_data(info->attrs[KTR_ATTR_EVENT_GLOB]);
 	n = ktr_events_set(c.glob, enable, info->extack);
 	if (n < 0)
@@ -628,8 +630,10 @@ static int ktr_nl_write_marker(struct sk_buff *skb, struct genl_info *info)
 	unsigned int cpu;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_MARKER_TEXT))
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_MARKER_TEXT)) {
+		GENL_SET_ERR_MSG(info, "KTR_ATTR_MARKER_TEXT is required");
 		return -EINVAL;
+	}
 	text = info->attrs[KTR_ATTR_MARKER_TEXT];
 	if (!nla_len(text)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, text,
@@ -728,8 +732,10 @@ static int ktr_nl_set_buffer(struct sk_buff *skb, struct genl_info *info)
 	struct ktr_geometry geo;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_BUFFER))
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_BUFFER)) {
+		GENL_SET_ERR_MSG(info, "KTR_ATTR_BUFFER is required");
 		return -EINVAL;
+	}
 	ret = ktr_nl_buffer_cfg(info, &geo);
 	if (ret)
 		return ret;

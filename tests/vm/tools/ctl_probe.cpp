@@ -318,7 +318,9 @@ std::vector<Bad> specific_bad(int cmd)
 	case KTR_CMD_SET_BUFFER:
 		return {
 			{"KTR_ATTR_BUFFER missing", {}, EINVAL},
-			{"KTR_ATTR_BUFFER empty", put_buffer({}), EINVAL},
+			{"KTR_ATTR_BUFFER empty",
+			 [](nl_msg *m) { nla_put(m, KTR_ATTR_BUFFER | NLA_F_NESTED, 0, nullptr); },
+			 EINVAL},
 			{"sub-buffer size 2048 (below the minimum)",
 			 put_buffer({{KTR_BUFFER_SUBBUF_SIZE, 2048}}), ERANGE},
 			{"sub-buffer size 8 MiB (above the maximum)",
