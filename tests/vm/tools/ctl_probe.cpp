@@ -300,7 +300,7 @@ std::vector<Bad> specific_bad(int cmd)
 			 [](nl_msg *m) {
 				 nla_put_string(m, KTR_ATTR_EVENT_GLOB, std::string(200, 'a').c_str());
 			 },
-			 0},
+			 ERANGE},
 			{"glob matching nothing",
 			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_GLOB, "no_such_event*"); },
 			 ENOENT},
@@ -313,7 +313,7 @@ std::vector<Bad> specific_bad(int cmd)
 			{"text missing", {}, EINVAL},
 			{"text empty", put_bytes(KTR_ATTR_MARKER_TEXT, 0), EINVAL},
 			{"text of KTR_MARKER_MAX + 1 bytes",
-			 put_bytes(KTR_ATTR_MARKER_TEXT, KTR_MARKER_MAX + 1), 0},
+			 put_bytes(KTR_ATTR_MARKER_TEXT, KTR_MARKER_MAX + 1), ERANGE},
 		};
 	case KTR_CMD_SET_BUFFER:
 		return {
