@@ -218,10 +218,11 @@
  *                                        recorded as given (send no NUL)
  *   Reply:    KTR_CMD_WRITE_MARKER with
  *     KTR_ATTR_CPU               u32     the CPU it was recorded on
- *   Errors, like write(2)'s: -EINVAL (missing, empty or longer than
- *   KTR_MARKER_MAX: policy message), -ENOSPC (the CPU's ring is full in
- *   discard mode; lost_full), -ENODEV (tracing stopped; lost_disabled),
- *   -ELOOP (nested too deeply; lost_nesting), each with a message.
+ *   Errors, like write(2)'s, each with a message: -EINVAL (missing or
+ *   empty), -ERANGE (longer than KTR_MARKER_MAX: the policy's), -ENOSPC
+ *   (the CPU's ring is full in discard mode; lost_full), -ENODEV (tracing
+ *   stopped; lost_disabled), -ELOOP (nested too deeply; lost_nesting).
+ *   Nothing is recorded on any error.
  *
  * KTR_CMD_SET_BUFFER (do; GENL_ADMIN_PERM; ABI minor 4)
  *   Changes the trace buffer's geometry and mode. Refused with -EBUSY and

@@ -300,7 +300,7 @@ std::vector<Bad> specific_bad(int cmd)
 			 [](nl_msg *m) {
 				 nla_put_string(m, KTR_ATTR_EVENT_GLOB, std::string(200, 'a').c_str());
 			 },
-			 ERANGE},
+			 EINVAL},
 			{"glob matching nothing",
 			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_GLOB, "no_such_event*"); },
 			 ENOENT},
