@@ -16,6 +16,7 @@
 #include <linux/cpumask.h>
 #include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/utsname.h>
@@ -727,6 +728,12 @@ static int ktr_nl_buffer_cfg(struct genl_info *info, struct ktr_geometry *geo)
 	return 0;
 }
 
+/*
+ * SET_BUFFER requests one at a time: the values a request leaves out are
+ * those of the buffer as the previous request left it.
+ */
+static DEFINE_MUTEX(ktr_nl_buffer_lock);
+
 static int ktr_nl_set_buffer(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ktr_geometry geo;
@@ -736,10 +743,11 @@ static int ktr_nl_set_buffer(struct sk_buff *skb, struct genl_info *info)
 		GENL_SET_ERR_MSG(info, "KTR_ATTR_BUFFER is required");
 		return -EINVAL;
 	}
+	mutex_lock(&ktr_nl_buffer_lock);
 	ret = ktr_nl_buffer_cfg(info, &geo);
-	if (ret)
-		return ret;
-	ret = ktr_trace_reconfigure(&geo, info->extack);
+	if (!ret)
+		ret = ktr_trace_reconfigure(&geo, info->extack);
+	mutex_unlock(&ktr_nl_buffer_lock);
 	if (ret)
 		return ret;
 	ktr_nl_notify(KTR_CMD_SET_BUFFER, ktr_nl_fill_buffer, &geo);
