@@ -283,7 +283,10 @@
  * Streams. ioctl(KTR_IOC_STREAM_OPEN) on the device returns a new file
  * descriptor (O_RDONLY | O_CLOEXEC) for the ring of one CPU. One stream
  * per CPU at a time (-EBUSY otherwise; a mapping keeps its stream open
- * after close() until munmap()); a possible CPU may be offline. The device
+ * after close() until munmap(); also -EBUSY for the moment a
+ * KTR_CMD_SET_BUFFER or KTR_CMD_RESET replaces the buffer, ABI minor 4);
+ * a possible CPU may be offline. A stream reads the buffer current at its
+ * open for its whole life (the buffer is never replaced under it). The device
  * fd must be open for reading (-EBADF: an O_WRONLY fd writes markers only).
  * Arguments are extensible structs: @size at least the first version's
  * (*_SIZE_VER0, else -EINVAL), at most a page (-E2BIG), bytes beyond what
