@@ -62,17 +62,23 @@ clean:
 	rm -rf build
 
 # Benchmarks (never part of make check): tables on stdout, JSON under build/bench/.
-#   make bench            every benchmark (bench-ringbuf, bench-read)
+#   make bench            every benchmark (bench-ringbuf, bench-read, bench-events)
 #   make bench-ringbuf    ktr's ring buffer against ftrace's in one VM per vCPU count;
 #                         knobs: SMP="2 4" ROUNDS=3 CONFIGS="off pages" (scripts/bench-ringbuf)
 #   make bench-read       events/s ktr-read consumes with zero loss against trace-cmd, same VM;
 #                         knobs: RATES="20000 ... 400000" SECONDS_PER_RUN=3 SMP=2 (scripts/bench-read)
-.PHONY: bench bench-ringbuf bench-read
+#   make bench-events     ns added per syscall (sys_enter+sys_exit) and per context switch
+#                         (sched_switch): ktr vs ftrace vs not loaded vs loaded-idle, same VM;
+#                         knobs: ROUNDS=8 REPS=10 SMP=2 CONFIGS="off loaded ktr ftrace floor" (scripts/bench-events)
+.PHONY: bench bench-ringbuf bench-read bench-events
 
-bench: bench-ringbuf bench-read
+bench: bench-ringbuf bench-read bench-events
 
 bench-ringbuf: deps
 	@KERNEL=$(KERNEL) scripts/bench-ringbuf
 
 bench-read: deps
 	@KERNEL=$(KERNEL) scripts/bench-read
+
+bench-events: deps
+	@KERNEL=$(KERNEL) scripts/bench-events

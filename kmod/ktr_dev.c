@@ -47,7 +47,7 @@ static long ktr_dev_ioctl(struct file *file, unsigned int cmd,
 		/* Reading the trace needs a readable fd (O_WRONLY: markers). */
 		if (!(file->f_mode & FMODE_READ))
 			return -EBADF;
-		return ktr_stream_open(ktr_trace_rb(), (void __user *)arg);
+		return ktr_stream_open((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -16,6 +16,8 @@
 #include <linux/cpumask.h>
 #include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/utsname.h>
 #include <net/genetlink.h>
@@ -45,9 +47,21 @@ static struct netlink_range_validation ktr_nl_duration_range = {
 	.max = KTR_SELFTEST_DURATION_MS_MAX,
 };
 
+/* Inside KTR_ATTR_BUFFER (KTR_CMD_SET_BUFFER). */
+static const struct nla_policy ktr_nl_buffer_policy[KTR_BUFFER_MAX + 1] = {
+	[KTR_BUFFER_SUBBUF_SIZE]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktr_nl_subbuf_size_range),
+	[KTR_BUFFER_NR_SUBBUFS]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktr_nl_nr_subbufs_range),
+	[KTR_BUFFER_MODE]		=
+		NLA_POLICY_MAX(NLA_U32, KTR_RB_MODE_OVERWRITE),
+};
+
 /*
  * Attributes accepted in requests. GET_INFO takes none; SELFTEST takes the
- * four KTR_ATTR_SELFTEST_{MODE,SUBBUF_SIZE,NR_SUBBUFS,DURATION_MS}. The
+ * four KTR_ATTR_SELFTEST_{MODE,SUBBUF_SIZE,NR_SUBBUFS,DURATION_MS};
+ * ENABLE/DISABLE_EVENTS KTR_ATTR_EVENT_GLOB; WRITE_MARKER
+ * KTR_ATTR_MARKER_TEXT; SET_BUFFER KTR_ATTR_BUFFER. The
  * reply-only attributes are listed so strict validation rejects them as
  * input with a precise message rather than an "unknown attribute" one.
  */
@@ -106,6 +120,14 @@ static const struct nla_policy ktr_nl_policy[KTR_ATTR_MAX + 1] = {
 	[KTR_ATTR_EVENT_GLOB]		= { .type = NLA_NUL_STRING,
 					    .len = KTR_EVENT_GLOB_MAX - 1 },
 	[KTR_ATTR_EVENT_COUNT]		= { .type = NLA_REJECT },
+	[KTR_ATTR_TRACING_ON]		= { .type = NLA_REJECT },
+	[KTR_ATTR_CPU]			= { .type = NLA_REJECT },
+	[KTR_ATTR_CPU_ONLINE]		= { .type = NLA_REJECT },
+	[KTR_ATTR_STATS]		= { .type = NLA_REJECT },
+	[KTR_ATTR_MARKER_TEXT]		= { .type = NLA_BINARY,
+					    .len = KTR_MARKER_MAX },
+	[KTR_ATTR_BUFFER]		=
+		NLA_POLICY_NESTED(ktr_nl_buffer_policy),
 };
 
 static struct genl_family ktr_genl_family;
@@ -127,25 +149,23 @@ static int ktr_nl_pre_doit(const struct ktr_genl_doit_ops *ops,
 
 static int ktr_nl_put_info(struct sk_buff *msg)
 {
-	struct ktr_rb *rb = ktr_trace_rb();
-	u64 clock_local, clock_mono;
+	struct ktr_trace_state st;
 
-	ktr_rb_clock_map(rb, &clock_local, &clock_mono);
+	ktr_trace_get_state(&st);
 	if (nla_put_u32(msg, KTR_ATTR_ABI_MAJOR, KTR_ABI_MAJOR) ||
 	    nla_put_u32(msg, KTR_ATTR_ABI_MINOR, KTR_ABI_MINOR) ||
 	    nla_put_string(msg, KTR_ATTR_MODULE_VERSION, KTR_MODULE_VERSION) ||
 	    nla_put_u32(msg, KTR_ATTR_CPUS_POSSIBLE, num_possible_cpus()) ||
 	    nla_put_u32(msg, KTR_ATTR_CPUS_ONLINE, num_online_cpus()) ||
-	    nla_put_u32(msg, KTR_ATTR_SUBBUF_SIZE,
-			ktr_default_geometry.subbuf_size) ||
-	    nla_put_u32(msg, KTR_ATTR_NR_SUBBUFS,
-			ktr_default_geometry.nr_subbufs) ||
+	    nla_put_u32(msg, KTR_ATTR_SUBBUF_SIZE, st.geo.subbuf_size) ||
+	    nla_put_u32(msg, KTR_ATTR_NR_SUBBUFS, st.geo.nr_subbufs) ||
 	    nla_put_string(msg, KTR_ATTR_KERNEL_RELEASE, utsname()->release) ||
-	    nla_put_u32(msg, KTR_ATTR_BUFFER_MODE, ktr_rb_mode(rb)) ||
-	    nla_put_u64_64bit(msg, KTR_ATTR_CLOCK_LOCAL_NS, clock_local,
+	    nla_put_u32(msg, KTR_ATTR_BUFFER_MODE, st.geo.mode) ||
+	    nla_put_u64_64bit(msg, KTR_ATTR_CLOCK_LOCAL_NS, st.clock_local,
 			      KTR_ATTR_PAD) ||
-	    nla_put_u64_64bit(msg, KTR_ATTR_CLOCK_MONO_NS, clock_mono,
-			      KTR_ATTR_PAD))
+	    nla_put_u64_64bit(msg, KTR_ATTR_CLOCK_MONO_NS, st.clock_mono,
+			      KTR_ATTR_PAD) ||
+	    nla_put_u8(msg, KTR_ATTR_TRACING_ON, st.on))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -313,6 +333,81 @@ out:
 	return ret;
 }
 
+/* --- replies and notices ------------------------------------------------ */
+
+/* Index in ktr_nl_mcgrps. */
+enum { KTR_NL_MCGRP_NOTICES };
+
+static const struct genl_multicast_group ktr_nl_mcgrps[] = {
+	[KTR_NL_MCGRP_NOTICES] = {
+		.name	= KTR_GENL_MCGRP_NOTICES,
+#ifdef GENL_MCAST_CAP_SYS_ADMIN
+		.flags	= GENL_MCAST_CAP_SYS_ADMIN,
+#endif
+	},
+};
+
+/* Puts the attributes of a reply or notice; -EMSGSIZE if they do not fit. */
+typedef int (*ktr_nl_fill_t)(struct sk_buff *msg, const void *arg);
+
+/* Answer @info with a @cmd message that @fill fills. */
+static int ktr_nl_reply(struct genl_info *info, u8 cmd, ktr_nl_fill_t fill,
+			const void *arg)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ktr_genl_family, 0, cmd);
+	if (!hdr || fill(msg, arg)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Tell the "notices" group about a state change: a @cmd message that @fill
+ * fills. Best effort: a notice that cannot be built is not sent (listeners
+ * re-read the state when they miss one, see uapi/ktr.h).
+ */
+static void ktr_nl_notify(u8 cmd, ktr_nl_fill_t fill, const void *arg)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&ktr_genl_family, &init_net,
+				KTR_NL_MCGRP_NOTICES))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ktr_genl_family, 0, cmd);
+	if (!hdr || fill(msg, arg)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&ktr_genl_family, msg, 0, KTR_NL_MCGRP_NOTICES,
+			  GFP_KERNEL);
+}
+
+struct ktr_nl_events_change {
+	const char *glob;
+	u32 count;
+};
+
+static int ktr_nl_fill_events(struct sk_buff *msg, const void *arg)
+{
+	const struct ktr_nl_events_change *c = arg;
+
+	if (c->glob && nla_put_string(msg, KTR_ATTR_EVENT_GLOB, c->glob))
+		return -EMSGSIZE;
+	return nla_put_u32(msg, KTR_ATTR_EVENT_COUNT, c->count);
+}
+
 /* --- events (ABI minor 3) ------------------------------------------------ */
 
 static int ktr_nl_put_field(struct sk_buff *msg, const struct ktr_field_desc *f)
@@ -357,7 +452,7 @@ static int ktr_nl_put_event(struct sk_buff *msg,
 }
 
 /* Dumps do not go through pre_doit: the capability check is here. */
-static int ktr_nl_list_events_start(struct netlink_callback *cb)
+static int ktr_nl_dump_start(struct netlink_callback *cb)
 {
 	if (!ktr_capable()) {
 		NL_SET_ERR_MSG_MOD(cb->extack,
@@ -393,28 +488,22 @@ static int ktr_nl_list_events(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int ktr_nl_set_events(struct genl_info *info, bool enable)
 {
-	struct sk_buff *msg;
-	void *hdr;
+	u8 cmd = enable ? KTR_CMD_ENABLE_EVENTS : KTR_CMD_DISABLE_EVENTS;
+	struct ktr_nl_events_change c;
 	int n;
 
-	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_EVENT_GLOB))
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_EVENT_GLOB)) {
+		GENL_SET_ERR_MSG(info, "KTR_ATTR_EVENT_GLOB is required");
 		return -EINVAL;
-	n = ktr_events_set(nla_data(info->attrs[KTR_ATTR_EVENT_GLOB]), enable,
-			   info->extack);
+	}
+	c.glob = nla_data(info->attrs[KTR_ATTR_EVENT_GLOB]);
+	n = ktr_events_set(c.glob, enable, info->extack);
 	if (n < 0)
 		return n;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &ktr_genl_family, 0,
-				enable ? KTR_CMD_ENABLE_EVENTS :
-					 KTR_CMD_DISABLE_EVENTS);
-	if (!hdr || nla_put_u32(msg, KTR_ATTR_EVENT_COUNT, n)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	c.count = n;
+	ktr_nl_notify(cmd, ktr_nl_fill_events, &c);
+	c.glob = NULL;	/* the reply carries the count only */
+	return ktr_nl_reply(info, cmd, ktr_nl_fill_events, &c);
 }
 
 static int ktr_nl_enable_events(struct sk_buff *skb, struct genl_info *info)
@@ -427,6 +516,254 @@ static int ktr_nl_disable_events(struct sk_buff *skb, struct genl_info *info)
 	return ktr_nl_set_events(info, false);
 }
 
+/* --- control of tracing (ABI minor 4) ----------------------------------- */
+
+static int ktr_nl_fill_on(struct sk_buff *msg, const void *arg)
+{
+	return nla_put_u8(msg, KTR_ATTR_TRACING_ON, *(const bool *)arg);
+}
+
+static int ktr_nl_set_on(struct genl_info *info, bool on)
+{
+	u8 cmd = on ? KTR_CMD_START : KTR_CMD_STOP;
+
+	if (ktr_trace_set_on(on))
+		ktr_nl_notify(cmd, ktr_nl_fill_on, &on);
+	return ktr_nl_reply(info, cmd, ktr_nl_fill_on, &on);
+}
+
+static int ktr_nl_start(struct sk_buff *skb, struct genl_info *info)
+{
+	return ktr_nl_set_on(info, true);
+}
+
+static int ktr_nl_stop(struct sk_buff *skb, struct genl_info *info)
+{
+	return ktr_nl_set_on(info, false);
+}
+
+static int ktr_nl_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	bool on = true;
+	int ret;
+
+	ret = ktr_trace_reset(info->extack);
+	if (ret)
+		return ret;
+	ktr_nl_notify(KTR_CMD_RESET, ktr_nl_fill_on, &on);
+	return ktr_nl_reply(info, KTR_CMD_RESET, ktr_nl_fill_on, &on);
+}
+
+static int ktr_nl_put_stats(struct sk_buff *msg, unsigned int cpu,
+			    const struct ktr_rb_cpu_stats *c)
+{
+	const struct {
+		int type;
+		u64 value;
+	} counters[] = {
+		{ KTR_STATS_WRITTEN, c->written },
+		{ KTR_STATS_BYTES, c->bytes },
+		{ KTR_STATS_READ, c->read },
+		{ KTR_STATS_BUFFERED, c->buffered },
+		{ KTR_STATS_LOST_FULL, c->lost_full },
+		{ KTR_STATS_LOST_OVERWRITTEN, c->lost_overwritten },
+		{ KTR_STATS_LOST_NESTING, c->lost_nesting },
+		{ KTR_STATS_LOST_DISABLED, c->lost_disabled },
+		{ KTR_STATS_DISCARDED, c->discarded },
+		{ KTR_STATS_SUBBUFS_WRITTEN, c->subbufs_written },
+		{ KTR_STATS_SUBBUFS_READ, c->subbufs_read },
+		{ KTR_STATS_SUBBUFS_OVERWRITTEN, c->subbufs_overwritten },
+	};
+	struct nlattr *nest;
+	size_t i;
+
+	if (nla_put_u32(msg, KTR_ATTR_CPU, cpu) ||
+	    nla_put_u8(msg, KTR_ATTR_CPU_ONLINE, cpu_online(cpu)))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, KTR_ATTR_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		if (nla_put_u64_64bit(msg, counters[i].type, counters[i].value,
+				      KTR_STATS_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ktr_nl_get_stats(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ktr_rb_cpu_stats c;
+	unsigned int cpu;
+	void *hdr;
+	int ret;
+
+	for (cpu = cb->args[0]; cpu < nr_cpu_ids; cpu++) {
+		if (!cpu_possible(cpu))
+			continue;
+		rcu_read_lock();	/* the buffer may be replaced */
+		ret = ktr_rb_get_stats(ktr_trace_rb(), cpu, &c);
+		rcu_read_unlock();
+		if (ret)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ktr_genl_family,
+				  NLM_F_MULTI, KTR_CMD_GET_STATS);
+		if (!hdr)
+			break;
+		if (ktr_nl_put_stats(skb, cpu, &c)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = cpu;
+	return skb->len;
+}
+
+static int ktr_nl_fill_cpu(struct sk_buff *msg, const void *arg)
+{
+	return nla_put_u32(msg, KTR_ATTR_CPU, *(const unsigned int *)arg);
+}
+
+static int ktr_nl_write_marker(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *text;
+	unsigned int cpu;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_MARKER_TEXT)) {
+		GENL_SET_ERR_MSG(info, "KTR_ATTR_MARKER_TEXT is required");
+		return -EINVAL;
+	}
+	text = info->attrs[KTR_ATTR_MARKER_TEXT];
+	if (!nla_len(text)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, text,
+				    "KTR_ATTR_MARKER_TEXT is empty: a marker has 1..KTR_MARKER_MAX bytes");
+		return -EINVAL;
+	}
+	ret = ktr_trace_write_marker(nla_data(text), nla_len(text), &cpu);
+	switch (ret) {
+	case 0:
+		return ktr_nl_reply(info, KTR_CMD_WRITE_MARKER,
+				    ktr_nl_fill_cpu, &cpu);
+	case -ENOSPC:
+		GENL_SET_ERR_MSG(info,
+				 "this CPU's trace buffer is full (discard mode): marker dropped");
+		break;
+	case -ENODEV:
+		GENL_SET_ERR_MSG(info, "tracing is stopped (ktr start): marker dropped");
+		break;
+	case -ELOOP:
+		GENL_SET_ERR_MSG(info, "writers nested too deeply on this CPU: marker dropped");
+		break;
+	case -ENOMEM:
+		GENL_SET_ERR_MSG(info, "not enough memory for the marker");
+		break;
+	}
+	return ret;
+}
+
+static int ktr_nl_fill_buffer(struct sk_buff *msg, const void *arg)
+{
+	const struct ktr_geometry *geo = arg;
+	struct nlattr *nest = nla_nest_start(msg, KTR_ATTR_BUFFER);
+
+	if (!nest ||
+	    nla_put_u32(msg, KTR_BUFFER_SUBBUF_SIZE, geo->subbuf_size) ||
+	    nla_put_u32(msg, KTR_BUFFER_NR_SUBBUFS, geo->nr_subbufs) ||
+	    nla_put_u32(msg, KTR_BUFFER_MODE, geo->mode))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * The geometry SET_BUFFER asks for: absent values from the buffer as it
+ * is; what the policy cannot check, checked here with a message.
+ */
+static int ktr_nl_buffer_cfg(struct genl_info *info, struct ktr_geometry *geo)
+{
+	struct nlattr *nest = info->attrs[KTR_ATTR_BUFFER];
+	struct nlattr *tb[KTR_BUFFER_MAX + 1];
+	struct ktr_trace_state st;
+	int ret;
+
+	ret = nla_parse_nested(tb, KTR_BUFFER_MAX, nest, ktr_nl_buffer_policy,
+			       info->extack);
+	if (ret)
+		return ret;
+	if (!tb[KTR_BUFFER_SUBBUF_SIZE] && !tb[KTR_BUFFER_NR_SUBBUFS] &&
+	    !tb[KTR_BUFFER_MODE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "KTR_ATTR_BUFFER needs KTR_BUFFER_SUBBUF_SIZE, KTR_BUFFER_NR_SUBBUFS or KTR_BUFFER_MODE");
+		return -EINVAL;
+	}
+	ktr_trace_get_state(&st);
+	*geo = st.geo;
+	if (tb[KTR_BUFFER_SUBBUF_SIZE])
+		geo->subbuf_size = nla_get_u32(tb[KTR_BUFFER_SUBBUF_SIZE]);
+	if (tb[KTR_BUFFER_NR_SUBBUFS])
+		geo->nr_subbufs = nla_get_u32(tb[KTR_BUFFER_NR_SUBBUFS]);
+	if (tb[KTR_BUFFER_MODE])
+		geo->mode = nla_get_u32(tb[KTR_BUFFER_MODE]);
+
+	if (!is_power_of_2(geo->subbuf_size)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTR_BUFFER_SUBBUF_SIZE],
+				    "KTR_BUFFER_SUBBUF_SIZE must be a power of two");
+		return -EINVAL;
+	}
+	if (!is_power_of_2(geo->nr_subbufs)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTR_BUFFER_NR_SUBBUFS],
+				    "KTR_BUFFER_NR_SUBBUFS must be a power of two");
+		return -EINVAL;
+	}
+	if ((u64)geo->subbuf_size * (geo->nr_subbufs + 1) >
+	    KTR_BUFFER_BYTES_PER_CPU_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[KTR_BUFFER_NR_SUBBUFS] ?:
+				    tb[KTR_BUFFER_SUBBUF_SIZE],
+				    "KTR_BUFFER_SUBBUF_SIZE x (KTR_BUFFER_NR_SUBBUFS + 1) exceeds 256 MiB per CPU");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * SET_BUFFER requests one at a time: the values a request leaves out are
+ * those of the buffer as the previous request left it.
+ */
+static DEFINE_MUTEX(ktr_nl_buffer_lock);
+
+static int ktr_nl_set_buffer(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ktr_geometry geo;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_BUFFER)) {
+		GENL_SET_ERR_MSG(info, "KTR_ATTR_BUFFER is required");
+		return -EINVAL;
+	}
+	mutex_lock(&ktr_nl_buffer_lock);
+	ret = ktr_nl_buffer_cfg(info, &geo);
+	if (!ret)
+		ret = ktr_trace_reconfigure(&geo, info->extack);
+	mutex_unlock(&ktr_nl_buffer_lock);
+	if (ret)
+		return ret;
+	ktr_nl_notify(KTR_CMD_SET_BUFFER, ktr_nl_fill_buffer, &geo);
+	return ktr_nl_reply(info, KTR_CMD_SET_BUFFER, ktr_nl_fill_buffer, &geo);
+}
+
+/* Tracer and probe commands: numbers reserved, not implemented yet. */
+static int ktr_nl_reserved(struct sk_buff *skb, struct genl_info *info)
+{
+	GENL_SET_ERR_MSG(info,
+			 "command reserved for ktr tracers/probes, not implemented by this module");
+	return -EOPNOTSUPP;
+}
+
+/* Dumps need .start (a capability check): full genl_ops entries. */
 /*
  * The filter commands have policies of their own (KTR_ATTR_EVENT_NAME is an
  * input there); strict validation refuses every attribute a command's
@@ -559,12 +896,20 @@ static int ktr_nl_clear_filters(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* The dump needs .start (a capability check): a full genl_ops entry. */
+/*
+ * Full genl_ops entries: dumps need .start (a capability check), the filter
+ * commands a policy of their own.
+ */
 static const struct genl_ops ktr_nl_dump_ops[] = {
 	{
 		.cmd	= KTR_CMD_LIST_EVENTS,
-		.start	= ktr_nl_list_events_start,
+		.start	= ktr_nl_dump_start,
 		.dumpit	= ktr_nl_list_events,
+	},
+	{
+		.cmd	= KTR_CMD_GET_STATS,
+		.start	= ktr_nl_dump_start,
+		.dumpit	= ktr_nl_get_stats,
 	},
 	{
 		.cmd	= KTR_CMD_SET_TASK_FILTER,
@@ -616,6 +961,54 @@ static const struct genl_small_ops ktr_nl_ops[] = {
 		.doit	= ktr_nl_disable_events,
 		.flags	= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd	= KTR_CMD_START,
+		.doit	= ktr_nl_start,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_STOP,
+		.doit	= ktr_nl_stop,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_RESET,
+		.doit	= ktr_nl_reset,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_WRITE_MARKER,
+		.doit	= ktr_nl_write_marker,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_SET_BUFFER,
+		.doit	= ktr_nl_set_buffer,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_LIST_TRACERS,
+		.doit	= ktr_nl_reserved,
+	},
+	{
+		.cmd	= KTR_CMD_SET_TRACER,
+		.doit	= ktr_nl_reserved,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_ADD_PROBE,
+		.doit	= ktr_nl_reserved,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_DEL_PROBE,
+		.doit	= ktr_nl_reserved,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_LIST_PROBES,
+		.doit	= ktr_nl_reserved,
+	},
 };
 
 static struct genl_family ktr_genl_family __ro_after_init = {
@@ -631,6 +1024,8 @@ static struct genl_family ktr_genl_family __ro_after_init = {
 	.n_ops		= ARRAY_SIZE(ktr_nl_dump_ops),
 	.small_ops	= ktr_nl_ops,
 	.n_small_ops	= ARRAY_SIZE(ktr_nl_ops),
+	.mcgrps		= ktr_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(ktr_nl_mcgrps),
 	.resv_start_op	= KTR_CMD_GET_INFO + 1,
 };
 

@@ -16,8 +16,17 @@ struct ktr_geometry {
 	u32 mode;		/* enum ktr_rb_mode */
 };
 
+/* What GET_INFO reports about the trace buffer, read at once. */
+struct ktr_trace_state {
+	struct ktr_geometry geo;
+	bool on;
+	u64 clock_local;
+	u64 clock_mono;
+};
+
 struct ktr_rb;
 struct ktr_stream_open;
+struct netlink_ext_ack;
 
 extern struct ktr_geometry ktr_default_geometry;
 
@@ -30,8 +39,16 @@ int ktr_trace_init(const struct ktr_geometry *geo);
 void ktr_trace_exit(void);
 struct ktr_rb *ktr_trace_rb(void);
 ssize_t ktr_trace_marker(const char __user *ubuf, size_t len);
+int ktr_trace_write_marker(const void *text, size_t len, unsigned int *cpu);
+void ktr_trace_get_state(struct ktr_trace_state *st);
+bool ktr_trace_set_on(bool on);
+int ktr_trace_reconfigure(const struct ktr_geometry *geo,
+			  struct netlink_ext_ack *extack);
+int ktr_trace_reset(struct netlink_ext_ack *extack);
 
-int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg);
+int ktr_stream_open(struct ktr_stream_open __user *uarg);
+int ktr_streams_block(void);
+void ktr_streams_unblock(void);
 
 int ktr_dev_init(void);
 void ktr_dev_exit(void);

@@ -32,6 +32,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -474,15 +475,18 @@ static void ktr_stream_init_meta(struct ktr_stream *st)
 
 /**
  * ktr_stream_open - KTR_IOC_STREAM_OPEN: a new stream file for one CPU
- * @rb: the buffer to read.
  * @uarg: struct ktr_stream_open from user space.
+ *
+ * The stream reads the trace buffer current when it takes its CPU's slot;
+ * the slot keeps that buffer from being replaced (ktr_streams_block()).
  *
  * Return: the new file descriptor, or a negative errno.
  */
-int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
+int ktr_stream_open(struct ktr_stream_open __user *uarg)
 {
 	struct ktr_stream_open o;
 	struct ktr_stream *st;
+	struct ktr_rb *rb;
 	u32 usize;
 	int ret;
 
@@ -494,8 +498,7 @@ int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
 	if (ret)
 		return ret;
 	/* A full ring in overwrite mode has one sub-buffer open: N - 1. */
-	if (o.flags || o.cpu >= nr_cpu_ids || !cpu_possible(o.cpu) ||
-	    o.watermark >= ktr_rb_nr_subbufs(rb))
+	if (o.flags || o.cpu >= nr_cpu_ids || !cpu_possible(o.cpu))
 		return -EINVAL;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
@@ -506,7 +509,6 @@ int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
 		kfree(st);
 		return -ENOMEM;
 	}
-	st->rb = rb;
 	st->cpu = o.cpu;
 	st->watermark = o.watermark ? o.watermark : 1;
 	st->held = KTR_STREAM_NONE;
@@ -519,6 +521,15 @@ int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
 		ret = -EBUSY;
 		goto err;
 	}
+	/* The slot is ours: the buffer cannot be replaced until release. */
+	rcu_read_lock();
+	rb = ktr_trace_rb();
+	rcu_read_unlock();
+	if (o.watermark >= ktr_rb_nr_subbufs(rb)) {
+		ret = -EINVAL;
+		goto err_slot;
+	}
+	st->rb = rb;
 	mutex_lock(&st->lock);
 	ktr_stream_init_meta(st);
 	mutex_unlock(&st->lock);
@@ -529,10 +540,45 @@ int ktr_stream_open(struct ktr_rb *rb, struct ktr_stream_open __user *uarg)
 		return ret;
 	WRITE_ONCE(st->closing, true);
 	del_timer_sync(&st->timer);
+err_slot:
 	clear_bit_unlock(o.cpu, cpumask_bits(&ktr_streams_open));
 err:
 	free_page((unsigned long)st->meta);
 	mutex_destroy(&st->lock);
 	kfree(st);
 	return ret;
+}
+
+/**
+ * ktr_streams_block - take every CPU's stream slot, or none
+ *
+ * While the slots are taken, KTR_IOC_STREAM_OPEN fails with -EBUSY; the
+ * caller may replace the trace buffer. Callers serialize with each other.
+ *
+ * Return: 0, or -EBUSY when a stream is open or mapped (nothing taken).
+ */
+int ktr_streams_block(void)
+{
+	unsigned int cpu, undo;
+
+	for_each_possible_cpu(cpu) {
+		if (!test_and_set_bit_lock(cpu, cpumask_bits(&ktr_streams_open)))
+			continue;
+		for_each_possible_cpu(undo) {
+			if (undo == cpu)
+				break;
+			clear_bit_unlock(undo, cpumask_bits(&ktr_streams_open));
+		}
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Give back the slots ktr_streams_block() took. */
+void ktr_streams_unblock(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		clear_bit_unlock(cpu, cpumask_bits(&ktr_streams_open));
 }

@@ -156,6 +156,120 @@
  *   Permissions: like every state change, these need CAP_NET_ADMIN
  *   (GENL_ADMIN_PERM) besides CAP_PERFMON or CAP_SYS_ADMIN.
  *
+ * Control of tracing (ABI minor 4)
+ * --------------------------------
+ * From ABI minor 4, KTR_CMD_GET_INFO's KTR_ATTR_SUBBUF_SIZE,
+ * KTR_ATTR_NR_SUBBUFS and KTR_ATTR_BUFFER_MODE describe the trace buffer
+ * as it is now (the module parameters' values until KTR_CMD_SET_BUFFER
+ * changes them), and GET_INFO adds:
+ *     KTR_ATTR_TRACING_ON        u8      1: events are recorded; 0: stopped
+ *
+ * KTR_CMD_START, KTR_CMD_STOP (do; GENL_ADMIN_PERM; ABI minor 4)
+ *   Like ftrace's tracing_on. While stopped the trace buffer refuses every
+ *   event: probes and markers record nothing, and each refused event is
+ *   counted in its CPU's lost_disabled (KTR_CMD_GET_STATS shows how much
+ *   was missed). Enabled events stay enabled (their probes stay
+ *   registered); streams stay open and can still drain what was recorded.
+ *   The check costs the probe path nothing it did not already pay: it is
+ *   the ring buffer's own "disabled" test, the first thing a reservation
+ *   reads. Starting a started tracer (or stopping a stopped one) is not an
+ *   error and sends no notice.
+ *   Request:  no attributes.
+ *   Reply:    the same command with
+ *     KTR_ATTR_TRACING_ON        u8      the state now
+ *
+ * KTR_CMD_RESET (do; GENL_ADMIN_PERM; ABI minor 4)
+ *   What "trace-cmd reset" means for ktr: every event is disabled, the
+ *   trace buffer is emptied and its counters start again from zero (a
+ *   fresh buffer of the same geometry and mode replaces it), and tracing
+ *   is on. Refused with -EBUSY and a message while any stream is open or
+ *   mapped (nothing changes then: close the readers first). Every filter
+ *   and stack capture (KTR_CMD_CLEAR_FILTERS) is removed too.
+ *   Request:  no attributes.
+ *   Reply:    KTR_CMD_RESET with KTR_ATTR_TRACING_ON (1).
+ *
+ * KTR_CMD_GET_STATS (dump; ABI minor 4)
+ *   Request:  no attributes.
+ *   Reply:    one KTR_CMD_GET_STATS message per possible CPU, in CPU
+ *     order:
+ *     KTR_ATTR_CPU               u32     the CPU
+ *     KTR_ATTR_CPU_ONLINE        u8      1: online now
+ *     KTR_ATTR_STATS             nested  struct ktr_rb_cpu_stats of the
+ *                                        CPU's ring (uapi/ktr_ringbuf.h),
+ *                                        one u64 attribute per counter:
+ *       KTR_STATS_WRITTEN, KTR_STATS_BYTES, KTR_STATS_READ,
+ *       KTR_STATS_BUFFERED (entries in the buffer, unread),
+ *       KTR_STATS_LOST_FULL, KTR_STATS_LOST_OVERWRITTEN,
+ *       KTR_STATS_LOST_NESTING, KTR_STATS_LOST_DISABLED,
+ *       KTR_STATS_DISCARDED, KTR_STATS_SUBBUFS_WRITTEN,
+ *       KTR_STATS_SUBBUFS_READ, KTR_STATS_SUBBUFS_OVERWRITTEN
+ *   Each CPU's counters are read at once and are exact when no writer of
+ *   the CPU is in flight (the invariant of struct ktr_rb_cpu_stats holds
+ *   then). Oldest/newest event times are not reported: they cannot be
+ *   read without racing the writers. If the buffer is replaced (RESET,
+ *   SET_BUFFER) during a dump, later messages describe the new one.
+ *
+ * KTR_CMD_WRITE_MARKER (do; GENL_ADMIN_PERM; ABI minor 4)
+ *   Records a marker event (uapi/ktr_event.h), exactly as write(2) on
+ *   KTR_DEVICE_PATH does, on the CPU that handles the request (the
+ *   sender's, as generic netlink runs the request in its sendmsg()).
+ *   Request:
+ *     KTR_ATTR_MARKER_TEXT       binary  required, 1..KTR_MARKER_MAX bytes,
+ *                                        recorded as given (send no NUL)
+ *   Reply:    KTR_CMD_WRITE_MARKER with
+ *     KTR_ATTR_CPU               u32     the CPU it was recorded on
+ *   Errors, like write(2)'s, each with a message: -EINVAL (missing or
+ *   empty), -ERANGE (longer than KTR_MARKER_MAX: the policy's), -ENOSPC
+ *   (the CPU's ring is full in discard mode; lost_full), -ENODEV (tracing
+ *   stopped; lost_disabled), -ELOOP (nested too deeply; lost_nesting).
+ *   Nothing is recorded on any error.
+ *
+ * KTR_CMD_SET_BUFFER (do; GENL_ADMIN_PERM; ABI minor 4)
+ *   Changes the trace buffer's geometry and mode. Refused with -EBUSY and
+ *   a message while any stream is open or mapped. Otherwise the new
+ *   buffer is allocated first (-ENOMEM: nothing changes), then replaces
+ *   the old one for probes and markers on every CPU (an RCU grace period
+ *   lets writers still in the old one finish) and the old one is freed
+ *   with what it held. Its counters start at zero; tracing keeps its
+ *   on/off state; enabled events stay enabled. Streams opened afterwards
+ *   see the new geometry in their meta page.
+ *   Request:
+ *     KTR_ATTR_BUFFER            nested  required, at least one of:
+ *       KTR_BUFFER_SUBBUF_SIZE   u32     bytes, a power of two in
+ *                                        [KTR_SUBBUF_SIZE_MIN, _MAX]
+ *       KTR_BUFFER_NR_SUBBUFS    u32     a power of two in
+ *                                        [KTR_NR_SUBBUFS_MIN, _MAX]
+ *       KTR_BUFFER_MODE          u32     enum ktr_rb_mode
+ *     An absent one keeps its current value. Out of range (policy):
+ *     -ERANGE; not a power of two, or more than
+ *     KTR_BUFFER_BYTES_PER_CPU_MAX bytes per CPU (sub-buffers + 1 spare):
+ *     -EINVAL; each with a message naming the attribute. Nothing changes
+ *     on any error.
+ *   Reply:    KTR_CMD_SET_BUFFER with KTR_ATTR_BUFFER holding all three
+ *     values now in effect.
+ *
+ * Notices: the multicast group KTR_GENL_MCGRP_NOTICES (ABI minor 4)
+ * ----------------------------------------------------------------
+ * After a successful state change the module sends a notice to the group
+ * "notices" (resolve its id with CTRL_CMD_GETFAMILY; libnl:
+ * genl_ctrl_resolve_grp()). A notice is a message of the command that
+ * made the change, sequence number 0, with:
+ *   KTR_CMD_ENABLE_EVENTS,      KTR_ATTR_EVENT_GLOB (as requested) and
+ *   KTR_CMD_DISABLE_EVENTS      KTR_ATTR_EVENT_COUNT (as in the reply)
+ *   KTR_CMD_START, KTR_CMD_STOP KTR_ATTR_TRACING_ON (only on a change)
+ *   KTR_CMD_RESET               KTR_ATTR_TRACING_ON
+ *   KTR_CMD_SET_BUFFER          KTR_ATTR_BUFFER (the values in effect)
+ * A notice may be lost if the listener's socket buffer overflows
+ * (recvmsg() then fails with ENOBUFS): re-read the state with GET_INFO
+ * and LIST_EVENTS. Where the kernel supports it (6.6 and later),
+ * subscribing needs CAP_SYS_ADMIN; older kernels let anyone subscribe.
+ *
+ * Reserved commands (ABI minor 4)
+ *   KTR_CMD_LIST_TRACERS, KTR_CMD_SET_TRACER, KTR_CMD_ADD_PROBE,
+ *   KTR_CMD_DEL_PROBE, KTR_CMD_LIST_PROBES are reserved for the tracer and
+ *   probe issues; the module answers -EOPNOTSUPP with a message. SET_TRACER,
+ *   ADD_PROBE and DEL_PROBE are flagged GENL_ADMIN_PERM already.
+ *
  * Filters (ABI minor 4)
  * ---------------------
  * Filters decide, inside the probes, which events are recorded: an event
@@ -247,7 +361,10 @@
  * Streams. ioctl(KTR_IOC_STREAM_OPEN) on the device returns a new file
  * descriptor (O_RDONLY | O_CLOEXEC) for the ring of one CPU. One stream
  * per CPU at a time (-EBUSY otherwise; a mapping keeps its stream open
- * after close() until munmap()); a possible CPU may be offline. The device
+ * after close() until munmap(); also -EBUSY for the moment a
+ * KTR_CMD_SET_BUFFER or KTR_CMD_RESET replaces the buffer, ABI minor 4);
+ * a possible CPU may be offline. A stream reads the buffer current at its
+ * open for its whole life (the buffer is never replaced under it). The device
  * fd must be open for reading (-EBADF: an O_WRONLY fd writes markers only).
  * Arguments are extensible structs: @size at least the first version's
  * (*_SIZE_VER0, else -EINVAL), at most a page (-E2BIG), bytes beyond what
@@ -324,6 +441,7 @@
 
 #define KTR_GENL_NAME		"ktr"
 #define KTR_GENL_VERSION	1
+#define KTR_GENL_MCGRP_NOTICES	"notices"	/* ABI minor 4 */
 
 #define KTR_DEVICE_NAME		"ktr"
 #define KTR_DEVICE_PATH		"/dev/ktr"
@@ -336,6 +454,17 @@ enum ktr_cmd {
 	KTR_CMD_LIST_EVENTS,		/* ABI minor 3 */
 	KTR_CMD_ENABLE_EVENTS,		/* ABI minor 3 */
 	KTR_CMD_DISABLE_EVENTS,		/* ABI minor 3 */
+	KTR_CMD_START,			/* ABI minor 4 */
+	KTR_CMD_STOP,			/* ABI minor 4 */
+	KTR_CMD_RESET,			/* ABI minor 4 */
+	KTR_CMD_GET_STATS,		/* ABI minor 4 */
+	KTR_CMD_WRITE_MARKER,		/* ABI minor 4 */
+	KTR_CMD_SET_BUFFER,		/* ABI minor 4 */
+	KTR_CMD_LIST_TRACERS,		/* reserved (tracers issue) */
+	KTR_CMD_SET_TRACER,		/* reserved (tracers issue) */
+	KTR_CMD_ADD_PROBE,		/* reserved (probes issue) */
+	KTR_CMD_DEL_PROBE,		/* reserved (probes issue) */
+	KTR_CMD_LIST_PROBES,		/* reserved (probes issue) */
 	KTR_CMD_SET_TASK_FILTER,	/* ABI minor 4 */
 	KTR_CMD_SET_EVENT_FILTER,	/* ABI minor 4 */
 	KTR_CMD_GET_FILTERS,		/* ABI minor 4 */
@@ -402,6 +531,13 @@ enum ktr_attr {
 	KTR_ATTR_FIELD_SIGNED,			/* u8 */
 	KTR_ATTR_EVENT_GLOB,			/* NUL-terminated string */
 	KTR_ATTR_EVENT_COUNT,			/* u32 */
+	/* Control of tracing (ABI minor 4) */
+	KTR_ATTR_TRACING_ON,			/* u8 */
+	KTR_ATTR_CPU,				/* u32 */
+	KTR_ATTR_CPU_ONLINE,			/* u8 */
+	KTR_ATTR_STATS,				/* nested: enum ktr_stats_attr */
+	KTR_ATTR_MARKER_TEXT,			/* binary */
+	KTR_ATTR_BUFFER,			/* nested: enum ktr_buffer_attr */
 	/* Filters (ABI minor 4) */
 	KTR_ATTR_FILTER_PIDS,		/* binary: __s32[], process ids */
 	KTR_ATTR_FILTER_FOLLOW,		/* u8 */
@@ -418,6 +554,40 @@ enum ktr_attr {
 };
 
 #define KTR_ATTR_MAX (__KTR_ATTR_MAX - 1)
+
+/* Inside KTR_ATTR_STATS (ABI minor 4). Never renumber; append only. */
+enum ktr_stats_attr {
+	KTR_STATS_UNSPEC,
+	KTR_STATS_PAD,				/* alignment padding */
+	KTR_STATS_WRITTEN,			/* u64, each as in struct */
+	KTR_STATS_BYTES,			/* u64  ktr_rb_cpu_stats */
+	KTR_STATS_READ,				/* u64 */
+	KTR_STATS_BUFFERED,			/* u64 */
+	KTR_STATS_LOST_FULL,			/* u64 */
+	KTR_STATS_LOST_OVERWRITTEN,		/* u64 */
+	KTR_STATS_LOST_NESTING,			/* u64 */
+	KTR_STATS_LOST_DISABLED,		/* u64 */
+	KTR_STATS_DISCARDED,			/* u64 */
+	KTR_STATS_SUBBUFS_WRITTEN,		/* u64 */
+	KTR_STATS_SUBBUFS_READ,			/* u64 */
+	KTR_STATS_SUBBUFS_OVERWRITTEN,		/* u64 */
+
+	__KTR_STATS_MAX,
+};
+
+#define KTR_STATS_MAX (__KTR_STATS_MAX - 1)
+
+/* Inside KTR_ATTR_BUFFER (ABI minor 4). Never renumber; append only. */
+enum ktr_buffer_attr {
+	KTR_BUFFER_UNSPEC,
+	KTR_BUFFER_SUBBUF_SIZE,			/* u32, bytes, power of two */
+	KTR_BUFFER_NR_SUBBUFS,			/* u32, power of two */
+	KTR_BUFFER_MODE,			/* u32, enum ktr_rb_mode */
+
+	__KTR_BUFFER_MAX,
+};
+
+#define KTR_BUFFER_MAX (__KTR_BUFFER_MAX - 1)
 
 /* KTR_ATTR_FIELD_TYPE: how a field of an event payload is read. */
 enum ktr_field_type {
@@ -494,6 +664,8 @@ struct ktr_filter_insn {
 #define KTR_SUBBUF_SIZE_MAX	(4u << 20)
 #define KTR_NR_SUBBUFS_MIN	2u
 #define KTR_NR_SUBBUFS_MAX	4096u
+/* KTR_CMD_SET_BUFFER: sub-buffers (the spare included) x size, per CPU. */
+#define KTR_BUFFER_BYTES_PER_CPU_MAX	(256u << 20)
 
 /* KTR_CMD_SELFTEST limits and defaults. */
 #define KTR_SELFTEST_DURATION_MS_MIN		10u

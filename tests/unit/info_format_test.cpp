@@ -19,7 +19,19 @@ Info example()
 	info.abi_minor = 0;
 	info.buffer_mode.reset();	// ABI 1.0 had no trace buffer
 	info.clock.reset();
+	info.tracing_on.reset();	// from ABI minor 4
 	return info;
+}
+
+TEST(InfoText, ShowsTracingStateFromMinor4)
+{
+	Info info = example();
+	info.tracing_on = false;
+	EXPECT_NE(format_info_text(info).find("tracing:             off (stopped)\n"),
+		  std::string::npos);
+	info.tracing_on = true;
+	EXPECT_NE(format_info_text(info).find("tracing:             on\n"), std::string::npos);
+	EXPECT_NE(format_info_json(info).find(R"("tracing_on":true)"), std::string::npos);
 }
 
 std::vector<std::string> lines_of(const std::string &text)
@@ -77,6 +89,7 @@ TEST(InfoText, KeepsKernelStringsOnOneLine)
 TEST(InfoText, ShowsBufferModeAndClockFromMinor2)
 {
 	Info info = test::sample_info();
+	info.tracing_on.reset();
 	const std::vector<std::string> lines = lines_of(format_info_text(info));
 	ASSERT_EQ(lines.size(), 10u);
 	EXPECT_EQ(lines[8], "buffer mode:         overwrite");
@@ -91,7 +104,9 @@ TEST(InfoText, ShowsBufferModeAndClockFromMinor2)
 
 TEST(InfoJson, BufferModeAndClockFromMinor2)
 {
-	const std::string json = format_info_json(test::sample_info());
+	Info info = test::sample_info();
+	info.tracing_on.reset();
+	const std::string json = format_info_json(info);
 	EXPECT_NE(json.find(R"("buffer_mode":"overwrite","clock_local_ns":5000000000,)"
 			    R"("clock_mono_ns":5123456789})"),
 		  std::string::npos)

@@ -234,5 +234,40 @@ TEST(InfoReplyMinor2, ShortClockAttributeIsNamed)
 		<< info.error().message();
 }
 
+// ABI minor 4: KTR_ATTR_TRACING_ON, a u8 flag, absent from older modules.
+TEST(InfoReplyMinor4, TracingOnFlag)
+{
+	InfoReply reply;
+	reply.info.tracing_on = false;
+	auto info = parse_info_reply(reply.build().get());
+	ASSERT_TRUE(info) << info.error().message();
+	EXPECT_EQ(info->tracing_on, std::optional<bool>{false});
+
+	reply.info.tracing_on.reset();
+	info = parse_info_reply(reply.build().get());
+	ASSERT_TRUE(info) << info.error().message();
+	EXPECT_FALSE(info->tracing_on);
+}
+
+TEST(InfoReplyMinor4, BadTracingOnIsNamed)
+{
+	InfoReply two;
+	two.omit.insert(KTR_ATTR_TRACING_ON);
+	two.extra = [](nl_msg *m) { nla_put_u8(m, KTR_ATTR_TRACING_ON, 2); };
+	auto info = parse_info_reply(two.build().get());
+	ASSERT_FALSE(info);
+	EXPECT_NE(info.error().message().find("KTR_ATTR_TRACING_ON is 2"), std::string::npos)
+		<< info.error().message();
+
+	InfoReply wide;
+	wide.omit.insert(KTR_ATTR_TRACING_ON);
+	wide.extra = [](nl_msg *m) { nla_put_u32(m, KTR_ATTR_TRACING_ON, 1); };
+	info = parse_info_reply(wide.build().get());
+	ASSERT_FALSE(info);
+	EXPECT_NE(info.error().message().find("KTR_ATTR_TRACING_ON is 4 bytes, expected a 1-byte u8"),
+		  std::string::npos)
+		<< info.error().message();
+}
+
 } // namespace
 } // namespace ktr

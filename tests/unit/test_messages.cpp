@@ -36,6 +36,7 @@ Info sample_info()
 		.kernel_release = "6.1.0-18-amd64",
 		.buffer_mode = KTR_RB_MODE_OVERWRITE,
 		.clock = InfoClock{.local_ns = 5000000000ULL, .mono_ns = 5123456789ULL},
+		.tracing_on = true,
 	};
 }
 
@@ -68,6 +69,8 @@ nl::MsgPtr InfoReply::build() const
 		check(nla_put_u64(m, KTR_ATTR_CLOCK_LOCAL_NS, info.clock->local_ns));
 	if (info.clock && !omit.contains(KTR_ATTR_CLOCK_MONO_NS))
 		check(nla_put_u64(m, KTR_ATTR_CLOCK_MONO_NS, info.clock->mono_ns));
+	if (info.tracing_on && !omit.contains(KTR_ATTR_TRACING_ON))
+		check(nla_put_u8(m, KTR_ATTR_TRACING_ON, *info.tracing_on ? 1 : 0));
 	if (extra)
 		extra(m);
 	return msg;

@@ -16,6 +16,9 @@ void setup_marker(CLI::App &app);
 void setup_list(CLI::App &app);
 void setup_enable(CLI::App &app);
 void setup_disable(CLI::App &app);
+void setup_tracing(CLI::App &app);
+void setup_stat(CLI::App &app);
+void setup_buffer(CLI::App &app);
 void setup_filter(CLI::App &app);
 void setup_record(CLI::App &app);
 

@@ -21,6 +21,9 @@ int main(int argc, char **argv)
 	ktr::cmd::setup_list(app);
 	ktr::cmd::setup_enable(app);
 	ktr::cmd::setup_disable(app);
+	ktr::cmd::setup_tracing(app);
+	ktr::cmd::setup_stat(app);
+	ktr::cmd::setup_buffer(app);
 	ktr::cmd::setup_filter(app);
 	ktr::cmd::setup_record(app);
 	ktr::cmd::setup_selftest(app);

@@ -18,7 +18,7 @@ namespace {
 
 constexpr std::string_view request_name = "KTR_CMD_GET_INFO";
 
-enum class Kind { u32, u64, string };
+enum class Kind { u8, u32, u64, string };
 
 struct AttrSpec {
 	int type;
@@ -40,6 +40,7 @@ constexpr std::array info_attrs = {
 	AttrSpec{KTR_ATTR_BUFFER_MODE, "KTR_ATTR_BUFFER_MODE", Kind::u32, false},
 	AttrSpec{KTR_ATTR_CLOCK_LOCAL_NS, "KTR_ATTR_CLOCK_LOCAL_NS", Kind::u64, false},
 	AttrSpec{KTR_ATTR_CLOCK_MONO_NS, "KTR_ATTR_CLOCK_MONO_NS", Kind::u64, false},
+	AttrSpec{KTR_ATTR_TRACING_ON, "KTR_ATTR_TRACING_ON", Kind::u8, false},
 };
 
 using Policy = std::array<nla_policy, KTR_ATTR_MAX + 1>;
@@ -49,7 +50,10 @@ constexpr Policy make_policy()
 	Policy policy{};
 	for (const AttrSpec &a : info_attrs) {
 		nla_policy &p = policy[static_cast<std::size_t>(a.type)];
-		if (a.kind == Kind::u32) {
+		if (a.kind == Kind::u8) {
+			p.type = NLA_U8;
+			p.maxlen = sizeof(std::uint8_t);
+		} else if (a.kind == Kind::u32) {
 			p.type = NLA_U32;
 			p.maxlen = sizeof(std::uint32_t);
 		} else if (a.kind == Kind::u64) {
@@ -71,6 +75,11 @@ std::string attr_problem(const AttrSpec &spec, const nlattr *nla)
 {
 	const int len = nla_len(nla);
 	const std::string name{spec.name};
+	if (spec.kind == Kind::u8) {
+		if (len != sizeof(std::uint8_t))
+			return name + " is " + std::to_string(len) + " bytes, expected a 1-byte u8";
+		return {};
+	}
 	if (spec.kind == Kind::u32) {
 		if (len != sizeof(std::uint32_t))
 			return name + " is " + std::to_string(len) + " bytes, expected a 4-byte u32";
@@ -156,6 +165,14 @@ Result<Info> parse_info_reply(nl_msg *reply)
 	if (tb[KTR_ATTR_CLOCK_LOCAL_NS] && tb[KTR_ATTR_CLOCK_MONO_NS])
 		info.clock = InfoClock{nla_get_u64(tb[KTR_ATTR_CLOCK_LOCAL_NS]),
 				       nla_get_u64(tb[KTR_ATTR_CLOCK_MONO_NS])};
+	if (tb[KTR_ATTR_TRACING_ON]) {
+		const std::uint8_t on = nla_get_u8(tb[KTR_ATTR_TRACING_ON]);
+		if (on > 1)
+			return bad_reply_error(request_name, "KTR_ATTR_TRACING_ON is " +
+								     std::to_string(on) +
+								     ", expected 0 or 1");
+		info.tracing_on = on == 1;
+	}
 	return info;
 }
 

@@ -56,6 +56,8 @@ std::string format_info_text(const Info &info)
 	};
 	if (info.buffer_mode)
 		lines.emplace_back("buffer mode", mode_name(*info.buffer_mode));
+	if (info.tracing_on)
+		lines.emplace_back("tracing", *info.tracing_on ? "on" : "off (stopped)");
 	if (info.clock) {
 		const long long off = clock_offset(*info.clock);
 		lines.emplace_back("record clock",
@@ -80,6 +82,8 @@ std::string format_info_json(const Info &info)
 		.key("kernel_release").value(info.kernel_release);
 	if (info.buffer_mode)
 		w.key("buffer_mode").value(mode_name(*info.buffer_mode));
+	if (info.tracing_on)
+		w.key("tracing_on").value(*info.tracing_on);
 	if (info.clock)
 		w.key("clock_local_ns").value(info.clock->local_ns)
 			.key("clock_mono_ns").value(info.clock->mono_ns);

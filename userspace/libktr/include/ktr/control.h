@@ -14,6 +14,7 @@
 #define KTR_CONTROL_H
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -24,7 +25,9 @@
 #include "ktr/info.h"
 #include "ktr/result.h"
 #include "ktr/selftest.h"
+#include "ktr/tracing.h"
 
+struct nl_msg;
 struct nl_sock;
 
 namespace ktr {
@@ -59,6 +62,27 @@ public:
 	/// KTR_CMD_DISABLE_EVENTS of @glob, as enable_events().
 	Result<std::uint32_t> disable_events(std::string_view glob);
 
+	/// KTR_CMD_START / KTR_CMD_STOP: the tracing state now (true: on).
+	Result<bool> start();
+	Result<bool> stop();
+
+	/// KTR_CMD_RESET: every event off, the buffer emptied and its counters
+	/// zeroed, tracing on. EBUSY (with the kernel's message) while a stream
+	/// is open or mapped.
+	Result<void> reset();
+
+	/// KTR_CMD_GET_STATS (a dump): one entry per possible CPU, CPU order.
+	Result<std::vector<CpuStats>> get_stats();
+
+	/// KTR_CMD_WRITE_MARKER of @text (1..KTR_MARKER_MAX bytes): the CPU it
+	/// was recorded on.
+	Result<std::uint32_t> write_marker(std::string_view text);
+
+	/// KTR_CMD_SET_BUFFER: the configuration now in effect. EBUSY while a
+	/// stream is open or mapped; @req is not checked here (the kernel
+	/// does: see check_buffer_request() to check first).
+	Result<BufferConfig> set_buffer(const BufferRequest &req);
+
 	/// KTR_CMD_SET_TASK_FILTER (after check_task_filter()).
 	Result<void> set_task_filter(const TaskFilter &filter);
 	/// KTR_CMD_SET_EVENT_FILTER.
@@ -92,6 +116,11 @@ private:
 	/// Whether the module is older than ABI minor 3 (asks KTR_CMD_GET_INFO;
 	/// false if that fails too).
 	bool module_lacks_events();
+	/// A request of ABI minor 4 (@cmd, no attributes unless @build adds
+	/// them), its replies given to @on_reply; @dump asks for a dump.
+	Result<void> tracing_request(std::uint8_t cmd, std::string_view name, bool dump,
+				     const std::function<bool(nl_msg *)> &build,
+				     const std::function<Result<void>(nl_msg *)> &on_reply);
 
 	Control(std::unique_ptr<nl_sock, SockFree> sock, std::uint16_t family) noexcept
 		: sock_(std::move(sock)), family_(family) {}

@@ -30,12 +30,14 @@ struct Info {
 	std::string module_version;
 	std::uint32_t cpus_possible = 0;
 	std::uint32_t cpus_online = 0;
-	std::uint32_t subbuf_size = 0;	// default sub-buffer size, bytes
-	std::uint32_t nr_subbufs = 0;	// default sub-buffers per CPU
+	std::uint32_t subbuf_size = 0;	// sub-buffer size, bytes (minor 4: current)
+	std::uint32_t nr_subbufs = 0;	// sub-buffers per CPU (minor 4: current)
 	std::string kernel_release;
 	// ABI minor 2: the trace buffer (absent from older modules).
 	std::optional<std::uint32_t> buffer_mode;	// enum ktr_rb_mode
 	std::optional<InfoClock> clock;
+	// ABI minor 4: tracing on (true) or stopped.
+	std::optional<bool> tracing_on;
 
 	bool operator==(const Info &) const = default;
 };

@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: MIT
+//
+// ktr-ctl-probe: raw checks of the "ktr" generic netlink family for the VM
+// tests, below what libktr lets a user send (libnl directly).
+//
+//   ktr-ctl-probe badinput     every command of the family, sent with
+//                              missing, oversized, wrongly typed, unknown and
+//                              invalid attributes, fails with an errno and an
+//                              extended-ack message, and changes nothing
+//                              (GET_INFO, LIST_EVENTS, GET_STATS compared)
+//   ktr-ctl-probe nobody       (run unprivileged) every command fails with
+//                              EPERM, state changes included
+//   ktr-ctl-probe notices      a notice arrives on the "notices" group for
+//                              enable, disable, stop, start, reset, buffer
+//   ktr-ctl-probe snapshot     print the state compared by badinput
+//   ktr-ctl-probe geometry CPU print a stream's meta page geometry:
+//                              "subbuf_size nr_subbufs mode"
+//   ktr-ctl-probe hold CPU     open a stream, print "open", wait for stdin
+//                              to close (a reader, for the EBUSY checks)
+//
+// Prints "ok - ..." / "not ok - ..." lines; exit 1 if any check failed.
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <ktr.h>
+#include <ktr_event.h>
+
+namespace {
+
+int failures = 0;
+
+void check(bool cond, const std::string &what)
+{
+	std::printf("%s - %s\n", cond ? "ok" : "not ok", what.c_str());
+	if (!cond)
+		failures++;
+}
+
+[[noreturn]] void die(const std::string &what)
+{
+	std::fprintf(stderr, "ktr-ctl-probe: %s\n", what.c_str());
+	std::exit(2);
+}
+
+// What the kernel answered: errno (0: success), extack message, and the
+// data messages (copied).
+struct Answer {
+	int err = 0;
+	std::string msg;
+	std::vector<std::vector<char>> replies;
+};
+
+struct Sock {
+	nl_sock *sk = nullptr;
+	int family = 0;
+
+	Sock()
+	{
+		sk = nl_socket_alloc();
+		if (!sk || genl_connect(sk) < 0)
+			die("cannot open a generic netlink socket");
+		const int one = 1;
+		setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+		setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+		family = genl_ctrl_resolve(sk, KTR_GENL_NAME);
+		if (family < 0)
+			die("the ktr family does not exist (module not loaded?)");
+	}
+	~Sock() { nl_socket_free(sk); }
+	Sock(const Sock &) = delete;
+	Sock &operator=(const Sock &) = delete;
+};
+
+std::string extack_of(const nlmsghdr *nlh, std::size_t off)
+{
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || nlh->nlmsg_len <= off)
+		return {};
+	auto *head = reinterpret_cast<nlattr *>(const_cast<char *>(
+		reinterpret_cast<const char *>(nlh) + off));
+	nlattr *m = nla_find(head, static_cast<int>(nlh->nlmsg_len - off), NLMSGERR_ATTR_MSG);
+	if (!m)
+		return {};
+	return {static_cast<const char *>(nla_data(m)),
+		strnlen(static_cast<const char *>(nla_data(m)), static_cast<std::size_t>(nla_len(m)))};
+}
+
+using Fill = std::function<void(nl_msg *)>;
+
+Answer transact(Sock &s, int cmd, bool dump, const Fill &fill)
+{
+	nl_msg *m = nlmsg_alloc();
+	if (!m || !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, s.family, 0,
+			       dump ? NLM_F_DUMP : 0, static_cast<std::uint8_t>(cmd),
+			       KTR_GENL_VERSION))
+		die("cannot build a message");
+	if (fill)
+		fill(m);
+	if (nl_send_auto(s.sk, m) < 0)
+		die("cannot send");
+	nlmsg_free(m);
+	Answer a;
+	for (;;) {
+		unsigned char *buf = nullptr;
+		sockaddr_nl from{};
+		const int n = nl_recv(s.sk, &from, &buf, nullptr);
+		if (n <= 0)
+			die("cannot receive: " + std::to_string(n));
+		bool end = false;
+		int len = n;
+		for (auto *nlh = reinterpret_cast<nlmsghdr *>(buf); nlmsg_ok(nlh, len) && !end;
+		     nlh = nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const auto *e = static_cast<const nlmsgerr *>(nlmsg_data(nlh));
+				a.err = -e->error;
+				a.msg = extack_of(nlh, NLMSG_HDRLEN + sizeof(nlmsgerr));
+				end = true;
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
+				int err = 0;
+				std::memcpy(&err, nlmsg_data(nlh), sizeof(err));
+				a.err = -err;
+				a.msg = extack_of(nlh, NLMSG_HDRLEN + sizeof(int));
+				end = true;
+			} else {
+				const char *p = reinterpret_cast<const char *>(nlh);
+				a.replies.emplace_back(p, p + nlh->nlmsg_len);
+			}
+		}
+		std::free(buf);
+		if (end)
+			return a;
+	}
+}
+
+// The attributes of a copied reply, by type.
+std::map<int, nlattr *> attrs_of(std::vector<char> &reply)
+{
+	auto *nlh = reinterpret_cast<nlmsghdr *>(reply.data());
+	genlmsghdr *g = genlmsg_hdr(nlh);
+	std::map<int, nlattr *> out;
+	nlattr *a;
+	int rem;
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
+		out[nla_type(a)] = a;
+	return out;
+}
+
+// GET_INFO's buffer and tracing state, LIST_EVENTS' enabled flags and every
+// GET_STATS counter, as text.
+std::string snapshot(Sock &s)
+{
+	std::string out;
+	Answer info = transact(s, KTR_CMD_GET_INFO, false, {});
+	if (info.err || info.replies.empty())
+		die("GET_INFO failed: " + std::to_string(info.err));
+	auto ia = attrs_of(info.replies[0]);
+	for (int t : {KTR_ATTR_SUBBUF_SIZE, KTR_ATTR_NR_SUBBUFS, KTR_ATTR_BUFFER_MODE})
+		out += "info " + std::to_string(t) + "=" +
+		       (ia[t] ? std::to_string(nla_get_u32(ia[t])) : "-") + "\n";
+	out += "tracing_on=" +
+	       (ia[KTR_ATTR_TRACING_ON] ? std::to_string(nla_get_u8(ia[KTR_ATTR_TRACING_ON]))
+					: "-") + "\n";
+	Answer ev = transact(s, KTR_CMD_LIST_EVENTS, true, {});
+	if (ev.err)
+		die("LIST_EVENTS failed");
+	for (auto &r : ev.replies) {
+		auto a = attrs_of(r);
+		out += std::string("event ") + nla_get_string(a[KTR_ATTR_EVENT_NAME]) +
+		       " enabled=" + std::to_string(nla_get_u8(a[KTR_ATTR_EVENT_ENABLED])) + "\n";
+	}
+	Answer st = transact(s, KTR_CMD_GET_STATS, true, {});
+	if (st.err || st.replies.empty())
+		die("GET_STATS failed");
+	for (auto &r : st.replies) {
+		auto a = attrs_of(r);
+		out += "cpu " + std::to_string(nla_get_u32(a[KTR_ATTR_CPU])) + ":";
+		nlattr *c;
+		int rem;
+		nla_for_each_nested(c, a[KTR_ATTR_STATS], rem)
+			if (nla_type(c) != KTR_STATS_PAD)
+				out += " " + std::to_string(nla_get_u64(c));
+		out += "\n";
+	}
+	return out;
+}
+
+struct Cmd {
+	int cmd;
+	const char *name;
+	bool dump;
+};
+
+const Cmd all_cmds[] = {
+	{KTR_CMD_GET_INFO, "GET_INFO", false},
+	{KTR_CMD_SELFTEST, "SELFTEST", false},
+	{KTR_CMD_LIST_EVENTS, "LIST_EVENTS", true},
+	{KTR_CMD_ENABLE_EVENTS, "ENABLE_EVENTS", false},
+	{KTR_CMD_DISABLE_EVENTS, "DISABLE_EVENTS", false},
+	{KTR_CMD_START, "START", false},
+	{KTR_CMD_STOP, "STOP", false},
+	{KTR_CMD_RESET, "RESET", false},
+	{KTR_CMD_GET_STATS, "GET_STATS", true},
+	{KTR_CMD_WRITE_MARKER, "WRITE_MARKER", false},
+	{KTR_CMD_SET_BUFFER, "SET_BUFFER", false},
+	{KTR_CMD_LIST_TRACERS, "LIST_TRACERS", false},
+	{KTR_CMD_SET_TRACER, "SET_TRACER", false},
+	{KTR_CMD_ADD_PROBE, "ADD_PROBE", false},
+	{KTR_CMD_DEL_PROBE, "DEL_PROBE", false},
+	{KTR_CMD_LIST_PROBES, "LIST_PROBES", false},
+};
+
+struct Bad {
+	const char *what;
+	Fill fill;
+	int want = 0;	// 0: any errno
+};
+
+Fill put_u32(int type, std::uint32_t v)
+{
+	return [=](nl_msg *m) { nla_put_u32(m, type, v); };
+}
+
+Fill put_bytes(int type, std::size_t n, char c = 'x')
+{
+	return [=](nl_msg *m) {
+		std::string s(n, c);
+		nla_put(m, type, static_cast<int>(n), s.data());
+	};
+}
+
+Fill put_buffer(const std::vector<std::pair<int, std::uint32_t>> &vals)
+{
+	return [=](nl_msg *m) {
+		nlattr *nest = nla_nest_start(m, KTR_ATTR_BUFFER);
+		for (auto [t, v] : vals)
+			nla_put_u32(m, t, v);
+		nla_nest_end(m, nest);
+	};
+}
+
+// Bad requests every command must refuse.
+std::vector<Bad> generic_bad()
+{
+	return {
+		{"unknown attribute", put_u32(KTR_ATTR_MAX + 1, 1), EINVAL},
+		{"unknown attribute type 0x3fff", put_u32(0x3fff, 1), EINVAL},
+		{"reply-only attribute KTR_ATTR_ABI_MAJOR", put_u32(KTR_ATTR_ABI_MAJOR, 1), 0},
+		{"oversized reply-only attribute (4000 bytes)",
+		 put_bytes(KTR_ATTR_KERNEL_RELEASE, 4000), 0},
+		{"KTR_ATTR_EVENT_GLOB wrongly typed (u32, no NUL)",
+		 put_u32(KTR_ATTR_EVENT_GLOB, 0x41414141), 0},
+		{"KTR_ATTR_SELFTEST_DURATION_MS wrongly typed (u8)",
+		 [](nl_msg *m) { nla_put_u8(m, KTR_ATTR_SELFTEST_DURATION_MS, 1); }, 0},
+		{"KTR_ATTR_BUFFER not nested", put_u32(KTR_ATTR_BUFFER, 1), 0},
+		{"KTR_ATTR_MARKER_TEXT flagged nested",
+		 [](nl_msg *m) {
+			 nlattr *n = nla_nest_start(m, KTR_ATTR_MARKER_TEXT);
+			 nla_put_u32(m, 1, 1);
+			 nla_nest_end(m, n);
+		 },
+		 0},
+	};
+}
+
+// Bad requests specific to @cmd (missing, oversized, invalid values).
+std::vector<Bad> specific_bad(int cmd)
+{
+	switch (cmd) {
+	case KTR_CMD_SELFTEST:
+		return {
+			{"duration out of range", put_u32(KTR_ATTR_SELFTEST_DURATION_MS, 1000000),
+			 ERANGE},
+			{"mode 7", put_u32(KTR_ATTR_SELFTEST_MODE, 7), 0},
+			{"sub-buffer size not a power of two",
+			 put_u32(KTR_ATTR_SELFTEST_SUBBUF_SIZE, 5000), EINVAL},
+		};
+	case KTR_CMD_ENABLE_EVENTS:
+	case KTR_CMD_DISABLE_EVENTS:
+		return {
+			{"glob missing", {}, EINVAL},
+			{"glob of 200 bytes",
+			 [](nl_msg *m) {
+				 nla_put_string(m, KTR_ATTR_EVENT_GLOB, std::string(200, 'a').c_str());
+			 },
+			 EINVAL},
+			{"glob matching nothing",
+			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_GLOB, "no_such_event*"); },
+			 ENOENT},
+			{"glob naming only the marker",
+			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_GLOB, "marker"); },
+			 EOPNOTSUPP},
+		};
+	case KTR_CMD_WRITE_MARKER:
+		return {
+			{"text missing", {}, EINVAL},
+			{"text empty", put_bytes(KTR_ATTR_MARKER_TEXT, 0), EINVAL},
+			{"text of KTR_MARKER_MAX + 1 bytes",
+			 put_bytes(KTR_ATTR_MARKER_TEXT, KTR_MARKER_MAX + 1), ERANGE},
+		};
+	case KTR_CMD_SET_BUFFER:
+		return {
+			{"KTR_ATTR_BUFFER missing", {}, EINVAL},
+			{"KTR_ATTR_BUFFER empty",
+			 [](nl_msg *m) { nla_put(m, KTR_ATTR_BUFFER | NLA_F_NESTED, 0, nullptr); },
+			 EINVAL},
+			{"sub-buffer size 2048 (below the minimum)",
+			 put_buffer({{KTR_BUFFER_SUBBUF_SIZE, 2048}}), ERANGE},
+			{"sub-buffer size 8 MiB (above the maximum)",
+			 put_buffer({{KTR_BUFFER_SUBBUF_SIZE, 8u << 20}}), ERANGE},
+			{"sub-buffer size 12288 (not a power of two)",
+			 put_buffer({{KTR_BUFFER_SUBBUF_SIZE, 12288}}), EINVAL},
+			{"3 sub-buffers (not a power of two)",
+			 put_buffer({{KTR_BUFFER_NR_SUBBUFS, 3}}), EINVAL},
+			{"8192 sub-buffers (above the maximum)",
+			 put_buffer({{KTR_BUFFER_NR_SUBBUFS, 8192}}), ERANGE},
+			{"4 MiB x 4096 sub-buffers (too large per CPU)",
+			 put_buffer({{KTR_BUFFER_SUBBUF_SIZE, 4u << 20},
+				     {KTR_BUFFER_NR_SUBBUFS, 4096}}),
+			 EINVAL},
+			{"mode 2", put_buffer({{KTR_BUFFER_MODE, 2}}), ERANGE},
+			{"unknown attribute in the nest", put_buffer({{KTR_BUFFER_MAX + 1, 1}}),
+			 EINVAL},
+			{"sub-buffer size as u8",
+			 [](nl_msg *m) {
+				 nlattr *nest = nla_nest_start(m, KTR_ATTR_BUFFER);
+				 nla_put_u8(m, KTR_BUFFER_SUBBUF_SIZE, 1);
+				 nla_nest_end(m, nest);
+			 },
+			 0},
+		};
+	case KTR_CMD_LIST_TRACERS:
+	case KTR_CMD_SET_TRACER:
+	case KTR_CMD_ADD_PROBE:
+	case KTR_CMD_DEL_PROBE:
+	case KTR_CMD_LIST_PROBES:
+		return {{"reserved command", {}, EOPNOTSUPP}};
+	default:
+		return {};
+	}
+}
+
+int run_badinput()
+{
+	Sock s;
+	const std::string before = snapshot(s);
+	for (const Cmd &c : all_cmds) {
+		std::vector<Bad> cases = generic_bad();
+		for (Bad &b : specific_bad(c.cmd))
+			cases.push_back(std::move(b));
+		for (const Bad &b : cases) {
+			const Answer a = transact(s, c.cmd, c.dump, b.fill);
+			const bool errno_ok = a.err > 0 && (!b.want || a.err == b.want);
+			check(errno_ok && !a.msg.empty(),
+			      std::string(c.name) + ", " + b.what + ": " +
+				      (a.err > 0 ? std::strerror(a.err) : "success") + " \"" + a.msg +
+				      "\"" + (b.want ? std::string(" (want ") + std::strerror(b.want) + ")" : ""));
+		}
+		const std::string now = snapshot(s);
+		check(now == before, std::string(c.name) + ": state unchanged");
+		if (now != before)
+			std::printf("# before:\n%s# after:\n%s", before.c_str(), now.c_str());
+	}
+	return failures ? 1 : 0;
+}
+
+int run_nobody()
+{
+	Sock s;
+	const struct {
+		int cmd;
+		bool dump;
+		Fill fill;
+	} reqs[] = {
+		{KTR_CMD_GET_INFO, false, {}},
+		{KTR_CMD_SELFTEST, false, put_u32(KTR_ATTR_SELFTEST_DURATION_MS, 10)},
+		{KTR_CMD_LIST_EVENTS, true, {}},
+		{KTR_CMD_ENABLE_EVENTS, false,
+		 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_GLOB, "sched_switch"); }},
+		{KTR_CMD_DISABLE_EVENTS, false,
+		 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_GLOB, "*"); }},
+		{KTR_CMD_START, false, {}},
+		{KTR_CMD_STOP, false, {}},
+		{KTR_CMD_RESET, false, {}},
+		{KTR_CMD_GET_STATS, true, {}},
+		{KTR_CMD_WRITE_MARKER, false, put_bytes(KTR_ATTR_MARKER_TEXT, 5)},
+		{KTR_CMD_SET_BUFFER, false, put_buffer({{KTR_BUFFER_NR_SUBBUFS, 4}})},
+		{KTR_CMD_LIST_TRACERS, false, {}},
+		{KTR_CMD_SET_TRACER, false, {}},
+		{KTR_CMD_ADD_PROBE, false, {}},
+		{KTR_CMD_DEL_PROBE, false, {}},
+		{KTR_CMD_LIST_PROBES, false, {}},
+	};
+	for (const auto &r : reqs) {
+		const Answer a = transact(s, r.cmd, r.dump, r.fill);
+		check(a.err == EPERM, "command " + std::to_string(r.cmd) + " as an unprivileged user: " +
+					      (a.err ? std::strerror(a.err) : "success") + " \"" + a.msg +
+					      "\"");
+	}
+	return failures ? 1 : 0;
+}
+
+int run_notices()
+{
+	Sock ctl;
+	Sock mon;
+	const int grp = genl_ctrl_resolve_grp(mon.sk, KTR_GENL_NAME, KTR_GENL_MCGRP_NOTICES);
+	check(grp > 0, "the notices group resolves");
+	if (grp <= 0)
+		return 1;
+	nl_socket_disable_seq_check(mon.sk);
+	if (nl_socket_add_membership(mon.sk, grp) < 0)
+		die("cannot join the notices group");
+
+	// Every notice is sent before the reply: after the reply it is queued.
+	const auto notices = [&] {
+		std::vector<std::pair<int, std::map<int, std::string>>> got;
+		unsigned char buf[8192];
+		for (;;) {
+			const ssize_t n = recv(nl_socket_get_fd(mon.sk), buf, sizeof(buf), MSG_DONTWAIT);
+			if (n <= 0)
+				break;
+			int len = static_cast<int>(n);
+			for (auto *nlh = reinterpret_cast<nlmsghdr *>(buf); nlmsg_ok(nlh, len);
+			     nlh = nlmsg_next(nlh, &len)) {
+				std::vector<char> copy(reinterpret_cast<char *>(nlh),
+						       reinterpret_cast<char *>(nlh) + nlh->nlmsg_len);
+				std::map<int, std::string> attrs;
+				for (auto [t, a] : attrs_of(copy)) {
+					if (t == KTR_ATTR_EVENT_GLOB)
+						attrs[t] = nla_get_string(a);
+					else if (t == KTR_ATTR_TRACING_ON)
+						attrs[t] = std::to_string(nla_get_u8(a));
+					else if (t == KTR_ATTR_EVENT_COUNT)
+						attrs[t] = std::to_string(nla_get_u32(a));
+					else if (t == KTR_ATTR_BUFFER) {
+						nlattr *c;
+						int rem;
+						nla_for_each_nested(c, a, rem)
+							attrs[1000 + nla_type(c)] =
+								std::to_string(nla_get_u32(c));
+					}
+				}
+				got.emplace_back(genlmsg_hdr(nlh)->cmd, attrs);
+			}
+		}
+		return got;
+	};
+	const auto expect = [&](const char *what, int cmd, const Fill &fill, int want_cmd,
+				int key, const std::string &value) {
+		const Answer a = transact(ctl, cmd, false, fill);
+		check(a.err == 0, std::string(what) + " succeeds " + a.msg);
+		auto got = notices();
+		check(got.size() == 1 && got[0].first == want_cmd &&
+			      got[0].second[key] == value,
+		      std::string(what) + ": one notice (" + std::to_string(got.size()) +
+			      (got.empty() ? "" : ", cmd " + std::to_string(got[0].first) + ", " +
+							  got[0].second[key]) +
+			      ")");
+	};
+	const Fill glob = [](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_GLOB, "sched_switch"); };
+	expect("enable sched_switch", KTR_CMD_ENABLE_EVENTS, glob, KTR_CMD_ENABLE_EVENTS,
+	       KTR_ATTR_EVENT_GLOB, "sched_switch");
+	expect("disable sched_switch", KTR_CMD_DISABLE_EVENTS, glob, KTR_CMD_DISABLE_EVENTS,
+	       KTR_ATTR_EVENT_COUNT, "1");
+	expect("stop", KTR_CMD_STOP, {}, KTR_CMD_STOP, KTR_ATTR_TRACING_ON, "0");
+	expect("start", KTR_CMD_START, {}, KTR_CMD_START, KTR_ATTR_TRACING_ON, "1");
+	expect("reset", KTR_CMD_RESET, {}, KTR_CMD_RESET, KTR_ATTR_TRACING_ON, "1");
+	expect("buffer: 8 sub-buffers of 16 KiB", KTR_CMD_SET_BUFFER,
+	       put_buffer({{KTR_BUFFER_SUBBUF_SIZE, 16384}, {KTR_BUFFER_NR_SUBBUFS, 8}}),
+	       KTR_CMD_SET_BUFFER, 1000 + KTR_BUFFER_SUBBUF_SIZE, "16384");
+	// A refused request sends nothing.
+	const Answer bad = transact(ctl, KTR_CMD_ENABLE_EVENTS, false,
+				    [](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_GLOB, "nope"); });
+	check(bad.err == ENOENT && notices().empty(), "a refused request sends no notice");
+	return failures ? 1 : 0;
+}
+
+int open_stream(unsigned cpu)
+{
+	const int dev = ::open(KTR_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+	if (dev < 0)
+		die(std::string("open " KTR_DEVICE_PATH ": ") + std::strerror(errno));
+	ktr_stream_open o{};
+	o.size = sizeof(o);
+	o.cpu = cpu;
+	const int fd = ioctl(dev, KTR_IOC_STREAM_OPEN, &o);
+	if (fd < 0)
+		die(std::string("KTR_IOC_STREAM_OPEN: ") + std::strerror(errno));
+	close(dev);
+	return fd;
+}
+
+int run_geometry(unsigned cpu)
+{
+	const int fd = open_stream(cpu);
+	void *p = mmap(nullptr, static_cast<std::size_t>(sysconf(_SC_PAGESIZE)), PROT_READ,
+		       MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die(std::string("mmap: ") + std::strerror(errno));
+	const auto *meta = static_cast<const ktr_stream_meta *>(p);
+	std::printf("%u %u %u\n", meta->subbuf_size, meta->nr_subbufs, meta->mode);
+	return 0;
+}
+
+int run_hold(unsigned cpu)
+{
+	const int fd = open_stream(cpu);
+	std::printf("open\n");
+	std::fflush(stdout);
+	char c;
+	while (read(0, &c, 1) > 0) {
+	}
+	close(fd);
+	return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	const std::string mode = argc > 1 ? argv[1] : "";
+	if (mode == "badinput")
+		return run_badinput();
+	if (mode == "nobody")
+		return run_nobody();
+	if (mode == "notices")
+		return run_notices();
+	if (mode == "snapshot") {
+		Sock s;
+		std::fputs(snapshot(s).c_str(), stdout);
+		return 0;
+	}
+	if ((mode == "geometry" || mode == "hold") && argc > 2) {
+		const unsigned cpu = static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10));
+		return mode == "geometry" ? run_geometry(cpu) : run_hold(cpu);
+	}
+	std::fprintf(stderr, "usage: ktr-ctl-probe badinput|nobody|notices|snapshot|"
+			     "geometry CPU|hold CPU\n");
+	return 2;
+}

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: MIT
+#include "ktr/tracing.h"
+
+#include <array>
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <iomanip>
+#include <sstream>
+#include <string>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include <ktr.h>
+#include <ktr_ringbuf.h>
+
+#include "ktr/errors.h"
+#include "ktr/json_writer.h"
+#include "ktr/number.h"
+
+namespace ktr {
+
+namespace {
+
+struct Counter {
+	int type;
+	std::string_view name;	// the JSON key and column
+	std::uint64_t CpuStats::*field;
+};
+
+constexpr std::array counters = {
+	Counter{KTR_STATS_WRITTEN, "written", &CpuStats::written},
+	Counter{KTR_STATS_BYTES, "bytes", &CpuStats::bytes},
+	Counter{KTR_STATS_READ, "read", &CpuStats::read},
+	Counter{KTR_STATS_BUFFERED, "buffered", &CpuStats::buffered},
+	Counter{KTR_STATS_LOST_FULL, "lost_full", &CpuStats::lost_full},
+	Counter{KTR_STATS_LOST_OVERWRITTEN, "lost_overwritten", &CpuStats::lost_overwritten},
+	Counter{KTR_STATS_LOST_NESTING, "lost_nesting", &CpuStats::lost_nesting},
+	Counter{KTR_STATS_LOST_DISABLED, "lost_disabled", &CpuStats::lost_disabled},
+	Counter{KTR_STATS_DISCARDED, "discarded", &CpuStats::discarded},
+	Counter{KTR_STATS_SUBBUFS_WRITTEN, "subbufs_written", &CpuStats::subbufs_written},
+	Counter{KTR_STATS_SUBBUFS_READ, "subbufs_read", &CpuStats::subbufs_read},
+	Counter{KTR_STATS_SUBBUFS_OVERWRITTEN, "subbufs_overwritten",
+		&CpuStats::subbufs_overwritten},
+};
+
+struct Attrs {
+	nlattr *head = nullptr;
+	int len = 0;
+};
+
+// The attributes of generic netlink message @msg, which must be a @cmd.
+Result<Attrs> attrs_of(nl_msg *msg, std::uint8_t cmd, std::string_view name)
+{
+	nlmsghdr *nlh = nlmsg_hdr(msg);
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return bad_reply_error(name, "truncated generic netlink header");
+	const genlmsghdr *gnlh = genlmsg_hdr(nlh);
+	if (gnlh->cmd != cmd)
+		return bad_reply_error(name, "unexpected command " + std::to_string(gnlh->cmd));
+	return Attrs{genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0)};
+}
+
+Result<std::uint32_t> get_u32(const Attrs &a, int type, std::string_view attr,
+			      std::string_view name)
+{
+	const nlattr *nla = nla_find(a.head, a.len, type);
+	if (!nla)
+		return bad_reply_error(name, std::string(attr) + " missing");
+	if (nla_len(nla) != sizeof(std::uint32_t))
+		return bad_reply_error(name, std::string(attr) + " is not a 4-byte u32");
+	return nla_get_u32(const_cast<nlattr *>(nla));
+}
+
+Result<bool> get_flag(const Attrs &a, int type, std::string_view attr, std::string_view name)
+{
+	const nlattr *nla = nla_find(a.head, a.len, type);
+	if (!nla)
+		return bad_reply_error(name, std::string(attr) + " missing");
+	if (nla_len(nla) != sizeof(std::uint8_t))
+		return bad_reply_error(name, std::string(attr) + " is not a 1-byte u8");
+	const std::uint8_t v = nla_get_u8(const_cast<nlattr *>(nla));
+	if (v > 1)
+		return bad_reply_error(name, std::string(attr) + " is " + std::to_string(v) +
+						     ", expected 0 or 1");
+	return v == 1;
+}
+
+// The nested attribute @type of @a as its own attribute list.
+Result<Attrs> get_nest(const Attrs &a, int type, std::string_view attr, std::string_view name)
+{
+	nlattr *nla = nla_find(a.head, a.len, type);
+	if (!nla)
+		return bad_reply_error(name, std::string(attr) + " missing");
+	return Attrs{static_cast<nlattr *>(nla_data(nla)), nla_len(nla)};
+}
+
+std::string with_commas(std::uint64_t v)
+{
+	std::string digits = std::to_string(v);
+	std::string out;
+	const std::size_t n = digits.size();
+	for (std::size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out += ',';
+		out += digits[i];
+	}
+	return out;
+}
+
+} // namespace
+
+Result<CpuStats> parse_stats_message(nl_msg *msg)
+{
+	constexpr std::string_view name = "KTR_CMD_GET_STATS";
+	Result<Attrs> a = attrs_of(msg, KTR_CMD_GET_STATS, name);
+	if (!a)
+		return a.error();
+	CpuStats s;
+	Result<std::uint32_t> cpu = get_u32(*a, KTR_ATTR_CPU, "KTR_ATTR_CPU", name);
+	if (!cpu)
+		return cpu.error();
+	s.cpu = *cpu;
+	Result<bool> online = get_flag(*a, KTR_ATTR_CPU_ONLINE, "KTR_ATTR_CPU_ONLINE", name);
+	if (!online)
+		return online.error();
+	s.online = *online;
+	Result<Attrs> nest = get_nest(*a, KTR_ATTR_STATS, "KTR_ATTR_STATS", name);
+	if (!nest)
+		return nest.error();
+	for (const Counter &c : counters) {
+		const std::string attr = "KTR_STATS_" + [&] {
+			std::string up{c.name};
+			for (char &ch : up)
+				ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+			return up;
+		}();
+		const nlattr *nla = nla_find(nest->head, nest->len, c.type);
+		if (!nla)
+			return bad_reply_error(name, attr + " missing (CPU " +
+							     std::to_string(s.cpu) + ")");
+		if (nla_len(nla) != sizeof(std::uint64_t))
+			return bad_reply_error(name, attr + " is not an 8-byte u64");
+		s.*(c.field) = nla_get_u64(const_cast<nlattr *>(nla));
+	}
+	return s;
+}
+
+Result<bool> parse_tracing_on_reply(nl_msg *reply, std::uint8_t cmd, std::string_view name)
+{
+	Result<Attrs> a = attrs_of(reply, cmd, name);
+	if (!a)
+		return a.error();
+	return get_flag(*a, KTR_ATTR_TRACING_ON, "KTR_ATTR_TRACING_ON", name);
+}
+
+Result<BufferConfig> parse_buffer_reply(nl_msg *reply)
+{
+	constexpr std::string_view name = "KTR_CMD_SET_BUFFER";
+	Result<Attrs> a = attrs_of(reply, KTR_CMD_SET_BUFFER, name);
+	if (!a)
+		return a.error();
+	Result<Attrs> nest = get_nest(*a, KTR_ATTR_BUFFER, "KTR_ATTR_BUFFER", name);
+	if (!nest)
+		return nest.error();
+	Result<std::uint32_t> size =
+		get_u32(*nest, KTR_BUFFER_SUBBUF_SIZE, "KTR_BUFFER_SUBBUF_SIZE", name);
+	if (!size)
+		return size.error();
+	Result<std::uint32_t> nr =
+		get_u32(*nest, KTR_BUFFER_NR_SUBBUFS, "KTR_BUFFER_NR_SUBBUFS", name);
+	if (!nr)
+		return nr.error();
+	Result<std::uint32_t> mode = get_u32(*nest, KTR_BUFFER_MODE, "KTR_BUFFER_MODE", name);
+	if (!mode)
+		return mode.error();
+	return BufferConfig{*size, *nr, *mode};
+}
+
+Result<std::uint32_t> parse_marker_reply(nl_msg *reply)
+{
+	constexpr std::string_view name = "KTR_CMD_WRITE_MARKER";
+	Result<Attrs> a = attrs_of(reply, KTR_CMD_WRITE_MARKER, name);
+	if (!a)
+		return a.error();
+	return get_u32(*a, KTR_ATTR_CPU, "KTR_ATTR_CPU", name);
+}
+
+Result<std::uint32_t> parse_size(std::string_view text, std::string_view what)
+{
+	const std::string prefix = what.empty() ? std::string{} : std::string(what) + " ";
+	const auto bad = [&] {
+		return Error{EINVAL, prefix + "'" + one_line(text) +
+					     "' is not a size: give bytes, optionally with K, M or "
+					     "G (e.g. 4096, 64K, 1M)"};
+	};
+	std::uint64_t n = 0;
+	const char *first = text.data();
+	const char *last = text.data() + text.size();
+	const auto [end, ec] = std::from_chars(first, last, n);
+	if (end == first || (ec != std::errc{} && ec != std::errc::result_out_of_range))
+		return bad();
+	std::string suffix{end, last};
+	for (char &c : suffix)
+		c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+	unsigned shift = 0;
+	if (suffix.empty() || suffix == "B")
+		shift = 0;
+	else if (suffix == "K" || suffix == "KB" || suffix == "KIB")
+		shift = 10;
+	else if (suffix == "M" || suffix == "MB" || suffix == "MIB")
+		shift = 20;
+	else if (suffix == "G" || suffix == "GB" || suffix == "GIB")
+		shift = 30;
+	else
+		return bad();
+	if (ec == std::errc::result_out_of_range || n > (UINT32_MAX >> shift))
+		return Error{ERANGE, prefix + "'" + one_line(text) +
+					     "' is too large (at most 4 GiB - 1)"};
+	if (n == 0)
+		return Error{EINVAL, prefix + "'" + one_line(text) + "' is 0: give more than 0 bytes"};
+	return static_cast<std::uint32_t>(n << shift);
+}
+
+std::string mode_text(std::uint32_t mode)
+{
+	switch (mode) {
+	case KTR_RB_MODE_DISCARD: return "discard";
+	case KTR_RB_MODE_OVERWRITE: return "overwrite";
+	default: return "unknown (" + std::to_string(mode) + ")";
+	}
+}
+
+Result<std::uint32_t> parse_nr_subbufs(std::string_view text)
+{
+	Result<std::uint64_t> n = parse_count(text);
+	if (!n || !std::has_single_bit(*n) || *n < KTR_NR_SUBBUFS_MIN || *n > KTR_NR_SUBBUFS_MAX)
+		return Error{EINVAL, "'" + one_line(text) +
+					     "' is not a sub-buffer count: give a power of two from 2 "
+					     "to 4096"};
+	return static_cast<std::uint32_t>(*n);
+}
+
+Result<void> check_buffer_request(const BufferRequest &req, const BufferConfig &current)
+{
+	const std::uint32_t size = req.subbuf_size.value_or(current.subbuf_size);
+	const std::uint32_t nr = req.nr_subbufs.value_or(current.nr_subbufs);
+	const std::uint32_t mode = req.mode.value_or(current.mode);
+	if (!std::has_single_bit(size) || size < KTR_SUBBUF_SIZE_MIN || size > KTR_SUBBUF_SIZE_MAX)
+		return Error{EINVAL, "sub-buffer size " + std::to_string(size) +
+					     " must be a power of two from 4 KiB to 4 MiB"};
+	if (!std::has_single_bit(nr) || nr < KTR_NR_SUBBUFS_MIN || nr > KTR_NR_SUBBUFS_MAX)
+		return Error{EINVAL, "sub-buffer count " + std::to_string(nr) +
+					     " must be a power of two from 2 to 4096"};
+	if (std::uint64_t{size} * (nr + 1) > KTR_BUFFER_BYTES_PER_CPU_MAX)
+		return Error{EINVAL, "sub-buffer size x (count + 1) exceeds 256 MiB per CPU"};
+	if (mode != KTR_RB_MODE_DISCARD && mode != KTR_RB_MODE_OVERWRITE)
+		return Error{EINVAL, "unknown buffer mode " + std::to_string(mode)};
+	return {};
+}
+
+Result<std::uint32_t> nr_subbufs_for(std::uint64_t size_per_cpu, std::uint32_t subbuf_size)
+{
+	if (subbuf_size == 0)
+		return Error{EINVAL, "sub-buffer size must be more than 0"};
+	const std::uint64_t nr = size_per_cpu / subbuf_size;
+	if (size_per_cpu % subbuf_size == 0 && std::has_single_bit(nr) && nr >= KTR_NR_SUBBUFS_MIN &&
+	    nr <= KTR_NR_SUBBUFS_MAX)
+		return static_cast<std::uint32_t>(nr);
+	std::uint64_t lo = KTR_NR_SUBBUFS_MIN;
+	while (lo * 2 <= nr && lo * 2 <= KTR_NR_SUBBUFS_MAX)
+		lo *= 2;
+	const std::uint64_t hi = lo * 2 <= KTR_NR_SUBBUFS_MAX ? lo * 2 : lo;
+	return Error{EINVAL, "size per CPU " + std::to_string(size_per_cpu) +
+				     " is not a power-of-two number (2..4096) of " +
+				     std::to_string(subbuf_size) + "-byte sub-buffers: try " +
+				     std::to_string(lo * subbuf_size) + " or " +
+				     std::to_string(hi * subbuf_size)};
+}
+
+CpuStats stats_total(const std::vector<CpuStats> &stats)
+{
+	CpuStats t;
+	t.cpu = static_cast<std::uint32_t>(stats.size());
+	for (const CpuStats &s : stats) {
+		t.online = t.online || s.online;
+		for (const Counter &c : counters)
+			t.*(c.field) += s.*(c.field);
+	}
+	return t;
+}
+
+std::string format_stats_text(const std::vector<CpuStats> &stats)
+{
+	struct Col {
+		std::string_view title;
+		std::uint64_t (*get)(const CpuStats &);
+	};
+	static const Col cols[] = {
+		{"entries", [](const CpuStats &s) { return s.buffered; }},
+		{"written", [](const CpuStats &s) { return s.written; }},
+		{"read", [](const CpuStats &s) { return s.read; }},
+		{"bytes", [](const CpuStats &s) { return s.bytes; }},
+		{"lost-full", [](const CpuStats &s) { return s.lost_full; }},
+		{"overwritten", [](const CpuStats &s) { return s.lost_overwritten; }},
+		{"nesting", [](const CpuStats &s) { return s.lost_nesting; }},
+		{"stopped", [](const CpuStats &s) { return s.lost_disabled; }},
+		{"subbufs", [](const CpuStats &s) { return s.subbufs_written; }},
+		{"subbufs-read", [](const CpuStats &s) { return s.subbufs_read; }},
+	};
+	std::vector<std::vector<std::string>> rows;
+	std::vector<std::string> head{"CPU"};
+	for (const Col &c : cols)
+		head.emplace_back(c.title);
+	rows.push_back(head);
+	const auto row = [&](std::string first, const CpuStats &s) {
+		std::vector<std::string> r{std::move(first)};
+		for (const Col &c : cols)
+			r.push_back(with_commas(c.get(s)));
+		rows.push_back(std::move(r));
+	};
+	for (const CpuStats &s : stats)
+		row(std::to_string(s.cpu) + (s.online ? "" : " (offline)"), s);
+	row("total", stats_total(stats));
+
+	std::vector<std::size_t> width(head.size(), 0);
+	for (const auto &r : rows)
+		for (std::size_t i = 0; i < r.size(); i++)
+			width[i] = std::max(width[i], r[i].size());
+	std::ostringstream out;
+	for (const auto &r : rows) {
+		for (std::size_t i = 0; i < r.size(); i++) {
+			if (i == 0)
+				out << std::left << std::setw(static_cast<int>(width[i])) << r[i];
+			else
+				out << "  " << std::right << std::setw(static_cast<int>(width[i]))
+				    << r[i];
+		}
+		out << '\n';
+	}
+	out << "entries: events in the buffer, unread; lost: full (no room), overwritten "
+	       "(recycled unread),\nnesting (writers nested too deeply), stopped (tracing "
+	       "was stopped)\n";
+	return out.str();
+}
+
+std::string format_stats_json(const std::vector<CpuStats> &stats)
+{
+	JsonWriter w;
+	const auto counters_of = [&](const CpuStats &s) {
+		for (const Counter &c : counters)
+			w.key(c.name).value(s.*(c.field));
+	};
+	w.begin_object().key("cpus").begin_array();
+	for (const CpuStats &s : stats) {
+		w.begin_object().key("cpu").value(s.cpu).key("online").value(s.online);
+		counters_of(s);
+		w.end_object();
+	}
+	w.end_array().key("total").begin_object();
+	counters_of(stats_total(stats));
+	w.end_object().end_object();
+	return w.str() + "\n";
+}
+
+std::string tracing_attr_name(int type)
+{
+	switch (type) {
+	case KTR_ATTR_MARKER_TEXT: return "KTR_ATTR_MARKER_TEXT";
+	case KTR_ATTR_BUFFER: return "KTR_ATTR_BUFFER";
+	case KTR_ATTR_TRACING_ON: return "KTR_ATTR_TRACING_ON";
+	default: return {};
+	}
+}
+
+} // namespace ktr
