@@ -14,7 +14,7 @@ total() { sed -nE 's/.*"total":\{([^}]*)\}.*/\1/p' "$2" | sed -nE "s/(^|.*,)\"$1
 stat_json() { ktr stat --json >"$1" 2>"$1.err" || bad "ktr stat --json: $(cat "$1.err")"; }
 workload() { for i in 1 2 3 4 5; do sh -c 'ls / >/dev/null'; sleep 0.1; done; }
 # switchable events enabled (the marker is always on)
-enabled_events() { ktr list | awk '$3 == "enabled" && $1 != "ktr:marker"' | wc -l; }
+enabled_events() { ktr list | awk '$3 == "enabled" && $1 !~ /^ktr:/' | wc -l; }  # markers and stacks are always on
 
 ktr info | grep -qE '^tracing: +on$' && ok "ktr info: tracing on" || bad "ktr info: $(ktr info | grep tracing)"
 

@@ -51,7 +51,7 @@ same_files() {
 expect_eq "ftrace event enable files not 0 at the start" "$(grep -vc ':0$' before.txt)" 0
 ktr list >list.txt 2>&1 || bad "ktr list: $(cat list.txt)"
 # (the marker, written by write() on /dev/ktr, is always on)
-expect_eq "ktr events enabled at load" "$(grep ' enabled$' list.txt | grep -vc '^ktr:marker ')" 0
+expect_eq "ktr events enabled at load" "$(grep ' enabled$' list.txt | grep -vcE '^ktr:(marker|stack) ')" 0
 
 # --- loaded, nothing enabled ----------------------------------------------------
 w0=$(written)
@@ -72,7 +72,7 @@ same_files "after the disabled phase"
 
 # --- every ktr event enabled: recorded, and the probes run ----------------------
 ktr enable '*' >en.out 2>&1 || bad "ktr enable '*': $(cat en.out)"
-nen=$(ktr list | grep ' enabled$' | grep -vc '^ktr:marker ')
+nen=$(ktr list | grep ' enabled$' | grep -vcE '^ktr:(marker|stack) ')
 [ "$nen" -ge 6 ] && ok "$nen ktr events enabled" || bad "only $nen ktr events enabled"
 same_files "while ktr events are enabled"
 workload
@@ -85,7 +85,7 @@ w1=$(written)
 
 # --- enable + disable: back to nothing -----------------------------------------
 ktr disable '*' >dis.out 2>&1 || bad "ktr disable '*': $(cat dis.out)"
-expect_eq "ktr events enabled after disable '*'" "$(ktr list | grep ' enabled$' | grep -vc '^ktr:marker ')" 0
+expect_eq "ktr events enabled after disable '*'" "$(ktr list | grep ' enabled$' | grep -vcE '^ktr:(marker|stack) ')" 0
 w2=$(written)	# drains what was recorded before the disable
 tp_all
 expect_eq "tracepoints with a ktr probe after disable" "$(tp_field with_ktr)" 0

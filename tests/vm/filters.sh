@@ -162,12 +162,25 @@ kill $noise
 
 # The issue's example: only openat (257) among a command's syscalls.
 drain
-ktr record -e sys_enter -f 'id == 257' --json -- sh -c '/bin/cat /etc/passwd >/dev/null' >sys.json 2>sys.err ||
+ktr record -b 512K -e sys_enter -f 'id == 257' --json -- sh -c '/bin/cat /etc/passwd >/dev/null' >sys.json 2>sys.err ||
 	bad "ktr record -e sys_enter -f: $(cat sys.err)"
 n=$(grep -c '"event":"sys_enter"' sys.json)
 [ "$n" -gt 0 ] && ok "openat entries recorded ($n)" || bad "no sys_enter recorded: $(cat sys.err)"
 expect_eq "sys_enter entries other than openat" "$(grep '"event":"sys_enter"' sys.json | grep -vc '"id":257,')" 0
 grep -q '"syscall":"openat"' sys.json && ok "named openat" || bad "no syscall name: $(head -2 sys.json)"
+ktr buffer | grep -q 'buffer per CPU: *512' && ok "record -b sized the buffer" || bad "buffer: $(ktr buffer)"
+# record starts from a reset tracer: nothing recorded before it shows up.
+ktr marker "before the recording" >/dev/null
+ktr record -e sched_process_exec --json -- /bin/true >rst.json 2>rst.err || bad "record: $(cat rst.err)"
+expect_eq "markers from before the recording" "$(grep -c 'before the recording' rst.json)" 0
+# ... and refuses, changing nothing, while another reader streams.
+ktr-read -d 3s >/dev/null 2>&1 &
+rp=$!
+sleep 0.5
+ktr record -e sched_switch -- /bin/true >/dev/null 2>busy.err && bad "record while a reader streams"
+grep -q 'cannot reset' busy.err && ok "record refused while a reader streams: $(cat busy.err)" ||
+	bad "busy: $(cat busy.err)"
+wait $rp
 ktr filter 2>&1 | grep -q 'no filters' && ok "record removed its filters" || bad "filters left: $(ktr filter 2>&1)"
 expect_eq "events enabled after record (markers and stacks always are)" \
 	"$(ktr list | grep -ci ' enabled')" "$enabled_before"

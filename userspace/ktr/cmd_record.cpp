@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
 //
 // ktr record -e EVENT_OR_GLOB [-f EXPR] [--stack] [-e ...]... [-P PID]...
-//            [--children] [-c COMM]... [--cpus LIST] [-o FILE | --json]
-//            [-d DURATION] [-- COMMAND [ARG...]]
+//            [--children] [-c COMM]... [--cpus LIST] [-b SIZE]
+//            [-o FILE | --json] [-d DURATION] [-- COMMAND [ARG...]]
 //
-// Traces like trace-cmd record / perf record: sets the filters, enables
-// the events, streams them with ktr-read (text on stdout, --json, or a
-// capture file with -o) and, with a command, runs it and traces it and
-// every process it forks, then stops when it exits. -f and --stack apply
-// to the -e just before them. At the end the events it enabled are
-// disabled again and the filters it set are removed; events that were
-// enabled before stay enabled.
+// Traces like trace-cmd record / perf record: starts from a reset tracer
+// (every event off, no filter, an empty buffer: what it shows is only what
+// it recorded; refused while another reader streams), sizes the buffer
+// (-b), sets the filters, enables the events, streams them with ktr-read
+// (text on stdout, --json, or a capture file with -o) and, with a command,
+// runs it and traces it and every process it forks, then stops when it
+// exits. -f and --stack apply to the -e just before them. At the end the
+// events it enabled are disabled again and the filters it set removed.
 //
 // The command is forked first and held on a pipe until the filters name
 // its pid and the events are on: its first instruction is traced.
@@ -39,6 +40,8 @@
 #include "ktr/cpu_list.h"
 #include "ktr/events.h"
 #include "ktr/filters.h"
+#include "ktr/info.h"
+#include "ktr/tracing.h"
 
 namespace ktr::cmd {
 
@@ -52,6 +55,7 @@ struct RecordOptions {
 	bool children = false;
 	std::vector<std::string> comms;
 	std::string cpus;
+	std::string buffer_size;
 	std::string output;
 	bool json = false;
 	std::string duration;
@@ -164,6 +168,23 @@ void cleanup(Control &ctl, const Undo &u)
 int run_record(const RecordOptions &o)
 {
 	Control ctl = cli::or_fail(Control::open());
+	// A clean slate: nothing recorded before, no other event, no filter.
+	if (Result<void> r = ctl.reset(); !r)
+		throw cli::Failure(Error{r.error().errnum(),
+					 "cannot reset the tracer before recording: " +
+						 r.error().message()});
+	if (!o.buffer_size.empty()) {
+		const Info info = cli::or_fail(ctl.get_info());
+		const BufferConfig current{info.subbuf_size, info.nr_subbufs,
+					   info.buffer_mode.value_or(0)};
+		BufferRequest req;
+		req.nr_subbufs = cli::or_fail(
+			nr_subbufs_for(cli::or_fail(parse_size(o.buffer_size, "-b")),
+				       current.subbuf_size));
+		if (Result<void> ok = check_buffer_request(req, current); !ok)
+			throw cli::Failure(ok.error(), cli::exit_usage);
+		cli::or_fail(ctl.set_buffer(req));
+	}
 	const std::vector<EventInfo> events = cli::or_fail(ctl.list_events());
 
 	std::vector<EventFilterRequest> filters;
@@ -314,6 +335,9 @@ void setup_record(CLI::App &app)
 		->type_name("COMM");
 	sub->add_option("--cpus", o->cpus, "Only events on these CPUs (\"0-3,6\")")
 		->type_name("LIST");
+	sub->add_option("-b,--buffer-size", o->buffer_size,
+			"Buffer size per CPU (\"4M\"), kept after the recording")
+		->type_name("SIZE");
 	sub->add_option("-o,--output", o->output, "Write a capture file (see 'ktr report')")
 		->type_name("FILE");
 	sub->add_flag("--json", o->json, "Print JSON Lines instead of text");
