@@ -24,6 +24,7 @@
 #include "ktr.h"
 #include "ktr_ringbuf.h"
 #include "ktr_compat.h"
+#include "ktr_genl_raw.h"
 #include "ktr_internal.h"
 #include "probes/ktr_events.h"
 #include "ringbuf/ktr_rb.h"
@@ -105,6 +106,10 @@ static const struct nla_policy ktr_nl_policy[KTR_ATTR_MAX + 1] = {
 	[KTR_ATTR_EVENT_GLOB]		= { .type = NLA_NUL_STRING,
 					    .len = KTR_EVENT_GLOB_MAX - 1 },
 	[KTR_ATTR_EVENT_COUNT]		= { .type = NLA_REJECT },
+	[KTR_ATTR_RAW_TRACEPOINT]	= { .type = NLA_NUL_STRING,
+					    .len = KTR_EVENT_NAME_MAX - 1 },
+	[KTR_ATTR_RAW_NARGS]		= NLA_POLICY_MAX(NLA_U32,
+							 KTR_RAW_NARGS_MAX),
 };
 
 static struct genl_family ktr_genl_family;
@@ -372,6 +377,7 @@ static int ktr_nl_list_events(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long idx;
 	void *hdr;
 
+	mutex_lock(&ktr_events_lock);	/* raw events come and go */
 	for (idx = cb->args[0]; (ev = ktr_event_get(idx)); idx++) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &ktr_genl_family,
@@ -384,6 +390,7 @@ static int ktr_nl_list_events(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		genlmsg_end(skb, hdr);
 	}
+	mutex_unlock(&ktr_events_lock);
 	if (idx == cb->args[0] && ev)
 		return -EMSGSIZE;	/* one event does not fit a message */
 	cb->args[0] = idx;
@@ -454,6 +461,16 @@ static const struct genl_small_ops ktr_nl_ops[] = {
 	{
 		.cmd	= KTR_CMD_DISABLE_EVENTS,
 		.doit	= ktr_nl_disable_events,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_ATTACH_RAW,
+		.doit	= ktr_nl_attach_raw,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_DETACH_RAW,
+		.doit	= ktr_nl_detach_raw,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };

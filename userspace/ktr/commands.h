@@ -16,6 +16,8 @@ void setup_marker(CLI::App &app);
 void setup_list(CLI::App &app);
 void setup_enable(CLI::App &app);
 void setup_disable(CLI::App &app);
+void setup_attach(CLI::App &app);
+void setup_detach(CLI::App &app);
 
 } // namespace ktr::cmd
 

@@ -21,6 +21,8 @@ int main(int argc, char **argv)
 	ktr::cmd::setup_list(app);
 	ktr::cmd::setup_enable(app);
 	ktr::cmd::setup_disable(app);
+	ktr::cmd::setup_attach(app);
+	ktr::cmd::setup_detach(app);
 	ktr::cmd::setup_selftest(app);
 	ktr::cmd::setup_report(app);
 	ktr::cmd::setup_marker(app);
