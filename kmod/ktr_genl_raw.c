@@ -10,11 +10,20 @@
 #include "ktr_genl_raw.h"
 #include "probes/ktr_events.h"
 
+/* The tracepoint name is required: an error naming it otherwise. */
+static bool ktr_nl_raw_name_missing(struct genl_info *info)
+{
+	if (!GENL_REQ_ATTR_CHECK(info, KTR_ATTR_RAW_TRACEPOINT))
+		return false;
+	GENL_SET_ERR_MSG(info, "KTR_ATTR_RAW_TRACEPOINT (the tracepoint's name) is required");
+	return true;
+}
+
 int ktr_nl_attach_raw(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *nargs = info->attrs[KTR_ATTR_RAW_NARGS];
 
-	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_RAW_TRACEPOINT))
+	if (ktr_nl_raw_name_missing(info))
 		return -EINVAL;
 	return ktr_raw_attach(nla_data(info->attrs[KTR_ATTR_RAW_TRACEPOINT]),
 			      nargs ? nla_get_u32(nargs) : KTR_RAW_NARGS_MAX,
@@ -23,7 +32,7 @@ int ktr_nl_attach_raw(struct sk_buff *skb, struct genl_info *info)
 
 int ktr_nl_detach_raw(struct sk_buff *skb, struct genl_info *info)
 {
-	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_RAW_TRACEPOINT))
+	if (ktr_nl_raw_name_missing(info))
 		return -EINVAL;
 	if (info->attrs[KTR_ATTR_RAW_NARGS]) {
 		NL_SET_ERR_MSG_ATTR(info->extack,

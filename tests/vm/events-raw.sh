@@ -134,7 +134,7 @@ grep -E -- "-$pid +\[[0-9]+\] .*: sys_enter: " sys.txt >mine.txt
 head -n 5 mine.txt
 n=$(grep -c . mine.txt)
 [ "$n" -gt 3 ] && ok "sys_enter events of pid $pid ($n)" || bad "sys_enter events of pid $pid: $n"
-for nr in 0x3b 0x101 0x0 0x3; do	# execve, openat, read, close
+for nr in 0x3b 0x101 0x3 0xe7; do	# execve, openat, close, exit_group
 	grep -q "arg1=$nr\$" mine.txt && ok "syscall $nr seen as arg1" || bad "syscall $nr not seen"
 done
 expect_eq "arg0 (struct pt_regs *) is a kernel address" \
