@@ -138,13 +138,13 @@ static void ktr_raw_probe(void *data, unsigned long a0, unsigned long a1,
  * ktr_raw_event_at - raw event @idx (0, 1, ...) in id order, or NULL
  * @idx: the index after the curated events.
  *
- * Context: under ktr_events_lock.
+ * Context: under ktr_events_lock (or at load, before ktr_raw_init(): the
+ * registry looks its tracepoints up then, while no raw event can exist).
  */
 struct ktr_event_type *ktr_raw_event_at(unsigned int idx)
 {
 	struct ktr_raw_event *raw;
 
-	lockdep_assert_held(&ktr_events_lock);
 	list_for_each_entry(raw, &ktr_raw_events, node)
 		if (!idx--)
 			return &raw->type;
