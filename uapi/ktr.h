@@ -189,10 +189,12 @@
  *   the event is attached to it again, enabled if it was when the module
  *   went away. At most KTR_RAW_EVENTS_MAX raw events at a time.
  *   Errors (extack message each; nothing changes): -ENOENT no tracepoint
- *   of that name; -EEXIST already attached raw; -ENOSPC
- *   KTR_RAW_EVENTS_MAX reached; -ERANGE nargs above KTR_RAW_NARGS_MAX;
- *   -EINVAL name missing, empty or too long; -ENOMEM; a registration
- *   failure's errno.
+ *   of that name (a module's tracepoint cannot be attached before the
+ *   module is loaded); -EEXIST already attached raw; -ENOSPC
+ *   KTR_RAW_EVENTS_MAX reached, or the id range used up (reload ktr);
+ *   -ERANGE nargs above KTR_RAW_NARGS_MAX; -EINVAL name missing or empty;
+ *   a name too long or an attribute of the wrong size is refused by the
+ *   policy (-ERANGE or -EINVAL); -ENOMEM; a registration failure's errno.
  *
  * KTR_CMD_DETACH_RAW (do; GENL_ADMIN_PERM)
  *   Request:
