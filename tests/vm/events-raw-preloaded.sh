@@ -2,7 +2,8 @@
 # replays it when ktr registers), and ktr unloaded while attached to a
 # module's tracepoint (the replayed GOING detaches it: the module can fire
 # and go away afterwards, and the kernel's checks of tracepoints left with
-# probes stay quiet).
+# probes stay quiet). Also: the limit of 64 raw events, and listings
+# racing attach/detach (KASAN on the debug kernel watches for freed memory).
 # vm-args: --no-load --smp 2 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 
@@ -31,5 +32,32 @@ insmod /lib/ktr/ktr.ko || bad "insmod ktr again"
 ktr attach $tp >/dev/null 2>&1 || bad "attach again"
 rmmod ktr_test_tp && ok "rmmod ktr_test_tp while attached" || bad "rmmod ktr_test_tp"
 ktr list 'raw:*' | grep -q "raw:$tp .*unavailable" && ok "listed unavailable" || bad "list: $(ktr list 'raw:*')"
-rmmod ktr && ok "rmmod ktr with an unavailable raw event" || bad "rmmod ktr"
+ktr detach $tp >/dev/null || bad "detach the unavailable event"
+
+# The limit: 64 raw events at a time (tracepoints taken from tracefs; names
+# that are ftrace-only events, not tracepoints, are refused and skipped).
+n=0
+for name in $(sed 's/.*://' /sys/kernel/tracing/available_events | sort -u); do
+	[ $n -ge 64 ] && break
+	ktr attach "$name" -n 0 >/dev/null 2>&1 && n=$((n + 1)) && echo "$name" >>attached.txt
+done
+expect_eq "raw events attached" "$n" 64
+expect_eq "raw events listed" "$(ktr list 'raw:*' | grep -c '^raw:')" 64
+ktr attach sched_switch -n 1 2>full.err; rc=$?
+expect_eq "65th attach: exit status" "$rc" 1
+grep -q "too many raw events" full.err && ok "65th attach: says so" || bad "65th: $(cat full.err)"
+while read -r name; do ktr detach "$name" >/dev/null || bad "detach $name"; done <attached.txt
+expect_eq "raw events after detaching all" "$(ktr list 'raw:*' 2>/dev/null | grep -c '^raw:')" 0
+
+# Listings racing attach/detach: never a crash, never a bad listing.
+(for i in $(seq 30); do ktr attach sched_switch -n 1 >/dev/null; ktr detach sched_switch >/dev/null; done) &
+churn=$!
+lists=0
+while kill -0 $churn 2>/dev/null; do
+	ktr list -v >race.txt 2>race.err || bad "ktr list during attach/detach: $(cat race.err)"
+	lists=$((lists + 1))
+done
+wait $churn
+[ "$lists" -gt 0 ] && ok "$lists listings during attach/detach" || bad "no listing ran"
+rmmod ktr && ok "rmmod ktr after all that" || bad "rmmod ktr"
 done_testing
