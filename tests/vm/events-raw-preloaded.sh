@@ -5,6 +5,7 @@
 # probes stay quiet). Also: the limit of 64 raw events, and listings
 # racing attach/detach (KASAN on the debug kernel watches for freed memory).
 # vm-args: --no-load --smp 2 --add tests/vm/lib/testlib.sh
+# kernels: 6.1 6.12
 . ./testlib.sh
 
 tp=ktr_test_raw
