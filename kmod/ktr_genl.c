@@ -26,6 +26,7 @@
 #include "ktr.h"
 #include "ktr_ringbuf.h"
 #include "ktr_compat.h"
+#include "ktr_genl_raw.h"
 #include "ktr_internal.h"
 #include "probes/ktr_events.h"
 #include "probes/ktr_filter.h"
@@ -128,6 +129,10 @@ static const struct nla_policy ktr_nl_policy[KTR_ATTR_MAX + 1] = {
 					    .len = KTR_MARKER_MAX },
 	[KTR_ATTR_BUFFER]		=
 		NLA_POLICY_NESTED(ktr_nl_buffer_policy),
+	[KTR_ATTR_RAW_TRACEPOINT]	= { .type = NLA_NUL_STRING,
+					    .len = KTR_EVENT_NAME_MAX - 1 },
+	[KTR_ATTR_RAW_NARGS]		= NLA_POLICY_MAX(NLA_U32,
+							 KTR_RAW_NARGS_MAX),
 };
 
 static struct genl_family ktr_genl_family;
@@ -468,6 +473,7 @@ static int ktr_nl_list_events(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long idx;
 	void *hdr;
 
+	mutex_lock(&ktr_events_lock);	/* raw events come and go */
 	for (idx = cb->args[0]; (ev = ktr_event_get(idx)); idx++) {
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &ktr_genl_family,
@@ -480,6 +486,7 @@ static int ktr_nl_list_events(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		genlmsg_end(skb, hdr);
 	}
+	mutex_unlock(&ktr_events_lock);
 	if (idx == cb->args[0] && ev)
 		return -EMSGSIZE;	/* one event does not fit a message */
 	cb->args[0] = idx;
@@ -844,8 +851,10 @@ static int ktr_nl_set_event_filter(struct sk_buff *skb,
 	struct nlattr **a = info->attrs;
 	struct ktr_event_filter_req req = { .stack = -1 };
 
-	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_EVENT_NAME))
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_EVENT_NAME)) {
+		GENL_SET_ERR_MSG(info, "KTR_ATTR_EVENT_NAME is required");
 		return -EINVAL;
+	}
 	req.name = nla_data(a[KTR_ATTR_EVENT_NAME]);
 	if (a[KTR_ATTR_FILTER_PROG]) {
 		req.set_prog = true;
@@ -1008,6 +1017,16 @@ static const struct genl_small_ops ktr_nl_ops[] = {
 	{
 		.cmd	= KTR_CMD_LIST_PROBES,
 		.doit	= ktr_nl_reserved,
+	},
+	{
+		.cmd	= KTR_CMD_ATTACH_RAW,
+		.doit	= ktr_nl_attach_raw,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KTR_CMD_DETACH_RAW,
+		.doit	= ktr_nl_detach_raw,
+		.flags	= GENL_ADMIN_PERM,
 	},
 };
 

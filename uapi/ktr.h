@@ -348,6 +348,56 @@
  * KTR_CMD_CLEAR_FILTERS (do; GENL_ADMIN_PERM)
  *   Removes every task filter, event filter and stack capture.
  *
+ * Raw attach (ABI minor 4)
+ * ------------------------
+ * KTR_CMD_ATTACH_RAW (do; GENL_ADMIN_PERM)
+ *   Raw attach: records the raw arguments of any kernel tracepoint, found
+ *   by name in vmlinux or in a loaded module (the kernel's tracepoint
+ *   module notifier keeps ktr's list of module tracepoints current).
+ *   Request:
+ *     KTR_ATTR_RAW_TRACEPOINT    string  required, < KTR_EVENT_NAME_MAX
+ *                                        bytes: the tracepoint's bare name
+ *                                        ("sys_enter", not
+ *                                        "raw_syscalls:sys_enter"); vmlinux
+ *                                        is searched first, then modules
+ *                                        in load order
+ *     KTR_ATTR_RAW_NARGS         u32     arguments to record, 0..
+ *                                        KTR_RAW_NARGS_MAX; default
+ *                                        KTR_RAW_NARGS_MAX
+ *   Reply: an ack. The attach creates an event type, listed by
+ *   KTR_CMD_LIST_EVENTS: system "raw", name the tracepoint's, id the next
+ *   of KTR_EVENT_RAW_FIRST.. (ktr_event.h; never reused while the module
+ *   stays loaded), fields arg0..arg<N-1>, each an unsigned 8-byte
+ *   KTR_FIELD_INT at offset 8 + 8 * i. The event is enabled at once; it
+ *   can be disabled and enabled again like any event ("raw:NAME").
+ *   Argument i is the tracepoint's i-th TP_PROTO argument as a register
+ *   word: integers narrower than 64 bits, bool and char may carry garbage
+ *   in their upper bits; pointers are addresses, never dereferenced.
+ *   Arguments beyond the tracepoint's own are meaningless (ask for as many
+ *   as its TP_PROTO has). The arguments are taken from the calling
+ *   convention (x86-64, arm64): what the kernel's own tracepoint callers
+ *   pass a probe. A curated event's tracepoint can be attached raw too.
+ *   When the module owning an attached tracepoint is unloaded, the probe
+ *   is removed first and the event stays listed, unavailable (recording
+ *   nothing); if a module with a tracepoint of that name is loaded again,
+ *   the event is attached to it again, enabled if it was when the module
+ *   went away. At most KTR_RAW_EVENTS_MAX raw events at a time.
+ *   Errors (extack message each; nothing changes): -ENOENT no tracepoint
+ *   of that name (a module's tracepoint cannot be attached before the
+ *   module is loaded); -EEXIST already attached raw; -ENOSPC
+ *   KTR_RAW_EVENTS_MAX reached, or the id range used up (reload ktr);
+ *   -ERANGE nargs above KTR_RAW_NARGS_MAX; -EINVAL name missing or empty;
+ *   a name too long or an attribute of the wrong size is refused by the
+ *   policy (-ERANGE or -EINVAL); -ENOMEM; a registration failure's errno.
+ *
+ * KTR_CMD_DETACH_RAW (do; GENL_ADMIN_PERM)
+ *   Request:
+ *     KTR_ATTR_RAW_TRACEPOINT    string  required: the name given to
+ *                                        KTR_CMD_ATTACH_RAW
+ *   Reply: an ack. The probe is removed, running probes are waited for,
+ *   and the event type disappears from the list (its id is not reused).
+ *   Errors: -ENOENT no raw event of that name; -EINVAL name missing.
+ *
  * Data plane: the character device KTR_DEVICE_PATH (ABI minor 2)
  * -------------------------------------------------------------
  * Mode 0600; open() additionally requires CAP_PERFMON or CAP_SYS_ADMIN.
@@ -469,6 +519,9 @@ enum ktr_cmd {
 	KTR_CMD_SET_EVENT_FILTER,	/* ABI minor 4 */
 	KTR_CMD_GET_FILTERS,		/* ABI minor 4 */
 	KTR_CMD_CLEAR_FILTERS,		/* ABI minor 4 */
+	/* Raw attach (ABI minor 4) */
+	KTR_CMD_ATTACH_RAW,		/* ABI minor 4 */
+	KTR_CMD_DETACH_RAW,		/* ABI minor 4 */
 
 	__KTR_CMD_MAX,
 };
@@ -549,6 +602,9 @@ enum ktr_attr {
 	KTR_ATTR_EVENT_STACK,		/* u8 */
 	KTR_ATTR_EVENT_FILTER,		/* nested: an event's filter */
 	KTR_ATTR_FILTER_TRACKED,	/* u32 */
+	/* Raw attach (ABI minor 4) */
+	KTR_ATTR_RAW_TRACEPOINT,		/* NUL-terminated string */
+	KTR_ATTR_RAW_NARGS,			/* u32 */
 
 	__KTR_ATTR_MAX,
 };
@@ -658,6 +714,10 @@ struct ktr_filter_insn {
 };
 
 #define KTR_EVENT_GLOB_MAX	128	/* bytes, NUL included */
+
+/* Raw attach (KTR_CMD_ATTACH_RAW) limits. */
+#define KTR_RAW_NARGS_MAX	6	/* arguments recorded per event */
+#define KTR_RAW_EVENTS_MAX	64	/* raw events attached at a time */
 
 /* Limits on buffer geometry accepted by the module. */
 #define KTR_SUBBUF_SIZE_MIN	4096u

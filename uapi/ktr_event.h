@@ -55,6 +55,16 @@ enum ktr_event_id {
 	__KTR_EVENT_ID_MAX,
 };
 
+/*
+ * Raw events (KTR_CMD_ATTACH_RAW, uapi/ktr.h) get ids from
+ * KTR_EVENT_RAW_FIRST up, one per attach, never reused while the module
+ * stays loaded; their formats come only from KTR_CMD_LIST_EVENTS. The
+ * payload is struct ktr_event_common then the arguments asked for, each a
+ * __u64 (4-byte aligned: read with memcpy).
+ */
+#define KTR_EVENT_RAW_FIRST	0x8000
+#define KTR_EVENT_RAW_LAST	0xffff
+
 /**
  * struct ktr_event_common - the first bytes of every event payload
  * @id: enum ktr_event_id.

@@ -9,6 +9,9 @@
  * failure. A probe is registered only while its event is enabled: the
  * tracepoint's static key stays off, and costs a NOP, otherwise.
  *
+ * Raw events (ktr_raw.c) follow the curated groups: attached at run time,
+ * they come and go under ktr_events_lock.
+ *
  * Rules: ktr_events_lock serializes enable/disable and the listing; after
  * any probe is unregistered, tracepoint_synchronize_unregister() waits for
  * probes still running, so a disabled event writes nothing afterwards and
@@ -25,7 +28,7 @@
 #include "ktr_events.h"
 #include "ktr_filter.h"
 
-static DEFINE_MUTEX(ktr_events_lock);
+DEFINE_MUTEX(ktr_events_lock);	/* see ktr_events.h */
 
 /* Named as ftrace names its common fields. */
 const struct ktr_field_desc ktr_common_fields[] = {
@@ -98,12 +101,12 @@ static struct ktr_event_type *ktr_event_at(unsigned int idx)
 			return &ktr_groups[g]->events[idx];
 		idx -= ktr_groups[g]->nr_events;
 	}
-	return NULL;
+	return ktr_raw_event_at(idx);
 }
 
 /**
  * ktr_event_get - the event type at index @idx (0, 1, ...), or NULL past
- *	the last; for listing, under no lock (the table never changes shape)
+ *	the last; for listing, under ktr_events_lock (raw events come and go)
  * @idx: the index.
  */
 const struct ktr_event_type *ktr_event_get(unsigned int idx)
@@ -134,7 +137,8 @@ int ktr_events_init(void)
 		if (ktr_groups[g]->check_types)
 			ktr_groups[g]->check_types();
 	for_each_kernel_tracepoint(ktr_events_find_tp, NULL);
-	return ktr_filter_init();
+	ktr_filter_init();
+	return ktr_raw_init();
 }
 
 /* Disable everything still enabled; nothing can run a probe afterwards. */
@@ -144,11 +148,12 @@ void ktr_events_exit(void)
 	unsigned int i;
 	bool any = false;
 
+	ktr_raw_exit();
 	mutex_lock(&ktr_events_lock);
 	for (i = 0; (ev = ktr_event_at(i)); i++) {
 		if (!ev->tp || !ev->enabled)
 			continue;
-		tracepoint_probe_unregister(ev->tp, ev->probe, NULL);
+		tracepoint_probe_unregister(ev->tp, ev->probe, ev);
 		ev->enabled = false;
 		any = true;
 	}
@@ -207,8 +212,7 @@ int ktr_events_set(const char *glob, bool enable,
 		if (ev->enabled == enable)
 			continue;
 		if (enable) {
-			ret = tracepoint_probe_register(ev->tp, ev->probe,
-							NULL);
+			ret = tracepoint_probe_register(ev->tp, ev->probe, ev);
 			if (ret) {
 				pr_warn("cannot attach to tracepoint %s: %d\n",
 					ev->tp_name, ret);
@@ -218,7 +222,7 @@ int ktr_events_set(const char *glob, bool enable,
 			}
 			ev->undo = true;
 		} else {
-			tracepoint_probe_unregister(ev->tp, ev->probe, NULL);
+			tracepoint_probe_unregister(ev->tp, ev->probe, ev);
 			unregistered = true;
 		}
 		ev->enabled = enable;
@@ -238,7 +242,7 @@ undo:
 	for (i = 0; (ev = ktr_event_at(i)); i++) {
 		if (!ev->undo)
 			continue;
-		tracepoint_probe_unregister(ev->tp, ev->probe, NULL);
+		tracepoint_probe_unregister(ev->tp, ev->probe, ev);
 		ev->enabled = false;
 		unregistered = true;
 	}

@@ -6,6 +6,7 @@
 #ifndef _KTR_EVENTS_H
 #define _KTR_EVENTS_H
 
+#include <linux/mutex.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 
@@ -56,7 +57,8 @@ extern const unsigned int ktr_nr_common_fields;
  * @name: the event's name (the tracepoint's, for tracepoint events).
  * @tp_name: the kernel tracepoint it hooks, or NULL (markers: written by
  *	ktr itself, always on).
- * @probe: the probe function registered on the tracepoint.
+ * @probe: the probe function registered on the tracepoint, with the event
+ *	type as its data pointer.
  * @fields: the payload layout after the common fields (ktr_common_fields).
  * @nr_fields: entries in @fields.
  * @tp: the tracepoint, found by name at load (NULL: this kernel lacks it).
@@ -98,6 +100,17 @@ extern const struct ktr_event_group ktr_block_group;	/* ktr_probes_block.c */
 extern const struct ktr_event_group ktr_net_group;	/* ktr_probes_net.c */
 extern const struct ktr_event_group ktr_kmem_group;	/* ktr_probes_kmem.c */
 extern const struct ktr_event_group ktr_fault_group;	/* ktr_probes_fault.c */
+
+/* Serializes enable/disable, raw attach/detach and the listing. */
+extern struct mutex ktr_events_lock;
+
+/* Raw events (ktr_raw.c), listed after the curated groups. */
+int ktr_raw_init(void);
+void ktr_raw_exit(void);
+struct ktr_event_type *ktr_raw_event_at(unsigned int idx);
+int ktr_raw_attach(const char *name, unsigned int nargs,
+		   struct netlink_ext_ack *extack);
+int ktr_raw_detach(const char *name, struct netlink_ext_ack *extack);
 
 int ktr_events_init(void);
 void ktr_events_exit(void);

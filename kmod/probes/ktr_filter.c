@@ -836,9 +836,14 @@ int ktr_filter_set_event(const struct ktr_event_filter_req *req,
 		NL_SET_ERR_MSG_MOD(extack, "no such event");
 		return -ENOENT;
 	}
-	if (!ev->tp_name || ev->id >= __KTR_EVENT_ID_MAX) {
+	if (!ev->tp_name) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "markers and stacks are written by ktr itself: they cannot be filtered");
+		return -EOPNOTSUPP;
+	}
+	if (ev->id >= __KTR_EVENT_ID_MAX) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "raw events cannot be filtered (filter on a curated event, or on pids, comms and CPUs)");
 		return -EOPNOTSUPP;
 	}
 	if (!req->set_prog && req->stack < 0) {
@@ -1007,13 +1012,12 @@ static void ktr_filter_find_tp(struct tracepoint *tp, void *priv)
 		ktr_tp_free = tp;
 }
 
-int ktr_filter_init(void)
+void ktr_filter_init(void)
 {
 	BUILD_BUG_ON(sizeof_field(struct task_struct, comm) != KTR_COMM_LEN);
 	check_trace_callback_type_sched_process_fork(ktr_filter_on_fork);
 	check_trace_callback_type_sched_process_free(ktr_filter_on_free);
 	for_each_kernel_tracepoint(ktr_filter_find_tp, NULL);
-	return 0;
 }
 
 /* After the event probes are gone: nothing reads filter state any more. */

@@ -58,7 +58,7 @@ struct ktr_event_filter_req {
 	int stack;		/* -1: not given */
 };
 
-int ktr_filter_init(void);
+void ktr_filter_init(void);
 void ktr_filter_exit(void);
 int ktr_filter_set_task(const struct ktr_task_filter_req *req,
 			struct netlink_ext_ack *extack);

@@ -21,6 +21,8 @@ void setup_stat(CLI::App &app);
 void setup_buffer(CLI::App &app);
 void setup_filter(CLI::App &app);
 void setup_record(CLI::App &app);
+void setup_attach(CLI::App &app);
+void setup_detach(CLI::App &app);
 
 } // namespace ktr::cmd
 

@@ -20,6 +20,7 @@
 //
 // Prints "ok - ..." / "not ok - ..." lines; exit 1 if any check failed.
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -199,6 +200,18 @@ std::string snapshot(Sock &s)
 				out += " " + std::to_string(nla_get_u64(c));
 		out += "\n";
 	}
+	Answer fl = transact(s, KTR_CMD_GET_FILTERS, false, {});
+	if (fl.err || fl.replies.empty())
+		die("GET_FILTERS failed");
+	{
+		auto *nlh = reinterpret_cast<nlmsghdr *>(fl.replies[0].data());
+		genlmsghdr *g = genlmsg_hdr(nlh);
+		const auto *p = reinterpret_cast<const unsigned char *>(genlmsg_attrdata(g, 0));
+		out += "filters:";
+		for (int i = 0; i < genlmsg_attrlen(g, 0); i++)
+			out += " " + std::to_string(p[i]);
+		out += "\n";
+	}
 	return out;
 }
 
@@ -225,6 +238,12 @@ const Cmd all_cmds[] = {
 	{KTR_CMD_ADD_PROBE, "ADD_PROBE", false},
 	{KTR_CMD_DEL_PROBE, "DEL_PROBE", false},
 	{KTR_CMD_LIST_PROBES, "LIST_PROBES", false},
+	{KTR_CMD_SET_TASK_FILTER, "SET_TASK_FILTER", false},
+	{KTR_CMD_SET_EVENT_FILTER, "SET_EVENT_FILTER", false},
+	{KTR_CMD_GET_FILTERS, "GET_FILTERS", false},
+	{KTR_CMD_CLEAR_FILTERS, "CLEAR_FILTERS", false},
+	{KTR_CMD_ATTACH_RAW, "ATTACH_RAW", false},
+	{KTR_CMD_DETACH_RAW, "DETACH_RAW", false},
 };
 
 struct Bad {
@@ -253,6 +272,34 @@ Fill put_buffer(const std::vector<std::pair<int, std::uint32_t>> &vals)
 		for (auto [t, v] : vals)
 			nla_put_u32(m, t, v);
 		nla_nest_end(m, nest);
+	};
+}
+
+Fill put_pids(const std::vector<std::int32_t> &pids)
+{
+	return [=](nl_msg *m) {
+		nla_put(m, KTR_ATTR_FILTER_PIDS, static_cast<int>(pids.size() * 4), pids.data());
+	};
+}
+
+Fill put_name(const char *name)
+{
+	return [=](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_NAME, name); };
+}
+
+// An event filter request for sched_switch with @insns (and text "x").
+Fill put_prog(const std::vector<ktr_filter_insn> &insns, const char *strings = nullptr,
+	      bool text = true)
+{
+	return [=](nl_msg *m) {
+		nla_put_string(m, KTR_ATTR_EVENT_NAME, "sched_switch");
+		nla_put(m, KTR_ATTR_FILTER_PROG, static_cast<int>(insns.size() * sizeof(insns[0])),
+			insns.data());
+		if (strings)
+			nla_put(m, KTR_ATTR_FILTER_STRINGS, static_cast<int>(std::strlen(strings) + 1),
+				strings);
+		if (text)
+			nla_put_string(m, KTR_ATTR_FILTER_TEXT, "x");
 	};
 }
 
@@ -346,6 +393,112 @@ std::vector<Bad> specific_bad(int cmd)
 			 },
 			 0},
 		};
+	case KTR_CMD_SET_TASK_FILTER: {
+		std::vector<std::uint64_t> far(128, 0);
+		far[4000 / 64] = 1ULL << (4000 % 64);
+		return {
+			{"no filter given", {}, EINVAL},
+			{"pids of 6 bytes", put_bytes(KTR_ATTR_FILTER_PIDS, 6), EINVAL},
+			{"pid 0", put_pids({0}), EINVAL},
+			{"pid -5", put_pids({-5}), EINVAL},
+			{"257 pids", put_pids(std::vector<std::int32_t>(257, 1)), 0},
+			{"follow 2", [](nl_msg *m) { nla_put_u8(m, KTR_ATTR_FILTER_FOLLOW, 2); },
+			 ERANGE},
+			{"follow without pids",
+			 [](nl_msg *m) { nla_put_u8(m, KTR_ATTR_FILTER_FOLLOW, 1); }, EINVAL},
+			{"comm without its NUL", put_bytes(KTR_ATTR_FILTER_COMMS, 4), EINVAL},
+			{"comm of 16 bytes",
+			 [](nl_msg *m) {
+				 nla_put(m, KTR_ATTR_FILTER_COMMS, 17, "0123456789abcdef");
+			 },
+			 EINVAL},
+			{"empty comm name", [](nl_msg *m) { nla_put(m, KTR_ATTR_FILTER_COMMS, 1, ""); },
+			 EINVAL},
+			{"cpus of 4 bytes", put_bytes(KTR_ATTR_FILTER_CPUS, 4), EINVAL},
+			{"cpus naming CPU 4000",
+			 [far](nl_msg *m) {
+				 nla_put(m, KTR_ATTR_FILTER_CPUS, static_cast<int>(far.size() * 8),
+					 far.data());
+			 },
+			 EINVAL},
+			{"cpus with no CPU", put_bytes(KTR_ATTR_FILTER_CPUS, 8, '\0'), EINVAL},
+			{"a good pid list with a bad comm (all or nothing)",
+			 [](nl_msg *m) {
+				 const std::int32_t pid = 1;
+				 nla_put(m, KTR_ATTR_FILTER_PIDS, 4, &pid);
+				 nla_put(m, KTR_ATTR_FILTER_COMMS, 4, "abcd");
+			 },
+			 EINVAL},
+		};
+	}
+	case KTR_CMD_SET_EVENT_FILTER: {
+		const std::uint32_t prev_pid = 8 + 16;	// struct ktr_event_sched_switch
+		return {
+			{"event name missing", {}, EINVAL},
+			{"unknown event", put_name("no_such_event"), ENOENT},
+			{"the marker", [](nl_msg *m) {
+				 nla_put_string(m, KTR_ATTR_EVENT_NAME, "marker");
+				 nla_put_u8(m, KTR_ATTR_EVENT_STACK, 1);
+			 }, EOPNOTSUPP},
+			{"nothing to set", put_name("sched_switch"), EINVAL},
+			{"stack 2", [](nl_msg *m) {
+				 nla_put_string(m, KTR_ATTR_EVENT_NAME, "sched_switch");
+				 nla_put_u8(m, KTR_ATTR_EVENT_STACK, 2);
+			 }, ERANGE},
+			{"program of 5 bytes",
+			 [](nl_msg *m) {
+				 nla_put_string(m, KTR_ATTR_EVENT_NAME, "sched_switch");
+				 nla_put(m, KTR_ATTR_FILTER_PROG, 5, "xxxxx");
+				 nla_put_string(m, KTR_ATTR_FILTER_TEXT, "x");
+			 },
+			 EINVAL},
+			{"unknown op", put_prog({{99, 0, prev_pid, 4, 0, 1}}), EINVAL},
+			{"not a field (offset 1000)", put_prog({{KTR_FOP_EQ, 0, 1000, 4, 0, 1}}),
+			 EINVAL},
+			{"a field with the wrong size", put_prog({{KTR_FOP_EQ, 0, prev_pid, 8, 0, 1}}),
+			 EINVAL},
+			{"text op on an integer field",
+			 put_prog({{KTR_FOP_STR_EQ, 0, prev_pid, 4, 0, 0}}, "a"), EINVAL},
+			{"integer op on a text field", put_prog({{KTR_FOP_EQ, 0, 8, 16, 0, 1}}), EINVAL},
+			{"string offset outside the strings",
+			 put_prog({{KTR_FOP_STR_EQ, 0, 8, 16, 0, 7}}, "a"), EINVAL},
+			{"stack underflow", put_prog({{KTR_FOP_AND, 0, 0, 0, 0, 0}}), EINVAL},
+			{"two values left",
+			 put_prog({{KTR_FOP_EQ, 0, prev_pid, 4, 0, 1}, {KTR_FOP_EQ, 0, prev_pid, 4, 0, 2}}),
+			 EINVAL},
+			{"reserved bits set", put_prog({{KTR_FOP_EQ, 1, prev_pid, 4, 0, 1}}), EINVAL},
+			{"a program without its text",
+			 put_prog({{KTR_FOP_EQ, 0, prev_pid, 4, 0, 1}}, nullptr, false), EINVAL},
+			{"a glob pattern of 64 bytes",
+			 put_prog({{KTR_FOP_GLOB, 0, 8, 16, 0, 0}},
+				  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+			 EINVAL},
+			{"strings without a program", [](nl_msg *m) {
+				 nla_put_string(m, KTR_ATTR_EVENT_NAME, "sched_switch");
+				 nla_put(m, KTR_ATTR_FILTER_STRINGS, 2, "a");
+			 }, EINVAL},
+		};
+	}
+	case KTR_CMD_ATTACH_RAW:
+		return {
+			{"tracepoint missing", {}, EINVAL},
+			{"no such tracepoint",
+			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_RAW_TRACEPOINT, "no_such_tp"); },
+			 ENOENT},
+			{"7 arguments",
+			 [](nl_msg *m) {
+				 nla_put_string(m, KTR_ATTR_RAW_TRACEPOINT, "sched_switch");
+				 nla_put_u32(m, KTR_ATTR_RAW_NARGS, 7);
+			 },
+			 ERANGE},
+		};
+	case KTR_CMD_DETACH_RAW:
+		return {
+			{"tracepoint missing", {}, EINVAL},
+			{"not attached",
+			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_RAW_TRACEPOINT, "sched_switch"); },
+			 ENOENT},
+		};
 	case KTR_CMD_LIST_TRACERS:
 	case KTR_CMD_SET_TRACER:
 	case KTR_CMD_ADD_PROBE:
@@ -407,6 +560,18 @@ int run_nobody()
 		{KTR_CMD_ADD_PROBE, false, {}},
 		{KTR_CMD_DEL_PROBE, false, {}},
 		{KTR_CMD_LIST_PROBES, false, {}},
+		{KTR_CMD_SET_TASK_FILTER, false, put_pids({1})},
+		{KTR_CMD_SET_EVENT_FILTER, false,
+		 [](nl_msg *m) {
+			 nla_put_string(m, KTR_ATTR_EVENT_NAME, "sched_switch");
+			 nla_put_u8(m, KTR_ATTR_EVENT_STACK, 1);
+		 }},
+		{KTR_CMD_GET_FILTERS, false, {}},
+		{KTR_CMD_CLEAR_FILTERS, false, {}},
+		{KTR_CMD_ATTACH_RAW, false,
+		 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_RAW_TRACEPOINT, "sched_switch"); }},
+		{KTR_CMD_DETACH_RAW, false,
+		 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_RAW_TRACEPOINT, "sched_switch"); }},
 	};
 	for (const auto &r : reqs) {
 		const Answer a = transact(s, r.cmd, r.dump, r.fill);

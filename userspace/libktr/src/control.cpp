@@ -21,6 +21,7 @@
 #include "genl_family.h"
 #include "genl_transact.h"
 #include "ktr/errors.h"
+#include "ktr/raw.h"
 #include "nl_errno.h"
 #include "nl_handles.h"
 
@@ -239,6 +240,57 @@ Result<std::uint32_t> Control::enable_events(std::string_view glob)
 Result<std::uint32_t> Control::disable_events(std::string_view glob)
 {
 	return set_events(glob, false);
+}
+
+Result<void> Control::raw_request(bool attach, std::string_view name, std::uint32_t nargs)
+{
+	const std::string_view req = attach ? "KTR_CMD_ATTACH_RAW" : "KTR_CMD_DETACH_RAW";
+	if (!attach)
+		name = strip_raw_system(name);
+	if (Result<void> ok = check_tracepoint_name(name); !ok)
+		return ok.error();
+	if (attach && nargs > raw_nargs_max)
+		return Error{ERANGE, "at most " + std::to_string(raw_nargs_max) +
+					     " arguments can be recorded, not " + std::to_string(nargs)};
+
+	const nl::MsgPtr msg{nlmsg_alloc()};
+	if (!msg)
+		return Error{ENOMEM, "out of memory"};
+	const std::string text{name};
+	const auto cmd = static_cast<std::uint8_t>(attach ? KTR_CMD_ATTACH_RAW : KTR_CMD_DETACH_RAW);
+	if (!genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, family_, 0, 0, cmd,
+			 KTR_GENL_VERSION) ||
+	    nla_put_string(msg.get(), KTR_ATTR_RAW_TRACEPOINT, text.c_str()) < 0 ||
+	    (attach && nla_put_u32(msg.get(), KTR_ATTR_RAW_NARGS, nargs) < 0))
+		return Error{ENOMEM, "cannot build " + std::string(req)};
+
+	nl::KernelFailure failure;
+	const Result<void> r = nl::transact(
+		sock_.get(), msg.get(), req, [](nl_msg *) -> Result<void> { return {}; },
+		[](int type) -> std::string {
+			if (type == KTR_ATTR_RAW_TRACEPOINT)
+				return "KTR_ATTR_RAW_TRACEPOINT";
+			if (type == KTR_ATTR_RAW_NARGS)
+				return "KTR_ATTR_RAW_NARGS";
+			return "";
+		},
+		&failure);
+	if (!r) {
+		if (failure.errnum == 0)	// not the kernel's answer
+			return r.error();
+		return raw_request_error(attach, name, failure.errnum, failure.extack);
+	}
+	return {};
+}
+
+Result<void> Control::attach_raw(std::string_view name, std::uint32_t nargs)
+{
+	return raw_request(true, name, nargs);
+}
+
+Result<void> Control::detach_raw(std::string_view name)
+{
+	return raw_request(false, name, 0);
 }
 
 } // namespace ktr

@@ -28,12 +28,21 @@ constexpr std::string_view json_fixed_keys[] = {"ts_ns", "ts", "cpu", "pid", "co
 
 bool in_common_header(const FieldFormat &field) { return field.offset < event_common_size; }
 
-std::string value_text(const FieldValue &v)
+// Raw events (system "raw": tracepoint arguments as register words) read
+// best in hex.
+bool prints_hex(const EventFormat &format) { return format.system == "raw"; }
+
+std::string value_text(const FieldValue &v, bool hex = false)
 {
 	if (const auto *i = std::get_if<std::int64_t>(&v))
 		return std::to_string(*i);
-	if (const auto *u = std::get_if<std::uint64_t>(&v))
-		return std::to_string(*u);
+	if (const auto *u = std::get_if<std::uint64_t>(&v)) {
+		if (!hex)
+			return std::to_string(*u);
+		char buf[24];
+		std::snprintf(buf, sizeof(buf), "0x%" PRIx64, *u);
+		return buf;
+	}
 	if (const auto *list = std::get_if<std::vector<std::uint64_t>>(&v)) {
 		std::string s = "{";
 		char buf[24];
@@ -236,7 +245,7 @@ Result<std::string> EventPrinter::text(std::uint32_t cpu, std::uint64_t ts,
 			line += ' ';
 			line += field->name;
 			line += '=';
-			line += value_text(value);
+			line += value_text(value, prints_hex(*d.format));
 		}
 	}
 	line += '\n';

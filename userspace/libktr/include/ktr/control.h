@@ -105,6 +105,16 @@ public:
 	Control &operator=(const Control &) = delete;
 	~Control() = default;
 
+	/// KTR_CMD_ATTACH_RAW: record the first @nargs (0..raw_nargs_max)
+	/// arguments of tracepoint @name (check_tracepoint_name()) as event
+	/// "raw:<name>", enabled at once. Unknown tracepoint: ENOENT; attached
+	/// already: EEXIST (raw_request_error()).
+	Result<void> attach_raw(std::string_view name, std::uint32_t nargs);
+
+	/// KTR_CMD_DETACH_RAW of the raw event of tracepoint @name ("raw:"
+	/// prefix allowed). Not attached: ENOENT.
+	Result<void> detach_raw(std::string_view name);
+
 private:
 	struct SockFree {
 		void operator()(nl_sock *sock) const noexcept;
@@ -113,6 +123,7 @@ private:
 	Result<std::uint32_t> set_events(std::string_view glob, bool enable);
 	/// Send @msg (a do request named @name) expecting no reply but the ack.
 	Result<void> ack_request(nl_msg *msg, std::string_view name);
+	Result<void> raw_request(bool attach, std::string_view name, std::uint32_t nargs);
 	/// Whether the module is older than ABI minor 3 (asks KTR_CMD_GET_INFO;
 	/// false if that fails too).
 	bool module_lacks_events();
