@@ -74,6 +74,42 @@ grep ': sched_switch: ' /tmp/sched.txt | head -n 4
 echo "... $(grep -c ': sched_' /tmp/sched.txt) scheduler events in 3 s"
 cat /tmp/sched.err
 
+section "ktr record: trace a command and every process it forks (like trace-cmd record), scheduler and syscall events"
+echo "\$ ktr record -e 'sched:*' -e sys_enter -f 'id == 257' -e sys_exit -f 'id == 257' -o /tmp/rec.ktr -- sh -c '...'"
+echo "  (only openat, 257, among the syscalls: an ftrace-style filter, evaluated in the kernel)"
+ktr record -e 'sched:*' -e sys_enter -f 'id == 257' -e sys_exit -f 'id == 257' -o /tmp/rec.ktr -- \
+	sh -c 'for f in /etc/passwd /etc/group; do /bin/cat $f | /bin/wc -l; done'
+ktr report /tmp/rec.ktr >/tmp/rec.txt
+grep -E ': (sys_enter|sys_exit|sched_process_exec): ' /tmp/rec.txt | head -n 12
+echo "..."
+grep ': sched_switch: ' /tmp/rec.txt | head -n 4
+echo "... $(grep -c . /tmp/rec.txt) events, all of the command's process tree"
+
+section "per-CPU statistics: ktr stat"
+ktr stat
+
+section "a kernel stack per event: ktr filter -e sched_process_exec --stack"
+ktr enable sched_process_exec >/dev/null
+ktr filter -e sched_process_exec --stack
+ktr-read -d 2s >/tmp/stack.txt 2>/dev/null &
+reader=$!
+sleep 0.5
+/bin/true
+wait $reader
+grep -A 10 ': sched_process_exec: .*true' /tmp/stack.txt | head -n 12
+ktr filter --clear >/dev/null
+ktr disable sched_process_exec >/dev/null
+
+section "raw attach: any tracepoint by name, its arguments as register words (ktr attach sys_enter -n 2: arg1 is the syscall number)"
+ktr attach sys_enter -n 2
+ktr list 'raw:*'
+ktr-read -c 4 --json 2>/dev/null &
+reader=$!
+sleep 0.5
+/bin/true
+wait $reader
+ktr detach sys_enter
+
 section "loss is never silent: 3000 markers into a ring nobody reads (discard mode), then ktr-read"
 rmmod ktr && insmod /lib/ktr/ktr.ko subbuf_size=4096 nr_subbufs=4 && echo "insmod ktr.ko subbuf_size=4096 nr_subbufs=4: ok"
 taskset -c 0 ktr marker --count 3000 --seq flood
