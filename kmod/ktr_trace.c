@@ -164,6 +164,17 @@ static void ktr_trace_install(struct ktr_rb *rb)
 	ktr_rb_free(old);
 }
 
+/* Keep streams from opening, or say why not (under ktr_trace_lock). */
+static int ktr_trace_block_streams(struct netlink_ext_ack *extack)
+{
+	int ret = ktr_streams_block();
+
+	if (ret)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a stream of the trace buffer is open or mapped: stop its reader (ktr-read) first");
+	return ret;
+}
+
 /**
  * ktr_trace_reconfigure - replace the trace buffer (SET_BUFFER, RESET)
  * @geo: geometry and mode of the new buffer (already validated).
@@ -183,12 +194,9 @@ int ktr_trace_reconfigure(const struct ktr_geometry *geo,
 	int ret;
 
 	mutex_lock(&ktr_trace_lock);
-	ret = ktr_streams_block();
-	if (ret) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "a stream of the trace buffer is open or mapped: stop its reader (ktr-read) first");
+	ret = ktr_trace_block_streams(extack);
+	if (ret)
 		goto out;
-	}
 	rb = ktr_trace_create(geo);
 	if (IS_ERR(rb)) {
 		ret = PTR_ERR(rb);
@@ -220,12 +228,9 @@ int ktr_trace_reset(struct netlink_ext_ack *extack)
 	int ret;
 
 	mutex_lock(&ktr_trace_lock);
-	ret = ktr_streams_block();
-	if (ret) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "a stream of the trace buffer is open or mapped: stop its reader (ktr-read) first");
+	ret = ktr_trace_block_streams(extack);
+	if (ret)
 		goto out;
-	}
 	rb = ktr_trace_rb_locked();
 	geo.subbuf_size = ktr_rb_subbuf_size(rb);
 	geo.nr_subbufs = ktr_rb_nr_subbufs(rb);

@@ -19,6 +19,7 @@
 #include "ktr/event_format.h"
 #include "ktr/event_print.h"
 #include "ktr/syscall_names.h"
+#include "print_helpers.h"
 #include "subbuf_builder.h"
 
 namespace ktr {
@@ -28,13 +29,6 @@ using test::Bytes;
 
 constexpr std::uint64_t kLocal = 1000;
 constexpr std::uint64_t kMono = 5000000000;	// 5 s
-
-std::vector<FieldFormat> common()
-{
-	return {{"common_id", FieldType::Int, 0, 2, false},
-		{"common_flags", FieldType::Int, 2, 2, false},
-		{"common_pid", FieldType::Int, 4, 4, true}};
-}
 
 template <typename S, typename M>
 FieldFormat int_field(std::string name, M S::* /*member: its size*/, std::size_t offset,
@@ -50,7 +44,7 @@ FieldFormat int_field(std::string name, M S::* /*member: its size*/, std::size_t
 void add(FormatTable &t, std::uint16_t id, const char *sys, const char *name,
 	 std::vector<FieldFormat> fields)
 {
-	EventFormat f{id, sys, name, common()};
+	EventFormat f{id, sys, name, test::common_fields()};
 	f.fields.insert(f.fields.end(), fields.begin(), fields.end());
 	EXPECT_TRUE(t.add(std::move(f)));
 }

@@ -12,12 +12,15 @@
 
 #include "ktr/event_format.h"
 #include "ktr/event_print.h"
+#include "print_helpers.h"
 #include "subbuf_builder.h"
 
 namespace ktr {
 namespace {
 
 using test::Bytes;
+using test::json;
+using test::text;
 
 constexpr std::uint64_t kLocal = 1000;
 constexpr std::uint64_t kMono = 5000000000;	// 5 s
@@ -52,20 +55,6 @@ Bytes sample(std::int32_t pid, std::uint32_t value, std::int32_t delta, std::str
 	std::memcpy(f.data() + 4, &delta, 4);
 	std::memcpy(f.data() + 8, label.data(), std::min<std::size_t>(label.size(), 8));
 	return test::event_payload(100, pid, f);
-}
-
-std::string text(EventPrinter &p, std::uint32_t cpu, std::uint64_t ts, const Bytes &payload)
-{
-	Result<std::string> r = p.text(cpu, ts, payload);
-	EXPECT_TRUE(r) << r.error().message();
-	return r ? *r : r.error().message();
-}
-
-std::string json(EventPrinter &p, std::uint32_t cpu, std::uint64_t ts, const Bytes &payload)
-{
-	Result<std::string> r = p.json(cpu, ts, payload);
-	EXPECT_TRUE(r) << r.error().message();
-	return r ? *r : r.error().message();
 }
 
 TEST(ClockMap, MapsLocalToMonotonicWithoutWrapping)

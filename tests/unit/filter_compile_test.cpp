@@ -19,24 +19,16 @@
 
 #include "ktr/event_format.h"
 #include "ktr/filter_compile.h"
+#include "print_helpers.h"
 
 namespace ktr {
 namespace {
 
 using Bytes = std::vector<std::byte>;
 
-std::vector<FieldFormat> common_fields()
-{
-	return {
-		{"common_id", FieldType::Int, 0, 2, false},
-		{"common_flags", FieldType::Int, 2, 2, false},
-		{"common_pid", FieldType::Int, 4, 4, true},
-	};
-}
-
 EventFormat make_event(std::uint16_t id, std::string name, std::vector<FieldFormat> fields)
 {
-	EventFormat ev{id, "test", std::move(name), common_fields()};
+	EventFormat ev{id, "test", std::move(name), test::common_fields()};
 	ev.fields.insert(ev.fields.end(), fields.begin(), fields.end());
 	return ev;
 }

@@ -33,16 +33,9 @@ namespace {
 
 using test::Bytes;
 
-std::vector<FieldFormat> common()
-{
-	return {{"common_id", FieldType::Int, 0, 2, false},
-		{"common_flags", FieldType::Int, 2, 2, false},
-		{"common_pid", FieldType::Int, 4, 4, true}};
-}
-
 EventFormat stack_format()
 {
-	EventFormat f{KTR_EVENT_STACK, "ktr", "stack", common()};
+	EventFormat f{KTR_EVENT_STACK, "ktr", "stack", test::common_fields()};
 	f.fields.push_back({"event_ts", FieldType::Int, offsetof(ktr_event_stack, event_ts), 8,
 			    false});
 	f.fields.push_back({"nr", FieldType::Int, offsetof(ktr_event_stack, nr), 4, false});
@@ -254,10 +247,10 @@ TEST(FiltersReply, MalformedIsEproto)
 std::vector<EventInfo> sched_events()
 {
 	using S = ktr_event_sched_switch;
-	EventFormat sw{KTR_EVENT_SCHED_SWITCH, "sched", "sched_switch", common()};
+	EventFormat sw{KTR_EVENT_SCHED_SWITCH, "sched", "sched_switch", test::common_fields()};
 	sw.fields.push_back({"prev_pid", FieldType::Int, offsetof(S, prev_pid), 4, true});
 	using W = ktr_event_sched_wakeup;
-	EventFormat wk{KTR_EVENT_SCHED_WAKEUP, "sched", "sched_wakeup", common()};
+	EventFormat wk{KTR_EVENT_SCHED_WAKEUP, "sched", "sched_wakeup", test::common_fields()};
 	wk.fields.push_back({"pid", FieldType::Int, offsetof(W, pid), 4, true});
 	EventFormat marker = *builtin_formats().find(KTR_EVENT_MARKER);
 	return {{marker, true, true}, {sw, true, false}, {wk, true, false}};

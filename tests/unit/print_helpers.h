@@ -8,13 +8,24 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "ktr/event_format.h"
 #include "ktr/event_print.h"
 #include "subbuf_builder.h"
 
 namespace ktr::test {
+
+/// The common fields every event format starts with (struct
+/// ktr_event_common), as the module lists them.
+inline std::vector<FieldFormat> common_fields()
+{
+	return {{"common_id", FieldType::Int, 0, 2, false},
+		{"common_flags", FieldType::Int, 2, 2, false},
+		{"common_pid", FieldType::Int, 4, 4, true}};
+}
 
 inline std::string text(EventPrinter &p, std::uint32_t cpu, std::uint64_t ts, const Bytes &payload)
 {

@@ -16,22 +16,19 @@
 
 #include "ktr/event_format.h"
 #include "ktr/event_print.h"
+#include "print_helpers.h"
 #include "subbuf_builder.h"
 
 namespace ktr {
 namespace {
 
+using test::as_bytes;
 using test::Bytes;
+using test::json;
+using test::text;
 
 constexpr std::uint64_t kLocal = 1000;
 constexpr std::uint64_t kMono = 5000000000;	// 5 s
-
-std::vector<FieldFormat> common()
-{
-	return {{"common_id", FieldType::Int, 0, 2, false},
-		{"common_flags", FieldType::Int, 2, 2, false},
-		{"common_pid", FieldType::Int, 4, 4, true}};
-}
 
 // The formats as kmod/probes/ktr_probes_sched.c describes them.
 const FormatTable &sched_formats()
@@ -39,7 +36,7 @@ const FormatTable &sched_formats()
 	static const FormatTable table = [] {
 		FormatTable t = builtin_formats();
 		using S = ktr_event_sched_switch;
-		EventFormat sw{KTR_EVENT_SCHED_SWITCH, "sched", "sched_switch", common()};
+		EventFormat sw{KTR_EVENT_SCHED_SWITCH, "sched", "sched_switch", test::common_fields()};
 		sw.fields.insert(sw.fields.end(), {
 			{"prev_comm", FieldType::CharArray, offsetof(S, prev_comm), KTR_COMM_LEN, false},
 			{"prev_pid", FieldType::Int, offsetof(S, prev_pid), 4, true},
@@ -52,7 +49,7 @@ const FormatTable &sched_formats()
 		});
 		EXPECT_TRUE(t.add(sw));
 		using E = ktr_event_sched_process_exec;
-		EventFormat exec{KTR_EVENT_SCHED_PROCESS_EXEC, "sched", "sched_process_exec", common()};
+		EventFormat exec{KTR_EVENT_SCHED_PROCESS_EXEC, "sched", "sched_process_exec", test::common_fields()};
 		exec.fields.insert(exec.fields.end(), {
 			{"pid", FieldType::Int, offsetof(E, pid), 4, true},
 			{"old_pid", FieldType::Int, offsetof(E, old_pid), 4, true},
@@ -62,14 +59,6 @@ const FormatTable &sched_formats()
 		return t;
 	}();
 	return table;
-}
-
-template <typename T>
-Bytes as_bytes(const T &v)
-{
-	Bytes b(sizeof(v));
-	std::memcpy(b.data(), &v, sizeof(v));
-	return b;
 }
 
 Bytes sched_switch(std::int32_t pid, std::string_view prev_comm, std::int32_t prev_pid,
@@ -103,20 +92,6 @@ Bytes sched_exec(std::int32_t pid, std::int32_t old_pid, std::string_view filena
 	for (const char c : raw)
 		b.push_back(static_cast<std::byte>(c));
 	return b;
-}
-
-std::string text(EventPrinter &p, std::uint32_t cpu, std::uint64_t ts, const Bytes &payload)
-{
-	Result<std::string> r = p.text(cpu, ts, payload);
-	EXPECT_TRUE(r) << r.error().message();
-	return r ? *r : r.error().message();
-}
-
-std::string json(EventPrinter &p, std::uint32_t cpu, std::uint64_t ts, const Bytes &payload)
-{
-	Result<std::string> r = p.json(cpu, ts, payload);
-	EXPECT_TRUE(r) << r.error().message();
-	return r ? *r : r.error().message();
 }
 
 TEST(SchedPrint, SwitchAsText)
