@@ -1,4 +1,6 @@
 # Without the module, ktr info says in one line how to load it, exit non-zero.
+# kernels: 6.1 6.12
+# (not on debug: it adds nothing this test needs, and CI time is short)
 # vm-args: --no-load --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 ktr info >out.txt 2>err.txt; rc=$?

@@ -1,5 +1,7 @@
 # ktr info (text and --json) reports the guest's real CPU counts, kernel
 # release, ABI and the default buffer geometry.
+# kernels: 6.1 6.12
+# (not on debug: it adds nothing this test needs, and CI time is short)
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 ktr info >info.txt 2>info.err; rc=$?

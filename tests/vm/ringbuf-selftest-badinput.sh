@@ -1,6 +1,8 @@
 # ktr selftest with parameters the module (or the CLI) must refuse: each
 # fails with one line naming what is wrong, and no self-test starts. A
 # second self-test while one runs is refused with EBUSY.
+# kernels: 6.1 6.12
+# (not on debug: it adds nothing this test needs, and CI time is short)
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 
