@@ -99,6 +99,7 @@ wait $reader
 grep -A 10 ': sched_process_exec: .*true' /tmp/stack.txt | head -n 12
 ktr filter --clear >/dev/null
 ktr disable sched_process_exec >/dev/null
+ktr-read -q -d 0.5s >/dev/null 2>&1	# drop what is still buffered
 
 section "raw attach: any tracepoint by name, its arguments as register words (ktr attach sys_enter -n 2: arg1 is the syscall number)"
 ktr attach sys_enter -n 2
