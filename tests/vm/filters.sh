@@ -105,8 +105,11 @@ rp=$!
 sleep 0.5
 /bin/true
 wait $rp
-grep -A1 ': sched_process_exec: .*true' stack.txt | grep -q ': stack: <stack trace>' &&
-	ok "a stack follows the exec event" || bad "no stack after exec: $(grep -A2 sched_process_exec stack.txt | head -5)"
+# The next event on the exec's CPU is its stack (other CPUs' may come between).
+cpu=$(grep -m1 ': sched_process_exec: .*true' stack.txt | sed -nE 's/.*(\[[0-9]+\]).*/\1/p')
+grep -F " $cpu " stack.txt | grep -A1 ': sched_process_exec: .*true' | grep -q ': stack: <stack trace>' &&
+	ok "a stack follows the exec event on its CPU $cpu" ||
+	bad "no stack after exec: $(grep -A2 sched_process_exec stack.txt | head -5)"
 frames=$(sed -n '/: stack: <stack trace>/,/^ *[^ =]/p' stack.txt | grep -c '^ => ')
 [ "$frames" -ge 3 ] && ok "stack has $frames frames" || bad "stack frames: $frames"
 grep -q '^ => 0x[0-9a-f]* .*exec' stack.txt && ok "stack frames are symbolized (an exec function)" ||
