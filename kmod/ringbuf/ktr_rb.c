@@ -937,6 +937,18 @@ int ktr_rb_write(struct ktr_rb *rb, const void *data, u32 len)
 }
 EXPORT_SYMBOL_GPL(ktr_rb_write);
 
+/* The time of the newest record reserved in @cb's ring (0: none yet). */
+static u64 rb_last_ts(struct ktr_rb_cpu *cb)
+{
+	u64 ts = 0;
+	long i;
+
+	for (i = 1; i <= KTR_RB_MAX_NEST; i++)
+		if (READ_ONCE(cb->last[i].ts) > ts)
+			ts = READ_ONCE(cb->last[i].ts);
+	return ts;
+}
+
 /*
  * The ring of @cb is sealed at @old with drops counted after it (or in
  * drops_overflow): start the next sub-buffer empty and sealed, so that its
@@ -950,7 +962,7 @@ static int rb_flush_drops(struct ktr_rb_cpu *cb, unsigned long old, u64 ts)
 	u32 next = rb_seq_next(rb_seq(old));
 	long cw = atomic_long_read_acquire(&cb->consumed);
 	unsigned long new;
-	u64 seq64;
+	u64 seq64, last;
 	int ret;
 
 	/* Free room only: never recycle unread events to report a loss. */
@@ -967,22 +979,18 @@ static int rb_flush_drops(struct ktr_rb_cpu *cb, unsigned long old, u64 ts)
 	new = rb_pos(next, RB_SEALED);
 	if (rb_tail_cmpxchg(cb, old, new) != old)
 		return -EAGAIN;
+	/*
+	 * Writers nested in our caller after it read @ts may have reserved
+	 * later records in the sub-buffer before @old was sealed; they are
+	 * done and in last[] now: the new sub-buffer starts no earlier.
+	 */
+	last = rb_last_ts(cb);
+	if (last > ts)
+		ts = last;
 	ktr_rb_step(cb, KTR_RB_AT_FLUSHED);
 	rb_init_subbuf(cb, seq64, old, ts);
 	rb_seal(cb, next, RB_HDR_SIZE, KTR_RB_SB_FLUSHED);
 	return 0;
-}
-
-/* The time of the newest record reserved in @cb's ring (0: none yet). */
-static u64 rb_last_ts(struct ktr_rb_cpu *cb)
-{
-	u64 ts = 0;
-	long i;
-
-	for (i = 1; i <= KTR_RB_MAX_NEST; i++)
-		if (READ_ONCE(cb->last[i].ts) > ts)
-			ts = READ_ONCE(cb->last[i].ts);
-	return ts;
 }
 
 /*
