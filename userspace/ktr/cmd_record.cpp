@@ -65,9 +65,10 @@ struct RecordOptions {
 	std::vector<bool> stack_of_event;
 };
 
-volatile sig_atomic_t interrupted = 0;
-
-void on_signal(int) { interrupted = 1; }
+// Ctrl-C reaches the command and ktr-read too: record itself only has to
+// survive it (and wait for them), so the handler does nothing. (Not
+// SIG_IGN: that would be inherited by the children across exec.)
+void on_signal(int) {}
 
 // Where ktr-read is: next to this program, in the build tree, or in PATH.
 std::string ktr_read_path()
