@@ -2,23 +2,33 @@
 /*
  * ktr_main.c - module entry points of ktr, a tracer loadable as a module.
  *
- * Load order: validate parameters, then the trace buffer, then the event
- * registry (tracepoints found by name), then the character device, then
- * the generic netlink family (last, so that user space which finds the
- * family can rely on everything else being there). Unload runs the reverse
- * order.
+ * The one place that knows the order of the layers. Load, bottom up:
+ *  1. check the parameters (the ring buffer's geometry rule);
+ *  2. the trace session and its buffer (tracer/), which gives the probes
+ *     their buffer;
+ *  3. the event registry (tracepoints found by name), the filters, raw
+ *     attach (probes/): the last step that can fail before the interfaces;
+ *  4. the interfaces (control/): the generic netlink family, then
+ *     /dev/ktr, last, so that no socket or file can reach a half-built or
+ *     freed module: each is registered only when everything below it
+ *     works, and only the registration of the other can fail after it.
+ * Unload runs the reverse order: the interfaces go first, so nothing new
+ * comes in while the layers below are torn down.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
-#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 
 #include "ktr.h"
-#include "ktr_internal.h"
+#include "control/ktr_control.h"
 #include "probes/ktr_events.h"
+#include "probes/ktr_filter.h"
+#include "probes/ktr_raw.h"
+#include "ringbuf/ktr_rb.h"
+#include "ringbuf/ktr_rb_selftest.h"
+#include "tracer/ktr_trace.h"
 
 static uint subbuf_size = 64 * 1024;
 module_param(subbuf_size, uint, 0444);
@@ -35,87 +45,83 @@ module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode,
 		 "Trace buffer mode: discard (drop new events when full) or overwrite (flight recorder)");
 
-struct ktr_geometry ktr_default_geometry;
-
-/**
- * ktr_capable - may the current task control ktr or read its buffers?
- *
- * A tracer sees the whole kernel: CAP_PERFMON (or CAP_SYS_ADMIN, which
- * perfmon_capable() also accepts) in the initial user namespace.
- */
-bool ktr_capable(void)
+static int __init ktr_check_params(struct ktr_geometry *geo)
 {
-	return perfmon_capable();
-}
-
-static int ktr_check_geometry(void)
-{
-	if (!is_power_of_2(subbuf_size) || subbuf_size < KTR_SUBBUF_SIZE_MIN ||
-	    subbuf_size > KTR_SUBBUF_SIZE_MAX) {
-		pr_err("subbuf_size=%u: must be a power of two in [%u, %u]\n",
-		       subbuf_size, KTR_SUBBUF_SIZE_MIN, KTR_SUBBUF_SIZE_MAX);
-		return -EINVAL;
-	}
-	if (!is_power_of_2(nr_subbufs) || nr_subbufs < KTR_NR_SUBBUFS_MIN ||
-	    nr_subbufs > KTR_NR_SUBBUFS_MAX) {
-		pr_err("nr_subbufs=%u: must be a power of two in [%u, %u]\n",
-		       nr_subbufs, KTR_NR_SUBBUFS_MIN, KTR_NR_SUBBUFS_MAX);
-		return -EINVAL;
-	}
 	if (mode && !strcmp(mode, "discard")) {
-		ktr_default_geometry.mode = KTR_RB_MODE_DISCARD;
+		geo->mode = KTR_RB_MODE_DISCARD;
 	} else if (mode && !strcmp(mode, "overwrite")) {
-		ktr_default_geometry.mode = KTR_RB_MODE_OVERWRITE;
+		geo->mode = KTR_RB_MODE_OVERWRITE;
 	} else {
 		pr_err("mode=%s: must be discard or overwrite\n",
 		       mode ? mode : "");
 		return -EINVAL;
 	}
-	ktr_default_geometry.subbuf_size = subbuf_size;
-	ktr_default_geometry.nr_subbufs = nr_subbufs;
-	return 0;
+	geo->subbuf_size = subbuf_size;
+	geo->nr_subbufs = nr_subbufs;
+	switch (ktr_rb_check_geometry(subbuf_size, nr_subbufs, geo->mode,
+				      KTR_BUFFER_BYTES_PER_CPU_MAX)) {
+	case KTR_RB_GEO_OK:
+		return 0;
+	case KTR_RB_GEO_SUBBUF_SIZE:
+		pr_err("subbuf_size=%u: must be a power of two in [%u, %u]\n",
+		       subbuf_size, KTR_SUBBUF_SIZE_MIN, KTR_SUBBUF_SIZE_MAX);
+		break;
+	case KTR_RB_GEO_NR_SUBBUFS:
+		pr_err("nr_subbufs=%u: must be a power of two in [%u, %u]\n",
+		       nr_subbufs, KTR_NR_SUBBUFS_MIN, KTR_NR_SUBBUFS_MAX);
+		break;
+	default:
+		pr_err("subbuf_size x (nr_subbufs + 1) exceeds %u MiB per CPU\n",
+		       KTR_BUFFER_BYTES_PER_CPU_MAX >> 20);
+		break;
+	}
+	return -EINVAL;
 }
 
 static int __init ktr_init(void)
 {
+	struct ktr_geometry geo;
 	int ret;
 
-	ret = ktr_check_geometry();
+	ret = ktr_check_params(&geo);
 	if (ret)
 		return ret;
 
-	ret = ktr_trace_init(&ktr_default_geometry);
+	ret = ktr_trace_init(&geo);
 	if (ret)
 		return ret;
 
-	ret = ktr_events_init();
+	ktr_events_init();
+	ktr_filter_init();
+	ret = ktr_raw_init();
 	if (ret)
-		goto err_trace;
+		goto err_probes;
 
+	ret = ktr_nl_init();
+	if (ret)
+		goto err_raw;
 	ret = ktr_dev_init();
 	if (ret)
-		goto err_events;
-
-	ret = ktr_genl_init();
-	if (ret)
-		goto err_dev;
+		goto err_nl;
 
 	ret = ktr_bench_start();
 	if (ret)
-		goto err_genl;
+		goto err_dev;
 
 	pr_info("version %s loaded (ABI %u.%u, %u x %u bytes per CPU, %s mode)\n",
 		KTR_MODULE_VERSION, KTR_ABI_MAJOR, KTR_ABI_MINOR,
 		nr_subbufs, subbuf_size, mode);
 	return 0;
 
-err_genl:
-	ktr_genl_exit();
 err_dev:
 	ktr_dev_exit();
-err_events:
+err_nl:
+	ktr_nl_exit();
+err_raw:
+	ktr_raw_exit();
+err_probes:
 	ktr_events_exit();
-err_trace:
+	ktr_filter_exit();
 	ktr_trace_exit();
 	return ret;
 }
@@ -123,9 +129,11 @@ err_trace:
 static void __exit ktr_exit(void)
 {
 	ktr_bench_stop();
-	ktr_genl_exit();
 	ktr_dev_exit();
+	ktr_nl_exit();
+	ktr_raw_exit();
 	ktr_events_exit();
+	ktr_filter_exit();
 	ktr_trace_exit();
 	pr_info("unloaded\n");
 }

@@ -9,13 +9,26 @@
  * failure. A probe is registered only while its event is enabled: the
  * tracepoint's static key stays off, and costs a NOP, otherwise.
  *
- * Raw events (ktr_raw.c) follow the curated groups: attached at run time,
- * they come and go under ktr_events_lock.
+ * Dynamic events (raw attach, ktr_raw.c) follow the curated groups, in
+ * the order they were added; they come and go at run time.
  *
- * Rules: ktr_events_lock serializes enable/disable and the listing; after
- * any probe is unregistered, tracepoint_synchronize_unregister() waits for
- * probes still running, so a disabled event writes nothing afterwards and
- * unload cannot free the buffer under a probe.
+ * Invariants:
+ *  1. ktr_events_lock, private to this file, guards every event's tp,
+ *     enabled, rearm and undo and the dynamic list. Every walk of the
+ *     events asserts it (ktr_event_at()); other files reach events only
+ *     through ktr_events_for_each() and ktr_event_with(), which hold it
+ *     while their callback runs, so no caller can see a dynamic event
+ *     being freed.
+ *  2. An event is registered on its tracepoint exactly when enabled is
+ *     true; rearm (tracepoint gone while enabled) is cleared by every
+ *     disable, so a reset or disabled event never comes back by itself.
+ *  3. After any probe is unregistered, tracepoint_synchronize_unregister()
+ *     waits for probes still running before anything they use is freed,
+ *     so a disabled event writes nothing afterwards and unload cannot free
+ *     the buffer under a probe.
+ * Lock order: ktr_raw_lock (ktr_raw.c) -> ktr_events_lock -> the
+ * kernel's tracepoints_mutex; the filter lock (ktr_filter.c) nests inside
+ * ktr_events_lock (callbacks of ktr_event_with()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,9 +39,11 @@
 #include <linux/tracepoint.h>
 
 #include "ktr_events.h"
-#include "ktr_filter.h"
 
-DEFINE_MUTEX(ktr_events_lock);	/* see ktr_events.h */
+static DEFINE_MUTEX(ktr_events_lock);	/* invariant 1 */
+
+/* Dynamic events (raw attach), after the curated ones. */
+static LIST_HEAD(ktr_dyn_events);
 
 /* Named as ftrace names its common fields. */
 const struct ktr_field_desc ktr_common_fields[] = {
@@ -78,7 +93,7 @@ static const struct ktr_event_group ktr_stack_group = {
 	.events = &ktr_stack_event, .nr_events = 1,
 };
 
-/* Every group of event types, in id order. */
+/* Every curated group of event types, in id order. */
 static const struct ktr_event_group *const ktr_groups[] = {
 	&ktr_marker_group,
 	&ktr_sched_group,
@@ -91,8 +106,8 @@ static const struct ktr_event_group *const ktr_groups[] = {
 	&ktr_stack_group,
 };
 
-/* Every event type, in id order. */
-static struct ktr_event_type *ktr_event_at(unsigned int idx)
+/* Curated event @idx (static: lives as long as the module), or NULL. */
+static struct ktr_event_type *ktr_curated_at(unsigned int idx)
 {
 	unsigned int g;
 
@@ -101,17 +116,99 @@ static struct ktr_event_type *ktr_event_at(unsigned int idx)
 			return &ktr_groups[g]->events[idx];
 		idx -= ktr_groups[g]->nr_events;
 	}
-	return ktr_raw_event_at(idx);
+	return NULL;
+}
+
+static unsigned int ktr_nr_curated(void)
+{
+	unsigned int g, n = 0;
+
+	for (g = 0; g < ARRAY_SIZE(ktr_groups); g++)
+		n += ktr_groups[g]->nr_events;
+	return n;
+}
+
+/* Every event type: the curated ones in id order, then dynamic ones. */
+static struct ktr_event_type *ktr_event_at(unsigned int idx)
+{
+	struct ktr_event_type *ev = ktr_curated_at(idx);
+
+	lockdep_assert_held(&ktr_events_lock);
+	if (ev)
+		return ev;
+	idx -= ktr_nr_curated();
+	list_for_each_entry(ev, &ktr_dyn_events, node)
+		if (!idx--)
+			return ev;
+	return NULL;
 }
 
 /**
- * ktr_event_get - the event type at index @idx (0, 1, ...), or NULL past
- *	the last; for listing, under ktr_events_lock (raw events come and go)
- * @idx: the index.
+ * ktr_events_for_each - call @fn for every event type from index *@pos on
+ * @pos: in: the first index (0 for all); out: the index @fn stopped at
+ *	(its return was not 0), or the number of events.
+ * @fn: called with the registry lock held; a non-zero return stops.
+ * @priv: passed to @fn.
+ *
+ * Resumable for netlink dumps: an event added or removed between two
+ * calls shifts the later indexes, as in any dump of a changing list.
+ *
+ * Context: task (sleeps).
+ * Return: what @fn returned last (0 when every event was seen).
  */
-const struct ktr_event_type *ktr_event_get(unsigned int idx)
+int ktr_events_for_each(unsigned long *pos, ktr_event_fn fn, void *priv)
 {
-	return ktr_event_at(idx);
+	struct ktr_event_type *ev;
+	unsigned long i;
+	int ret = 0;
+
+	mutex_lock(&ktr_events_lock);
+	for (i = *pos; (ev = ktr_event_at(i)); i++) {
+		ret = fn(ev, priv);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&ktr_events_lock);
+	*pos = i;
+	return ret;
+}
+
+/* "name" or "system:name", exactly. */
+static bool ktr_event_is(const struct ktr_event_type *ev, const char *name)
+{
+	const char *colon = strchr(name, ':');
+
+	if (!colon)
+		return !strcmp(ev->name, name);
+	return strlen(ev->system) == colon - name &&
+	       !strncmp(ev->system, name, colon - name) &&
+	       !strcmp(ev->name, colon + 1);
+}
+
+/**
+ * ktr_event_with - call @fn for the event called @name
+ * @name: "name" or "system:name", exactly (the first match in id order).
+ * @fn: called with the registry lock held.
+ * @priv: passed to @fn.
+ *
+ * Context: task (sleeps).
+ * Return: -ENOENT when no event has that name, else what @fn returned.
+ */
+int ktr_event_with(const char *name, ktr_event_fn fn, void *priv)
+{
+	struct ktr_event_type *ev;
+	unsigned int i;
+	int ret = -ENOENT;
+
+	mutex_lock(&ktr_events_lock);
+	for (i = 0; (ev = ktr_event_at(i)); i++) {
+		if (ktr_event_is(ev, name)) {
+			ret = fn(ev, priv);
+			break;
+		}
+	}
+	mutex_unlock(&ktr_events_lock);
+	return ret;
 }
 
 bool ktr_event_available(const struct ktr_event_type *ev)
@@ -124,12 +221,13 @@ static void ktr_events_find_tp(struct tracepoint *tp, void *priv)
 	struct ktr_event_type *ev;
 	unsigned int i;
 
-	for (i = 0; (ev = ktr_event_at(i)); i++)
+	for (i = 0; (ev = ktr_curated_at(i)); i++)
 		if (ev->tp_name && ev->probe && !strcmp(ev->tp_name, tp->name))
 			ev->tp = tp;
 }
 
-int ktr_events_init(void)
+/* Context: load, before anything else can reach the registry. */
+void ktr_events_init(void)
 {
 	unsigned int g;
 
@@ -137,19 +235,20 @@ int ktr_events_init(void)
 		if (ktr_groups[g]->check_types)
 			ktr_groups[g]->check_types();
 	for_each_kernel_tracepoint(ktr_events_find_tp, NULL);
-	ktr_filter_init();
-	return ktr_raw_init();
 }
 
-/* Disable everything still enabled; nothing can run a probe afterwards. */
+/*
+ * Disable everything still enabled; nothing can run a probe afterwards.
+ * Dynamic events are gone already (ktr_raw_exit() runs first).
+ */
 void ktr_events_exit(void)
 {
 	struct ktr_event_type *ev;
 	unsigned int i;
 	bool any = false;
 
-	ktr_raw_exit();
 	mutex_lock(&ktr_events_lock);
+	WARN_ON(!list_empty(&ktr_dyn_events));
 	for (i = 0; (ev = ktr_event_at(i)); i++) {
 		if (!ev->tp || !ev->enabled)
 			continue;
@@ -160,7 +259,6 @@ void ktr_events_exit(void)
 	mutex_unlock(&ktr_events_lock);
 	if (any)
 		tracepoint_synchronize_unregister();
-	ktr_filter_exit();
 }
 
 /* "name-glob" or "system:name-glob". */
@@ -184,7 +282,8 @@ static bool ktr_event_matches(const struct ktr_event_type *ev,
  * @extack: for the error message.
  *
  * All or nothing: when a registration fails, the events this call enabled
- * are disabled again.
+ * are disabled again. Disabling an event whose tracepoint is gone (its
+ * module unloaded) cancels its re-arming (invariant 2).
  *
  * Context: task (sleeps).
  * Return: how many matching events are now enabled / disabled (the
@@ -206,6 +305,8 @@ int ktr_events_set(const char *glob, bool enable,
 		if (!ktr_event_matches(ev, glob))
 			continue;
 		matched++;
+		if (!enable)
+			ev->rearm = false;
 		if (!ev->tp)	/* the marker, or missing from this kernel */
 			continue;
 		usable++;
@@ -251,4 +352,97 @@ out:
 	if (unregistered)
 		tracepoint_synchronize_unregister();
 	return ret ? ret : (int)usable;
+}
+
+/**
+ * ktr_events_add - add a dynamic event type, enabled
+ * @ev: filled in (id, names, probe, fields, tp); the registry owns its
+ *	tp, enabled, rearm, undo and node from now on.
+ *
+ * The probe is registered first; the event is listed only once it is.
+ *
+ * Context: task (sleeps).
+ * Return: 0, or the error of tracepoint_probe_register() (nothing added).
+ */
+int ktr_events_add(struct ktr_event_type *ev)
+{
+	int ret;
+
+	mutex_lock(&ktr_events_lock);
+	ret = tracepoint_probe_register(ev->tp, ev->probe, ev);
+	if (!ret) {
+		ev->enabled = true;
+		ev->rearm = false;
+		list_add_tail(&ev->node, &ktr_dyn_events);
+	}
+	mutex_unlock(&ktr_events_lock);
+	return ret;
+}
+
+/**
+ * ktr_events_remove - take a dynamic event type off the registry
+ * @ev: as given to ktr_events_add().
+ *
+ * Its probe is unregistered; the caller frees @ev only after
+ * tracepoint_synchronize_unregister() (invariant 3).
+ *
+ * Context: task (sleeps).
+ */
+void ktr_events_remove(struct ktr_event_type *ev)
+{
+	mutex_lock(&ktr_events_lock);
+	if (ev->enabled && ev->tp)
+		tracepoint_probe_unregister(ev->tp, ev->probe, ev);
+	ev->enabled = false;
+	ev->rearm = false;
+	list_del(&ev->node);
+	mutex_unlock(&ktr_events_lock);
+}
+
+/**
+ * ktr_event_tp_gone - the tracepoint of dynamic event @ev goes away
+ * @ev: listed; its tracepoint's module is being unloaded.
+ *
+ * The event stays listed, unavailable; it is re-armed if it was enabled.
+ * The caller waits (tracepoint_synchronize_unregister()) before the
+ * module's memory goes: the module loader does, after MODULE_STATE_GOING.
+ *
+ * Context: task (sleeps).
+ */
+void ktr_event_tp_gone(struct ktr_event_type *ev)
+{
+	mutex_lock(&ktr_events_lock);
+	if (ev->enabled && ev->tp)
+		tracepoint_probe_unregister(ev->tp, ev->probe, ev);
+	ev->rearm = ev->enabled;
+	ev->enabled = false;
+	ev->tp = NULL;
+	mutex_unlock(&ktr_events_lock);
+}
+
+/**
+ * ktr_event_tp_back - a tracepoint of dynamic event @ev's name appears
+ * @ev: listed, unavailable.
+ * @tp: the tracepoint.
+ *
+ * Registered again only if it was enabled when its tracepoint went and
+ * was not disabled since (invariant 2).
+ *
+ * Context: task (sleeps).
+ * Return: 0, or the error of tracepoint_probe_register() (the event is
+ * then available but disabled).
+ */
+int ktr_event_tp_back(struct ktr_event_type *ev, struct tracepoint *tp)
+{
+	int ret = 0;
+
+	mutex_lock(&ktr_events_lock);
+	ev->tp = tp;
+	if (ev->rearm) {
+		ev->rearm = false;
+		ret = tracepoint_probe_register(tp, ev->probe, ev);
+		ev->enabled = !ret;
+	}
+	mutex_unlock(&ktr_events_lock);
+	return ret;
 }

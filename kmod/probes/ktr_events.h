@@ -6,7 +6,7 @@
 #ifndef _KTR_EVENTS_H
 #define _KTR_EVENTS_H
 
-#include <linux/mutex.h>
+#include <linux/list.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 
@@ -61,9 +61,17 @@ extern const unsigned int ktr_nr_common_fields;
  *	type as its data pointer.
  * @fields: the payload layout after the common fields (ktr_common_fields).
  * @nr_fields: entries in @fields.
- * @tp: the tracepoint, found by name at load (NULL: this kernel lacks it).
- * @enabled: the probe is registered (under ktr_events_lock).
- * @undo: scratch of ktr_events_set() (under ktr_events_lock).
+ * @tp: the tracepoint, found by name at load (NULL: this kernel lacks it,
+ *	or the module that has it is not loaded).
+ * @enabled: the probe is registered.
+ * @rearm: enabled when its tracepoint went away (its module was unloaded):
+ *	registered again when the tracepoint comes back, unless disabled
+ *	(or reset) meanwhile.
+ * @undo: scratch of ktr_events_set().
+ * @node: in the registry's list of dynamic events (raw events).
+ *
+ * @tp, @enabled, @rearm, @undo and @node belong to the registry: they
+ * change only under its lock (ktr_events.c), through the functions below.
  */
 struct ktr_event_type {
 	u16 id;
@@ -75,7 +83,9 @@ struct ktr_event_type {
 	unsigned int nr_fields;
 	struct tracepoint *tp;
 	bool enabled;
+	bool rearm;
 	bool undo;
+	struct list_head node;
 };
 
 /**
@@ -101,22 +111,27 @@ extern const struct ktr_event_group ktr_net_group;	/* ktr_probes_net.c */
 extern const struct ktr_event_group ktr_kmem_group;	/* ktr_probes_kmem.c */
 extern const struct ktr_event_group ktr_fault_group;	/* ktr_probes_fault.c */
 
-/* Serializes enable/disable, raw attach/detach and the listing. */
-extern struct mutex ktr_events_lock;
+/*
+ * The registry. Its lock is private to ktr_events.c: callers see events
+ * only through the locked iterator and lookup below, whose callbacks run
+ * with the lock held (they may sleep; they must not call back into the
+ * registry). An event a callback sees may go away (raw detach) as soon as
+ * the callback returns: keep nothing of it but values.
+ */
+typedef int (*ktr_event_fn)(const struct ktr_event_type *ev, void *priv);
 
-/* Raw events (ktr_raw.c), listed after the curated groups. */
-int ktr_raw_init(void);
-void ktr_raw_exit(void);
-struct ktr_event_type *ktr_raw_event_at(unsigned int idx);
-int ktr_raw_attach(const char *name, unsigned int nargs,
-		   struct netlink_ext_ack *extack);
-int ktr_raw_detach(const char *name, struct netlink_ext_ack *extack);
-
-int ktr_events_init(void);
+void ktr_events_init(void);
 void ktr_events_exit(void);
-const struct ktr_event_type *ktr_event_get(unsigned int idx);
+int ktr_events_for_each(unsigned long *pos, ktr_event_fn fn, void *priv);
+int ktr_event_with(const char *name, ktr_event_fn fn, void *priv);
 bool ktr_event_available(const struct ktr_event_type *ev);
 int ktr_events_set(const char *glob, bool enable,
 		   struct netlink_ext_ack *extack);
+
+/* Dynamic event types (raw attach), added and removed at run time. */
+int ktr_events_add(struct ktr_event_type *ev);
+void ktr_events_remove(struct ktr_event_type *ev);
+void ktr_event_tp_gone(struct ktr_event_type *ev);
+int ktr_event_tp_back(struct ktr_event_type *ev, struct tracepoint *tp);
 
 #endif /* _KTR_EVENTS_H */

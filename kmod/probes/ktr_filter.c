@@ -38,7 +38,7 @@
 #include "ktr_event.h"
 #include "ktr_events.h"
 #include "ktr_filter.h"
-#include "ktr_internal.h"
+#include "ktr_probe.h"
 #include "ringbuf/ktr_rb.h"
 
 DEFINE_STATIC_KEY_FALSE(ktr_filter_pid_key);
@@ -487,6 +487,11 @@ struct ktr_event_filter {
 
 static struct ktr_event_filter __rcu *ktr_event_filters[__KTR_EVENT_ID_MAX];
 static bool ktr_event_stack[__KTR_EVENT_ID_MAX];
+/*
+ * The name of each event with a filter or a stack, for GET_FILTERS: only
+ * curated events can have either, and their names are static.
+ */
+static const char *ktr_event_filter_name[__KTR_EVENT_ID_MAX];
 static unsigned int ktr_nr_event_filters, ktr_nr_event_stacks;
 
 /* Payloads are 4-byte aligned only: load through memcpy. */
@@ -605,7 +610,7 @@ static noinline void ktr_filter_write_stack(u64 event_ts)
 	u64 *ips;
 
 	n = stack_trace_save(entries, KTR_STACK_DEPTH, 0);
-	if (ktr_rb_reserve(ktr_trace_rb(), &ev, sizeof(*e) + n * sizeof(u64)))
+	if (ktr_rb_reserve(ktr_probe_buffer(), &ev, sizeof(*e) + n * sizeof(u64)))
 		return;
 	e = ev.data;
 	e->common.id = KTR_EVENT_STACK;
@@ -789,24 +794,6 @@ static void ktr_fprog_free(struct ktr_event_filter *f)
 	}
 }
 
-/* The event called "name" or "system:name", exactly. */
-static const struct ktr_event_type *ktr_event_named(const char *name)
-{
-	const struct ktr_event_type *ev;
-	const char *colon = strchr(name, ':');
-	unsigned int i;
-
-	for (i = 0; (ev = ktr_event_get(i)); i++) {
-		if (!colon && !strcmp(ev->name, name))
-			return ev;
-		if (colon && strlen(ev->system) == colon - name &&
-		    !strncmp(ev->system, name, colon - name) &&
-		    !strcmp(ev->name, colon + 1))
-			return ev;
-	}
-	return NULL;
-}
-
 static void ktr_key_count(struct static_key_false *key, unsigned int *count,
 			  bool was, bool now)
 {
@@ -818,24 +805,21 @@ static void ktr_key_count(struct static_key_false *key, unsigned int *count,
 		static_branch_disable(key);
 }
 
-/**
- * ktr_filter_set_event - KTR_CMD_SET_EVENT_FILTER
- * @req: the event, program and stack setting.
- * @extack: for the error message.
- *
- * Context: task (sleeps).
- * Return: 0 or a negative errno; nothing changes on an error.
- */
-int ktr_filter_set_event(const struct ktr_event_filter_req *req,
-			 struct netlink_ext_ack *extack)
-{
-	const struct ktr_event_type *ev = ktr_event_named(req->name);
-	struct ktr_event_filter *f = NULL, *old = NULL;
+struct ktr_set_event_ctx {
+	const struct ktr_event_filter_req *req;
+	struct netlink_ext_ack *extack;
+	struct ktr_event_filter *old;	/* replaced: freed by the caller */
+};
 
-	if (!ev) {
-		NL_SET_ERR_MSG_MOD(extack, "no such event");
-		return -ENOENT;
-	}
+/* ktr_filter_set_event() for @ev, under the registry's lock. */
+static int ktr_filter_set_event_locked(const struct ktr_event_type *ev,
+				       void *priv)
+{
+	struct ktr_set_event_ctx *ctx = priv;
+	const struct ktr_event_filter_req *req = ctx->req;
+	struct netlink_ext_ack *extack = ctx->extack;
+	struct ktr_event_filter *f = NULL;
+
 	if (!ev->tp_name) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "markers and stacks are written by ktr itself: they cannot be filtered");
@@ -856,12 +840,13 @@ int ktr_filter_set_event(const struct ktr_event_filter_req *req,
 			return PTR_ERR(f);
 	}
 	mutex_lock(&ktr_filter_lock);
+	ktr_event_filter_name[ev->id] = ev->name;	/* curated: static */
 	if (req->set_prog) {
-		old = ktr_filter_deref(ktr_event_filters[ev->id]);
+		ctx->old = ktr_filter_deref(ktr_event_filters[ev->id]);
 		/* A new program is published before the key turns on. */
 		rcu_assign_pointer(ktr_event_filters[ev->id], f);
 		ktr_key_count(&ktr_filter_event_key, &ktr_nr_event_filters,
-			      old, f);
+			      ctx->old, f);
 	}
 	if (req->stack >= 0) {
 		ktr_key_count(&ktr_filter_stack_key, &ktr_nr_event_stacks,
@@ -869,11 +854,31 @@ int ktr_filter_set_event(const struct ktr_event_filter_req *req,
 		WRITE_ONCE(ktr_event_stack[ev->id], req->stack);
 	}
 	mutex_unlock(&ktr_filter_lock);
-	if (old) {
-		tracepoint_synchronize_unregister();
-		ktr_fprog_free(old);
-	}
 	return 0;
+}
+
+/**
+ * ktr_filter_set_event - KTR_CMD_SET_EVENT_FILTER
+ * @req: the event, program and stack setting.
+ * @extack: for the error message.
+ *
+ * Context: task (sleeps).
+ * Return: 0 or a negative errno; nothing changes on an error.
+ */
+int ktr_filter_set_event(const struct ktr_event_filter_req *req,
+			 struct netlink_ext_ack *extack)
+{
+	struct ktr_set_event_ctx ctx = { .req = req, .extack = extack };
+	int ret;
+
+	ret = ktr_event_with(req->name, ktr_filter_set_event_locked, &ctx);
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG_MOD(extack, "no such event");
+	if (ctx.old) {
+		tracepoint_synchronize_unregister();
+		ktr_fprog_free(ctx.old);
+	}
+	return ret;
 }
 
 /**
@@ -973,28 +978,26 @@ static int ktr_filter_put_task(struct sk_buff *msg)
  */
 int ktr_filter_put(struct sk_buff *msg)
 {
-	const struct ktr_event_type *ev;
-	unsigned int i;
+	unsigned int id;
 	int ret;
 
 	mutex_lock(&ktr_filter_lock);
 	ret = ktr_filter_put_task(msg);
-	for (i = 0; !ret && (ev = ktr_event_get(i)); i++) {
+	for (id = 0; !ret && id < __KTR_EVENT_ID_MAX; id++) {
 		struct ktr_event_filter *f;
 		struct nlattr *nest;
 
-		if (ev->id >= __KTR_EVENT_ID_MAX)
-			continue;
-		f = ktr_filter_deref(ktr_event_filters[ev->id]);
-		if (!f && !ktr_event_stack[ev->id])
+		f = ktr_filter_deref(ktr_event_filters[id]);
+		if (!f && !ktr_event_stack[id])
 			continue;
 		nest = nla_nest_start(msg, KTR_ATTR_EVENT_FILTER);
 		if (!nest ||
-		    nla_put_u32(msg, KTR_ATTR_EVENT_ID, ev->id) ||
-		    nla_put_string(msg, KTR_ATTR_EVENT_NAME, ev->name) ||
+		    nla_put_u32(msg, KTR_ATTR_EVENT_ID, id) ||
+		    nla_put_string(msg, KTR_ATTR_EVENT_NAME,
+				   ktr_event_filter_name[id]) ||
 		    (f && nla_put_string(msg, KTR_ATTR_FILTER_TEXT, f->text)) ||
 		    nla_put_u8(msg, KTR_ATTR_EVENT_STACK,
-			       ktr_event_stack[ev->id])) {
+			       ktr_event_stack[id])) {
 			ret = -EMSGSIZE;
 			break;
 		}

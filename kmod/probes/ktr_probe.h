@@ -25,12 +25,28 @@
 #ifndef _KTR_PROBE_H
 #define _KTR_PROBE_H
 
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 
 #include "ktr_event.h"
 #include "ktr_filter.h"
-#include "ktr_internal.h"
 #include "ringbuf/ktr_rb.h"
+
+/*
+ * The buffer probes write to (ktr_probe.c): set by the trace session
+ * (ktr_trace.c), which replaces it only with a grace period between the
+ * switch and the free, so a probe (preemption disabled) may use what it
+ * read until it returns.
+ */
+extern struct ktr_rb __rcu *ktr_probe_rb;
+
+void ktr_probe_set_buffer(struct ktr_rb *rb);
+
+/* The buffer to write to, in probe context (preemption disabled). */
+static __always_inline struct ktr_rb *ktr_probe_buffer(void)
+{
+	return rcu_dereference_sched(ktr_probe_rb);
+}
 
 /* Whether task @t passes every task filter that is set. */
 static __always_inline bool ktr_task_wanted(const struct task_struct *t)
@@ -69,7 +85,7 @@ static __always_inline void *ktr_event_begin_for(struct ktr_rb_event *ev,
 	if (!ktr_event_wanted(other))
 		return NULL;
 
-	if (ktr_rb_reserve(ktr_trace_rb(), ev, size))
+	if (ktr_rb_reserve(ktr_probe_buffer(), ev, size))
 		return NULL;
 	c = ev->data;
 	c->id = id;

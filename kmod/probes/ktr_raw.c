@@ -26,12 +26,15 @@
  * gets the event attached again, enabled if it was when its tracepoint
  * went away.
  *
- * Locking: ktr_events_lock guards the raw event list, each raw event's
- * tp/enabled/rearm and the module list. Lock order (the notifier runs
- * under the kernel's tracepoint_module_list_mutex): that mutex, then
- * ktr_events_lock, then the kernel's tracepoints_mutex
- * (tracepoint_probe_register()). A raw event is freed only after it is
- * off the list and tracepoint_synchronize_unregister() has returned.
+ * Locking: ktr_raw_lock (private to this file) guards the raw event list,
+ * each raw event's mod and the module list; the registry guards what it
+ * owns of each event (tp, enabled, rearm: ktr_events_add(),
+ * ktr_event_tp_gone(), ktr_event_tp_back()). Lock order (the notifier
+ * runs under the kernel's tracepoint_module_list_mutex): that mutex, then
+ * ktr_raw_lock, then the registry's lock, then the kernel's
+ * tracepoints_mutex (tracepoint_probe_register()). A raw event is freed
+ * only after it is off both lists and tracepoint_synchronize_unregister()
+ * has returned.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -46,6 +49,7 @@
 
 #include "ktr_events.h"
 #include "ktr_probe.h"
+#include "ktr_raw.h"
 
 /* The fields of a raw event: as many of these as arguments recorded. */
 #define KTR_RAW_ARG(i) {						\
@@ -64,15 +68,14 @@ static const struct ktr_field_desc ktr_raw_fields[KTR_RAW_NARGS_MAX] = {
  * @node: in ktr_raw_events, in id order.
  * @name: the tracepoint's name (type.name, type.tp_name).
  * @mod: the module owning type.tp, NULL for vmlinux or while unavailable.
- * @rearm: its module went away while it was enabled: enable it again
- *	when a module brings a tracepoint of this name.
+ * @gone: its module went away: waiting for a tracepoint of its name.
  */
 struct ktr_raw_event {
 	struct ktr_event_type type;
 	struct list_head node;
 	char name[KTR_EVENT_NAME_MAX];
 	struct module *mod;
-	bool rearm;
+	bool gone;
 };
 
 /* A loaded module that has tracepoints (from the notifier). */
@@ -81,6 +84,7 @@ struct ktr_raw_module {
 	struct module *mod;
 };
 
+static DEFINE_MUTEX(ktr_raw_lock);
 static LIST_HEAD(ktr_raw_events);
 static LIST_HEAD(ktr_raw_modules);
 static unsigned int ktr_raw_count;
@@ -134,27 +138,11 @@ static void ktr_raw_probe(void *data, unsigned long a0, unsigned long a1,
 	ktr_event_end(&ev);
 }
 
-/**
- * ktr_raw_event_at - raw event @idx (0, 1, ...) in id order, or NULL
- * @idx: the index after the curated events.
- *
- * Context: under ktr_events_lock (or at load, before ktr_raw_init(): the
- * registry looks its tracepoints up then, while no raw event can exist).
- */
-struct ktr_event_type *ktr_raw_event_at(unsigned int idx)
-{
-	struct ktr_raw_event *raw;
-
-	list_for_each_entry(raw, &ktr_raw_events, node)
-		if (!idx--)
-			return &raw->type;
-	return NULL;
-}
-
 static struct ktr_raw_event *ktr_raw_find_event(const char *name)
 {
 	struct ktr_raw_event *raw;
 
+	lockdep_assert_held(&ktr_raw_lock);
 	list_for_each_entry(raw, &ktr_raw_events, node)
 		if (!strcmp(raw->name, name))
 			return raw;
@@ -197,6 +185,7 @@ static struct tracepoint *ktr_raw_find_tp(const char *name,
 	struct ktr_raw_module *m;
 	struct tracepoint *tp;
 
+	lockdep_assert_held(&ktr_raw_lock);
 	*owner = NULL;
 	for_each_kernel_tracepoint(ktr_raw_match_core, &l);
 	if (l.tp)
@@ -217,7 +206,7 @@ static struct tracepoint *ktr_raw_find_tp(const char *name,
  * @nargs: arguments to record, 0..KTR_RAW_NARGS_MAX.
  * @extack: for the error message.
  *
- * Context: task (sleeps); takes ktr_events_lock.
+ * Context: task (sleeps).
  * Return: 0, or a negative errno (nothing changed).
  */
 int ktr_raw_attach(const char *name, unsigned int nargs,
@@ -240,7 +229,7 @@ int ktr_raw_attach(const char *name, unsigned int nargs,
 	if (!raw)
 		return -ENOMEM;
 
-	mutex_lock(&ktr_events_lock);
+	mutex_lock(&ktr_raw_lock);
 	if (ktr_raw_find_event(name)) {
 		NL_SET_ERR_MSG_MOD(extack, "this tracepoint is already attached raw");
 		ret = -EEXIST;
@@ -274,22 +263,21 @@ int ktr_raw_attach(const char *name, unsigned int nargs,
 	raw->type.fields = ktr_raw_fields;
 	raw->type.nr_fields = nargs;
 	raw->type.tp = tp;
-	ret = tracepoint_probe_register(tp, ktr_raw_probe, &raw->type);
+	ret = ktr_events_add(&raw->type);
 	if (ret) {
 		pr_warn("cannot attach to tracepoint %s: %d\n", name, ret);
 		NL_SET_ERR_MSG_MOD(extack,
 				   "cannot attach to the tracepoint (see the kernel log)");
 		goto err;
 	}
-	raw->type.enabled = true;
 	list_add_tail(&raw->node, &ktr_raw_events);
 	ktr_raw_count++;
 	ktr_raw_next_id++;
-	mutex_unlock(&ktr_events_lock);
+	mutex_unlock(&ktr_raw_lock);
 	return 0;
 
 err:
-	mutex_unlock(&ktr_events_lock);
+	mutex_unlock(&ktr_raw_lock);
 	kfree(raw);
 	return ret;
 }
@@ -299,26 +287,24 @@ err:
  * @name: as given to ktr_raw_attach().
  * @extack: for the error message.
  *
- * Context: task (sleeps: waits for running probes); takes ktr_events_lock.
+ * Context: task (sleeps: waits for running probes).
  * Return: 0, or -ENOENT.
  */
 int ktr_raw_detach(const char *name, struct netlink_ext_ack *extack)
 {
 	struct ktr_raw_event *raw;
 
-	mutex_lock(&ktr_events_lock);
+	mutex_lock(&ktr_raw_lock);
 	raw = ktr_raw_find_event(name);
 	if (!raw) {
-		mutex_unlock(&ktr_events_lock);
+		mutex_unlock(&ktr_raw_lock);
 		NL_SET_ERR_MSG_MOD(extack, "no raw event of that name");
 		return -ENOENT;
 	}
-	if (raw->type.enabled && raw->type.tp)
-		tracepoint_probe_unregister(raw->type.tp, ktr_raw_probe,
-					    &raw->type);
+	ktr_events_remove(&raw->type);
 	list_del(&raw->node);
 	ktr_raw_count--;
-	mutex_unlock(&ktr_events_lock);
+	mutex_unlock(&ktr_raw_lock);
 	/* Also covers a probe unregistered earlier without waiting (GOING). */
 	tracepoint_synchronize_unregister();
 	kfree(raw);
@@ -345,22 +331,17 @@ static void ktr_raw_module_coming(struct module *mod)
 	list_add_tail(&m->node, &ktr_raw_modules);
 
 	list_for_each_entry(raw, &ktr_raw_events, node) {
-		if (raw->type.tp)
+		if (!raw->gone)
 			continue;
 		tp = ktr_raw_find_in_module(mod, raw->name);
 		if (!tp)
 			continue;
-		raw->type.tp = tp;
 		raw->mod = mod;
-		if (!raw->rearm)
-			continue;
-		raw->rearm = false;
-		ret = tracepoint_probe_register(tp, ktr_raw_probe, &raw->type);
+		raw->gone = false;
+		ret = ktr_event_tp_back(&raw->type, tp);
 		if (ret)
 			pr_warn("cannot attach again to tracepoint %s of module %s: %d\n",
 				raw->name, mod->name, ret);
-		else
-			raw->type.enabled = true;
 	}
 }
 
@@ -373,13 +354,9 @@ static void ktr_raw_module_going(struct module *mod)
 	list_for_each_entry(raw, &ktr_raw_events, node) {
 		if (raw->mod != mod)
 			continue;
-		if (raw->type.enabled)
-			tracepoint_probe_unregister(raw->type.tp,
-						    ktr_raw_probe, &raw->type);
-		raw->rearm = raw->type.enabled;
-		raw->type.enabled = false;
-		raw->type.tp = NULL;
+		ktr_event_tp_gone(&raw->type);
 		raw->mod = NULL;
+		raw->gone = true;
 	}
 	list_for_each_entry_safe(m, tmp, &ktr_raw_modules, node) {
 		if (m->mod == mod) {
@@ -394,12 +371,12 @@ static int ktr_raw_module_notify(struct notifier_block *nb,
 {
 	struct tp_module *tp_mod = data;
 
-	mutex_lock(&ktr_events_lock);
+	mutex_lock(&ktr_raw_lock);
 	if (val == MODULE_STATE_COMING)
 		ktr_raw_module_coming(tp_mod->mod);
 	else if (val == MODULE_STATE_GOING)
 		ktr_raw_module_going(tp_mod->mod);
-	mutex_unlock(&ktr_events_lock);
+	mutex_unlock(&ktr_raw_lock);
 	return NOTIFY_OK;
 }
 
@@ -407,7 +384,7 @@ static struct notifier_block ktr_raw_module_nb = {
 	.notifier_call = ktr_raw_module_notify,
 };
 
-/* Context: task; not under ktr_events_lock (the notifier takes it). */
+/* Context: task; not under ktr_raw_lock (the notifier takes it). */
 int ktr_raw_init(void)
 {
 	/* Replays MODULE_STATE_COMING for the modules already loaded. */
@@ -428,16 +405,13 @@ void ktr_raw_exit(void)
 	/* Replays MODULE_STATE_GOING: module probes off, module list empty. */
 	unregister_tracepoint_module_notifier(&ktr_raw_module_nb);
 
-	mutex_lock(&ktr_events_lock);
+	mutex_lock(&ktr_raw_lock);
 	list_for_each_entry_safe(raw, tmp, &ktr_raw_events, node) {
-		if (raw->type.enabled && raw->type.tp)
-			tracepoint_probe_unregister(raw->type.tp,
-						    ktr_raw_probe, &raw->type);
-		raw->type.enabled = false;
+		ktr_events_remove(&raw->type);
 		list_move_tail(&raw->node, &dead);
 	}
 	ktr_raw_count = 0;
-	mutex_unlock(&ktr_events_lock);
+	mutex_unlock(&ktr_raw_lock);
 
 	if (list_empty(&dead))
 		return;

@@ -1516,6 +1516,41 @@ static bool rb_pow2_within(u32 v, u32 min, u32 max)
 }
 
 /**
+ * ktr_rb_check_geometry() - the one rule for a buffer's geometry and mode
+ * @subbuf_size: bytes per sub-buffer: a power of two within
+ *	[KTR_SUBBUF_SIZE_MIN, KTR_SUBBUF_SIZE_MAX] (uapi/ktr.h).
+ * @nr_subbufs: sub-buffers per CPU: a power of two within
+ *	[KTR_NR_SUBBUFS_MIN, KTR_NR_SUBBUFS_MAX].
+ * @mode: enum ktr_rb_mode.
+ * @max_bytes_per_cpu: bound on @subbuf_size x (@nr_subbufs + 1), the
+ *	memory of one CPU's ring with the reader's spare (the caller's
+ *	policy: KTR_BUFFER_BYTES_PER_CPU_MAX for the trace buffer).
+ *
+ * Every interface that takes a geometry (module parameters, netlink, the
+ * self-test, user space through the host library) checks it here and
+ * words its own message from the result.
+ *
+ * Return: KTR_RB_GEO_OK, or what is wrong first.
+ */
+enum ktr_rb_geometry_error
+ktr_rb_check_geometry(u32 subbuf_size, u32 nr_subbufs, u32 mode,
+		      u64 max_bytes_per_cpu)
+{
+	if (!rb_pow2_within(subbuf_size, KTR_SUBBUF_SIZE_MIN,
+			    KTR_SUBBUF_SIZE_MAX))
+		return KTR_RB_GEO_SUBBUF_SIZE;
+	if (!rb_pow2_within(nr_subbufs, KTR_NR_SUBBUFS_MIN,
+			    KTR_NR_SUBBUFS_MAX))
+		return KTR_RB_GEO_NR_SUBBUFS;
+	if (mode != KTR_RB_MODE_DISCARD && mode != KTR_RB_MODE_OVERWRITE)
+		return KTR_RB_GEO_MODE;
+	if ((u64)subbuf_size * (nr_subbufs + 1) > max_bytes_per_cpu)
+		return KTR_RB_GEO_TOO_BIG;
+	return KTR_RB_GEO_OK;
+}
+EXPORT_SYMBOL_GPL(ktr_rb_check_geometry);
+
+/**
  * ktr_rb_create() - allocate a buffer: a ring for every possible CPU
  * @cfg: geometry and mode.
  *
@@ -1531,13 +1566,9 @@ struct ktr_rb *ktr_rb_create(const struct ktr_rb_config *cfg)
 	unsigned int cpu;
 
 	/* Sub-buffers are mapped into user space: whole pages each. */
-	if (!rb_pow2_within(cfg->subbuf_size, KTR_SUBBUF_SIZE_MIN,
-			    KTR_SUBBUF_SIZE_MAX) ||
-	    cfg->subbuf_size < ktr_rb_page_size() ||
-	    !rb_pow2_within(cfg->nr_subbufs, KTR_NR_SUBBUFS_MIN,
-			    KTR_NR_SUBBUFS_MAX) ||
-	    (cfg->mode != KTR_RB_MODE_DISCARD &&
-	     cfg->mode != KTR_RB_MODE_OVERWRITE))
+	if (ktr_rb_check_geometry(cfg->subbuf_size, cfg->nr_subbufs, cfg->mode,
+				  ~(u64)0) != KTR_RB_GEO_OK ||
+	    cfg->subbuf_size < ktr_rb_page_size())
 		return ERR_PTR(-EINVAL);
 
 	rb = ktr_rb_zalloc(sizeof(*rb), 0);

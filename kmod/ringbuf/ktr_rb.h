@@ -51,6 +51,19 @@ struct ktr_rb_config {
 	u32 mode;
 };
 
+/* What ktr_rb_check_geometry() found wrong first. */
+enum ktr_rb_geometry_error {
+	KTR_RB_GEO_OK = 0,
+	KTR_RB_GEO_SUBBUF_SIZE,	/* not a power of two within its range */
+	KTR_RB_GEO_NR_SUBBUFS,	/* not a power of two within its range */
+	KTR_RB_GEO_MODE,	/* neither discard nor overwrite */
+	KTR_RB_GEO_TOO_BIG,	/* subbuf_size x (nr_subbufs + 1) > the bound */
+};
+
+enum ktr_rb_geometry_error
+ktr_rb_check_geometry(u32 subbuf_size, u32 nr_subbufs, u32 mode,
+		      u64 max_bytes_per_cpu);
+
 /**
  * struct ktr_rb_event - a reservation, filled by ktr_rb_reserve()
  * @data: where the writer puts its payload: @len bytes, 4-byte aligned.

@@ -50,7 +50,7 @@
 #include <linux/sched/prio.h>
 #include <linux/slab.h>
 
-#include "ktr_internal.h"
+#include "ktr_rb_selftest.h"
 #include "ktr_rb.h"
 
 static uint bench;

@@ -55,4 +55,8 @@ struct ktr_selftest_result {
 int ktr_selftest_run(const struct ktr_selftest_cfg *cfg,
 		     struct ktr_selftest_result *res);
 
+/* The benchmark (ktr_rb_bench.c), started at load with bench=1. */
+int ktr_bench_start(void);
+void ktr_bench_stop(void);
+
 #endif /* _KTR_RB_SELFTEST_H */

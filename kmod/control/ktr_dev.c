@@ -16,7 +16,8 @@
 #include <linux/module.h>
 
 #include "ktr.h"
-#include "ktr_internal.h"
+#include "ktr_control.h"
+#include "tracer/ktr_trace.h"
 
 static int ktr_dev_open(struct inode *inode, struct file *file)
 {

@@ -9,8 +9,9 @@
  * KTR_IOC_PUT_SUBBUF. The protocol, for user space, is in uapi/ktr.h.
  *
  * Rules kept here:
- *  - one stream per CPU (ktr_streams_open): the ring buffer allows one
- *    reader per CPU ring;
+ *  - one stream per CPU: a stream holds its CPU's reader pin of the trace
+ *    session (ktr_trace_pin_reader()), since the ring buffer allows one
+ *    reader per CPU ring and the pin keeps the buffer from being replaced;
  *  - st->lock serializes everything that reads the ring or writes the meta
  *    page (get, put, flush, read(), release). Waiting happens outside it;
  *  - writers never wake anyone: while a poller waits, a timer per stream
@@ -44,7 +45,8 @@
 
 #include "ktr.h"
 #include "ktr_compat.h"
-#include "ktr_internal.h"
+#include "ktr_control.h"
+#include "tracer/ktr_trace.h"
 #include "ringbuf/ktr_rb.h"
 
 /**
@@ -82,8 +84,6 @@ struct ktr_stream {
 	struct ktr_stream_meta *meta;
 	u64 flush_ts;
 };
-
-static struct cpumask ktr_streams_open;
 
 static bool ktr_stream_readable(struct ktr_stream *st)
 {
@@ -434,7 +434,7 @@ static int ktr_stream_release(struct inode *inode, struct file *file)
 		ktr_stream_put_locked(st);
 	mutex_unlock(&st->lock);
 	/* Release: the ring's reader state above is visible to the next. */
-	clear_bit_unlock(st->cpu, cpumask_bits(&ktr_streams_open));
+	ktr_trace_unpin_reader(st->cpu);
 	/* Mappings keep their own reference to the page. */
 	free_page((unsigned long)st->meta);
 	mutex_destroy(&st->lock);
@@ -477,8 +477,8 @@ static void ktr_stream_init_meta(struct ktr_stream *st)
  * ktr_stream_open - KTR_IOC_STREAM_OPEN: a new stream file for one CPU
  * @uarg: struct ktr_stream_open from user space.
  *
- * The stream reads the trace buffer current when it takes its CPU's slot;
- * the slot keeps that buffer from being replaced (ktr_streams_block()).
+ * The stream reads the trace buffer current when it takes its CPU's
+ * reader pin, which keeps that buffer from being replaced.
  *
  * Return: the new file descriptor, or a negative errno.
  */
@@ -516,15 +516,11 @@ int ktr_stream_open(struct ktr_stream_open __user *uarg)
 	init_waitqueue_head(&st->wq);
 	timer_setup(&st->timer, ktr_stream_timer, 0);
 
-	/* Acquire: pairs with clear_bit_unlock() in release. */
-	if (test_and_set_bit_lock(o.cpu, cpumask_bits(&ktr_streams_open))) {
-		ret = -EBUSY;
+	rb = ktr_trace_pin_reader(o.cpu);
+	if (IS_ERR(rb)) {
+		ret = PTR_ERR(rb);
 		goto err;
 	}
-	/* The slot is ours: the buffer cannot be replaced until release. */
-	rcu_read_lock();
-	rb = ktr_trace_rb();
-	rcu_read_unlock();
 	if (o.watermark >= ktr_rb_nr_subbufs(rb)) {
 		ret = -EINVAL;
 		goto err_slot;
@@ -541,44 +537,10 @@ int ktr_stream_open(struct ktr_stream_open __user *uarg)
 	WRITE_ONCE(st->closing, true);
 	del_timer_sync(&st->timer);
 err_slot:
-	clear_bit_unlock(o.cpu, cpumask_bits(&ktr_streams_open));
+	ktr_trace_unpin_reader(o.cpu);
 err:
 	free_page((unsigned long)st->meta);
 	mutex_destroy(&st->lock);
 	kfree(st);
 	return ret;
-}
-
-/**
- * ktr_streams_block - take every CPU's stream slot, or none
- *
- * While the slots are taken, KTR_IOC_STREAM_OPEN fails with -EBUSY; the
- * caller may replace the trace buffer. Callers serialize with each other.
- *
- * Return: 0, or -EBUSY when a stream is open or mapped (nothing taken).
- */
-int ktr_streams_block(void)
-{
-	unsigned int cpu, undo;
-
-	for_each_possible_cpu(cpu) {
-		if (!test_and_set_bit_lock(cpu, cpumask_bits(&ktr_streams_open)))
-			continue;
-		for_each_possible_cpu(undo) {
-			if (undo == cpu)
-				break;
-			clear_bit_unlock(undo, cpumask_bits(&ktr_streams_open));
-		}
-		return -EBUSY;
-	}
-	return 0;
-}
-
-/* Give back the slots ktr_streams_block() took. */
-void ktr_streams_unblock(void)
-{
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu)
-		clear_bit_unlock(cpu, cpumask_bits(&ktr_streams_open));
 }

@@ -1,16 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktr_trace.c - the trace buffer: the ring buffer every ktr event goes to.
+ * ktr_trace.c - the trace session: the ring buffer every ktr event goes
+ * to, its readers, start/stop, reset and statistics.
  *
  * One buffer, created at load with the geometry and mode of the module
  * parameters and freed at unload; KTR_CMD_SET_BUFFER and KTR_CMD_RESET
- * replace it (RCU) while no stream reads it. START/STOP switch it on and
- * off. Streams (ktr_stream.c) read it; events
- * are written into it. For now the only event source is the marker: a
- * write() to /dev/ktr (uapi/ktr_event.h).
+ * replace it while no reader holds it. START/STOP switch it on and off.
+ * The probes write into the buffer the session gives them
+ * (ktr_probe_set_buffer()); markers are written here.
+ *
+ * Invariants:
+ *  1. The buffer is replaced only under ktr_trace_lock, with every reader
+ *     pin taken by the replacer (none held by a stream); the old buffer is
+ *     freed only after a grace period, when no probe, marker or statistics
+ *     reader can still use it.
+ *  2. A stream holds its CPU's reader pin (ktr_trace_pin_reader()) for as
+ *     long as it lives: the buffer it reads is never replaced under it.
+ *  3. The probes and this file always point at the same buffer: both are
+ *     switched before the grace period that frees the old one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
@@ -23,17 +34,24 @@
 
 #include "ktr.h"
 #include "ktr_event.h"
-#include "ktr_internal.h"
+#include "ktr_trace.h"
 #include "probes/ktr_events.h"
 #include "probes/ktr_filter.h"
+#include "probes/ktr_probe.h"
 #include "ringbuf/ktr_rb.h"
 
 /*
  * The buffer probes and markers write to. Replaced (SET_BUFFER, RESET)
- * only under ktr_trace_lock, while every stream slot is blocked, with
+ * only under ktr_trace_lock, while every reader pin is taken, with
  * rcu_assign_pointer(); the old buffer is freed after a grace period.
  */
 static struct ktr_rb __rcu *ktr_trace_buf;
+
+/* The geometry of the module parameters (RESET keeps the current one). */
+static struct ktr_geometry ktr_trace_default_geo;
+
+/* Reader pins: bit N is set while a stream of CPU N lives (invariant 2). */
+static struct cpumask ktr_trace_readers;
 
 /* Serializes START/STOP/RESET/SET_BUFFER and readers of the whole state. */
 static DEFINE_MUTEX(ktr_trace_lock);
@@ -41,28 +59,17 @@ static DEFINE_MUTEX(ktr_trace_lock);
 /* Tracing on (the buffer accepts events) or stopped; under the lock. */
 static bool ktr_tracing_on = true;
 
-/**
- * ktr_trace_rb - the trace buffer
- *
- * Context: probe context (preemption disabled: a tracepoint probe, or
- * within ktr_rb_reserve()..commit()), rcu_read_lock(), or ktr_trace_lock
- * held. The buffer stays valid until that section ends: a replacement
- * frees the old buffer only after synchronize_rcu(), which waits for
- * every preemption-disabled and RCU read-side section. A stream holds
- * its CPU's slot (ktr_streams_block()), which keeps the buffer it opened
- * from being replaced for as long as the stream lives.
- */
-struct ktr_rb *ktr_trace_rb(void)
-{
-	return rcu_dereference_check(ktr_trace_buf,
-				     rcu_read_lock_any_held() ||
-				     lockdep_is_held(&ktr_trace_lock));
-}
-
 static struct ktr_rb *ktr_trace_rb_locked(void)
 {
 	return rcu_dereference_protected(ktr_trace_buf,
 					 lockdep_is_held(&ktr_trace_lock));
+}
+
+/* Point the session and the probes at @rb (invariant 3). */
+static void ktr_trace_publish(struct ktr_rb *rb)
+{
+	rcu_assign_pointer(ktr_trace_buf, rb);
+	ktr_probe_set_buffer(rb);
 }
 
 int ktr_trace_init(const struct ktr_geometry *geo)
@@ -79,9 +86,16 @@ int ktr_trace_init(const struct ktr_geometry *geo)
 		       geo->nr_subbufs, geo->subbuf_size, PTR_ERR(rb));
 		return PTR_ERR(rb);
 	}
+	ktr_trace_default_geo = *geo;
 	ktr_tracing_on = true;
-	rcu_assign_pointer(ktr_trace_buf, rb);
+	ktr_trace_publish(rb);
 	return 0;
+}
+
+/* The geometry and mode of the module parameters. */
+const struct ktr_geometry *ktr_trace_defaults(void)
+{
+	return &ktr_trace_default_geo;
 }
 
 void ktr_trace_exit(void)
@@ -92,7 +106,7 @@ void ktr_trace_exit(void)
 	rb = ktr_trace_rb_locked();
 	/* Writers still in flight finish before the memory goes. */
 	ktr_rb_set_enabled(rb, false);
-	RCU_INIT_POINTER(ktr_trace_buf, NULL);
+	ktr_trace_publish(NULL);
 	mutex_unlock(&ktr_trace_lock);
 	synchronize_rcu();
 	ktr_rb_free(rb);
@@ -158,21 +172,71 @@ static void ktr_trace_install(struct ktr_rb *rb)
 	struct ktr_rb *old = ktr_trace_rb_locked();
 
 	ktr_rb_set_enabled(rb, ktr_tracing_on);
-	rcu_assign_pointer(ktr_trace_buf, rb);
+	ktr_trace_publish(rb);
 	/* Probes and markers that fetched @old are done after this. */
 	synchronize_rcu();
 	ktr_rb_free(old);
 }
 
-/* Keep streams from opening, or say why not (under ktr_trace_lock). */
-static int ktr_trace_block_streams(struct netlink_ext_ack *extack)
+/**
+ * ktr_trace_pin_reader - pin the trace buffer for a reader of CPU @cpu
+ * @cpu: a possible CPU.
+ *
+ * Until ktr_trace_unpin_reader(@cpu), the buffer returned stays the trace
+ * buffer (SET_BUFFER and RESET are refused with -EBUSY meanwhile).
+ *
+ * Return: the buffer, or ERR_PTR(-EBUSY) when CPU @cpu has a reader or
+ * the buffer is being replaced.
+ */
+struct ktr_rb *ktr_trace_pin_reader(unsigned int cpu)
 {
-	int ret = ktr_streams_block();
+	struct ktr_rb *rb;
 
-	if (ret)
+	/* Acquire: pairs with clear_bit_unlock() in unpin. */
+	if (test_and_set_bit_lock(cpu, cpumask_bits(&ktr_trace_readers)))
+		return ERR_PTR(-EBUSY);
+	/* The pin is ours: the buffer cannot be replaced until unpin. */
+	rcu_read_lock();
+	rb = rcu_dereference(ktr_trace_buf);
+	rcu_read_unlock();
+	return rb;
+}
+
+/* Give back the pin of CPU @cpu; the reader's ring state is published. */
+void ktr_trace_unpin_reader(unsigned int cpu)
+{
+	clear_bit_unlock(cpu, cpumask_bits(&ktr_trace_readers));
+}
+
+/* Take every reader pin, or none (under ktr_trace_lock; invariant 1). */
+static int ktr_trace_block_readers(struct netlink_ext_ack *extack)
+{
+	unsigned int cpu, undo;
+
+	lockdep_assert_held(&ktr_trace_lock);
+	for_each_possible_cpu(cpu) {
+		if (!test_and_set_bit_lock(cpu,
+					   cpumask_bits(&ktr_trace_readers)))
+			continue;
+		for_each_possible_cpu(undo) {
+			if (undo == cpu)
+				break;
+			clear_bit_unlock(undo,
+					 cpumask_bits(&ktr_trace_readers));
+		}
 		NL_SET_ERR_MSG_MOD(extack,
 				   "a stream of the trace buffer is open or mapped: stop its reader (ktr-read) first");
-	return ret;
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static void ktr_trace_unblock_readers(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		clear_bit_unlock(cpu, cpumask_bits(&ktr_trace_readers));
 }
 
 /**
@@ -194,7 +258,7 @@ int ktr_trace_reconfigure(const struct ktr_geometry *geo,
 	int ret;
 
 	mutex_lock(&ktr_trace_lock);
-	ret = ktr_trace_block_streams(extack);
+	ret = ktr_trace_block_readers(extack);
 	if (ret)
 		goto out;
 	rb = ktr_trace_create(geo);
@@ -205,7 +269,7 @@ int ktr_trace_reconfigure(const struct ktr_geometry *geo,
 	} else {
 		ktr_trace_install(rb);
 	}
-	ktr_streams_unblock();
+	ktr_trace_unblock_readers();
 out:
 	mutex_unlock(&ktr_trace_lock);
 	return ret;
@@ -228,7 +292,7 @@ int ktr_trace_reset(struct netlink_ext_ack *extack)
 	int ret;
 
 	mutex_lock(&ktr_trace_lock);
-	ret = ktr_trace_block_streams(extack);
+	ret = ktr_trace_block_readers(extack);
 	if (ret)
 		goto out;
 	rb = ktr_trace_rb_locked();
@@ -249,9 +313,26 @@ int ktr_trace_reset(struct netlink_ext_ack *extack)
 	ktr_tracing_on = true;
 	ktr_trace_install(rb);
 out_unblock:
-	ktr_streams_unblock();
+	ktr_trace_unblock_readers();
 out:
 	mutex_unlock(&ktr_trace_lock);
+	return ret;
+}
+
+/**
+ * ktr_trace_get_stats - the counters of CPU @cpu's ring
+ * @cpu: a possible CPU.
+ * @stats: filled.
+ *
+ * Return: 0, or -EINVAL for a CPU without a ring.
+ */
+int ktr_trace_get_stats(unsigned int cpu, struct ktr_rb_cpu_stats *stats)
+{
+	int ret;
+
+	rcu_read_lock();	/* the buffer may be replaced */
+	ret = ktr_rb_get_stats(rcu_dereference(ktr_trace_buf), cpu, stats);
+	rcu_read_unlock();
 	return ret;
 }
 

@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktr_genl_raw.c - KTR_CMD_ATTACH_RAW and KTR_CMD_DETACH_RAW (uapi/ktr.h):
+ * ktr_nl_raw.c - KTR_CMD_ATTACH_RAW and KTR_CMD_DETACH_RAW (uapi/ktr.h):
  * the netlink side of raw attach (probes/ktr_raw.c). Both answer with an
  * ack only; the new event is seen with KTR_CMD_LIST_EVENTS.
  */
 #include <net/genetlink.h>
 
-#include "ktr.h"
-#include "ktr_genl_raw.h"
-#include "probes/ktr_events.h"
+#include "ktr_nl.h"
+#include "probes/ktr_raw.h"
+
+/* Both commands: ATTACH_RAW takes both, DETACH_RAW the name only. */
+const struct nla_policy ktr_nl_raw_policy[KTR_ATTR_MAX + 1] = {
+	[KTR_ATTR_RAW_TRACEPOINT]	= { .type = NLA_NUL_STRING,
+					    .len = KTR_EVENT_NAME_MAX - 1 },
+	[KTR_ATTR_RAW_NARGS]		= NLA_POLICY_MAX(NLA_U32,
+							 KTR_RAW_NARGS_MAX),
+};
 
 /* The tracepoint name is required: an error naming it otherwise. */
 static bool ktr_nl_raw_name_missing(struct genl_info *info)

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktr_control.h - the control plane's entry points: the generic netlink
+ * family (ktr_nl*.c), /dev/ktr (ktr_dev.c) and its streams (ktr_stream.c).
+ * Module init (ktr_main.c) registers them last and removes them first.
+ */
+#ifndef _KTR_CONTROL_H
+#define _KTR_CONTROL_H
+
+#include <linux/capability.h>
+
+struct ktr_stream_open;
+
+/**
+ * ktr_capable - may the current task control ktr or read its buffers?
+ *
+ * A tracer sees the whole kernel: CAP_PERFMON (or CAP_SYS_ADMIN, which
+ * perfmon_capable() also accepts) in the initial user namespace.
+ */
+static inline bool ktr_capable(void)
+{
+	return perfmon_capable();
+}
+
+int ktr_nl_init(void);
+void ktr_nl_exit(void);
+
+int ktr_dev_init(void);
+void ktr_dev_exit(void);
+
+int ktr_stream_open(struct ktr_stream_open __user *uarg);
+
+#endif /* _KTR_CONTROL_H */

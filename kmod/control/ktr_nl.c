@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktr_nl.c - the "ktr" generic netlink family (control plane): the family,
+ * its operations table, the permission check and the reply and notice
+ * helpers. The commands live in one file per domain (ktr_nl.h).
+ *
+ * The protocol (commands, attributes, permissions) is documented in
+ * uapi/ktr.h. Every operation goes through ktr_nl_pre_doit() (dumps through
+ * ktr_nl_dump_start()), which refuses callers without ktr_capable() with
+ * -EPERM and an extended-ack message; state-changing ones also need
+ * CAP_NET_ADMIN (GENL_ADMIN_PERM). Each command has its own policy: strict
+ * validation refuses every attribute it does not list.
+ *
+ * The family is parallel_ops: doit handlers are not serialized by the
+ * global genl mutex (KTR_CMD_SELFTEST runs for seconds and must not block
+ * every other generic netlink family meanwhile); each domain serializes
+ * what it needs itself.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "ktr.h"
+#include "ktr_compat.h"
+#include "ktr_control.h"
+#include "ktr_nl.h"
+
+const struct nla_policy ktr_nl_no_attr_policy[KTR_ATTR_MAX + 1] = {
+};
+
+static int ktr_nl_pre_doit(const struct ktr_genl_doit_ops *ops,
+			   struct sk_buff *skb, struct genl_info *info)
+{
+	/*
+	 * The check is made against the task sending the request; generic
+	 * netlink runs doit synchronously in its sendmsg() context.
+	 */
+	if (!ktr_capable()) {
+		GENL_SET_ERR_MSG(info,
+				 "ktr needs CAP_PERFMON or CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Index in ktr_nl_mcgrps. */
+enum { KTR_NL_MCGRP_NOTICES };
+
+static const struct genl_multicast_group ktr_nl_mcgrps[] = {
+	[KTR_NL_MCGRP_NOTICES] = {
+		.name	= KTR_GENL_MCGRP_NOTICES,
+#ifdef GENL_MCAST_CAP_SYS_ADMIN
+		.flags	= GENL_MCAST_CAP_SYS_ADMIN,
+#endif
+	},
+};
+
+/* Puts the attributes of a reply or notice; -EMSGSIZE if they do not fit. */
+typedef int (*ktr_nl_fill_t)(struct sk_buff *msg, const void *arg);
+
+/* Answer @info with a @cmd message that @fill fills. */
+int ktr_nl_reply(struct genl_info *info, u8 cmd, ktr_nl_fill_t fill,
+		 const void *arg)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ktr_nl_family, 0, cmd);
+	if (!hdr || fill(msg, arg)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Tell the "notices" group about a state change: a @cmd message that @fill
+ * fills. Best effort: a notice that cannot be built is not sent (listeners
+ * re-read the state when they miss one, see uapi/ktr.h).
+ */
+void ktr_nl_notify(u8 cmd, ktr_nl_fill_t fill, const void *arg)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&ktr_nl_family, &init_net,
+				KTR_NL_MCGRP_NOTICES))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ktr_nl_family, 0, cmd);
+	if (!hdr || fill(msg, arg)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&ktr_nl_family, msg, 0, KTR_NL_MCGRP_NOTICES,
+			  GFP_KERNEL);
+}
+
+/* Dumps do not go through pre_doit: the capability check is here. */
+int ktr_nl_dump_start(struct netlink_callback *cb)
+{
+	if (!ktr_capable()) {
+		NL_SET_ERR_MSG_MOD(cb->extack,
+				   "controlling ktr needs CAP_PERFMON or CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* The header of the next message of a dump of @cmd, or NULL when full. */
+void *ktr_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &ktr_nl_family, NLM_F_MULTI, cmd);
+}
+
+/* Tracer and probe commands: numbers reserved, not implemented yet. */
+static int ktr_nl_reserved(struct sk_buff *skb, struct genl_info *info)
+{
+	GENL_SET_ERR_MSG(info,
+			 "command reserved for ktr tracers/probes, not implemented by this module");
+	return -EOPNOTSUPP;
+}
+
+#define KTR_NL_DO(c, fn, pol, fl) {					\
+	.cmd = (c), .doit = (fn), .policy = (pol),			\
+	.maxattr = KTR_ATTR_MAX, .flags = (fl) }
+#define KTR_NL_DUMP(c, fn) {						\
+	.cmd = (c), .start = ktr_nl_dump_start, .dumpit = (fn),		\
+	.policy = ktr_nl_no_attr_policy, .maxattr = KTR_ATTR_MAX }
+
+/*
+ * Every command with its policy. GENL_ADMIN_PERM: the command changes
+ * state (or, SELFTEST, owns every CPU for a while).
+ */
+static const struct genl_ops ktr_nl_ops[] = {
+	KTR_NL_DO(KTR_CMD_GET_INFO, ktr_nl_get_info, ktr_nl_no_attr_policy, 0),
+	KTR_NL_DO(KTR_CMD_SELFTEST, ktr_nl_selftest, ktr_nl_selftest_policy,
+		  GENL_ADMIN_PERM),
+	KTR_NL_DUMP(KTR_CMD_LIST_EVENTS, ktr_nl_list_events),
+	KTR_NL_DO(KTR_CMD_ENABLE_EVENTS, ktr_nl_enable_events,
+		  ktr_nl_events_policy, GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_DISABLE_EVENTS, ktr_nl_disable_events,
+		  ktr_nl_events_policy, GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_START, ktr_nl_start, ktr_nl_no_attr_policy,
+		  GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_STOP, ktr_nl_stop, ktr_nl_no_attr_policy,
+		  GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_RESET, ktr_nl_reset, ktr_nl_no_attr_policy,
+		  GENL_ADMIN_PERM),
+	KTR_NL_DUMP(KTR_CMD_GET_STATS, ktr_nl_get_stats),
+	KTR_NL_DO(KTR_CMD_WRITE_MARKER, ktr_nl_write_marker,
+		  ktr_nl_marker_policy, GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_SET_BUFFER, ktr_nl_set_buffer,
+		  ktr_nl_set_buffer_policy, GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_LIST_TRACERS, ktr_nl_reserved,
+		  ktr_nl_no_attr_policy, 0),
+	KTR_NL_DO(KTR_CMD_SET_TRACER, ktr_nl_reserved,
+		  ktr_nl_no_attr_policy, GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_ADD_PROBE, ktr_nl_reserved,
+		  ktr_nl_no_attr_policy, GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_DEL_PROBE, ktr_nl_reserved,
+		  ktr_nl_no_attr_policy, GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_LIST_PROBES, ktr_nl_reserved,
+		  ktr_nl_no_attr_policy, 0),
+	KTR_NL_DO(KTR_CMD_ATTACH_RAW, ktr_nl_attach_raw, ktr_nl_raw_policy,
+		  GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_DETACH_RAW, ktr_nl_detach_raw, ktr_nl_raw_policy,
+		  GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_SET_TASK_FILTER, ktr_nl_set_task_filter,
+		  ktr_nl_task_filter_policy, GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_SET_EVENT_FILTER, ktr_nl_set_event_filter,
+		  ktr_nl_event_filter_policy, GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_GET_FILTERS, ktr_nl_get_filters,
+		  ktr_nl_no_attr_policy, 0),
+	KTR_NL_DO(KTR_CMD_CLEAR_FILTERS, ktr_nl_clear_filters,
+		  ktr_nl_no_attr_policy, GENL_ADMIN_PERM),
+};
+
+struct genl_family ktr_nl_family __ro_after_init = {
+	.name		= KTR_GENL_NAME,
+	.version	= KTR_GENL_VERSION,
+	.maxattr	= KTR_ATTR_MAX,
+	.netnsok	= false,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.pre_doit	= ktr_nl_pre_doit,
+	.ops		= ktr_nl_ops,
+	.n_ops		= ARRAY_SIZE(ktr_nl_ops),
+	.mcgrps		= ktr_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(ktr_nl_mcgrps),
+	.resv_start_op	= KTR_CMD_GET_INFO + 1,
+};
+
+int ktr_nl_init(void)
+{
+	int ret = genl_register_family(&ktr_nl_family);
+
+	if (ret)
+		pr_err("cannot register generic netlink family %s: %d\n",
+		       KTR_GENL_NAME, ret);
+	return ret;
+}
+
+void ktr_nl_exit(void)
+{
+	genl_unregister_family(&ktr_nl_family);
+}

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktr_nl_trace.c - control of the trace session (tracer/ktr_trace.c):
+ * KTR_CMD_START, STOP, RESET, GET_STATS, WRITE_MARKER and SET_BUFFER.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/mutex.h>
+#include <net/genetlink.h>
+
+#include "ktr_event.h"
+#include "ktr_nl.h"
+#include "ringbuf/ktr_rb.h"
+#include "tracer/ktr_trace.h"
+
+static struct netlink_range_validation ktr_nl_subbuf_size_range = {
+	.min = KTR_SUBBUF_SIZE_MIN,
+	.max = KTR_SUBBUF_SIZE_MAX,
+};
+
+static struct netlink_range_validation ktr_nl_nr_subbufs_range = {
+	.min = KTR_NR_SUBBUFS_MIN,
+	.max = KTR_NR_SUBBUFS_MAX,
+};
+
+/* Inside KTR_ATTR_BUFFER (KTR_CMD_SET_BUFFER). */
+static const struct nla_policy ktr_nl_buffer_policy[KTR_BUFFER_MAX + 1] = {
+	[KTR_BUFFER_SUBBUF_SIZE]	=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktr_nl_subbuf_size_range),
+	[KTR_BUFFER_NR_SUBBUFS]		=
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ktr_nl_nr_subbufs_range),
+	[KTR_BUFFER_MODE]		=
+		NLA_POLICY_MAX(NLA_U32, KTR_RB_MODE_OVERWRITE),
+};
+
+const struct nla_policy ktr_nl_set_buffer_policy[KTR_ATTR_MAX + 1] = {
+	[KTR_ATTR_BUFFER]		=
+		NLA_POLICY_NESTED(ktr_nl_buffer_policy),
+};
+
+const struct nla_policy ktr_nl_marker_policy[KTR_ATTR_MAX + 1] = {
+	[KTR_ATTR_MARKER_TEXT]		= { .type = NLA_BINARY,
+					    .len = KTR_MARKER_MAX },
+};
+
+static int ktr_nl_fill_on(struct sk_buff *msg, const void *arg)
+{
+	return nla_put_u8(msg, KTR_ATTR_TRACING_ON, *(const bool *)arg);
+}
+
+static int ktr_nl_set_on(struct genl_info *info, bool on)
+{
+	u8 cmd = on ? KTR_CMD_START : KTR_CMD_STOP;
+
+	if (ktr_trace_set_on(on))
+		ktr_nl_notify(cmd, ktr_nl_fill_on, &on);
+	return ktr_nl_reply(info, cmd, ktr_nl_fill_on, &on);
+}
+
+int ktr_nl_start(struct sk_buff *skb, struct genl_info *info)
+{
+	return ktr_nl_set_on(info, true);
+}
+
+int ktr_nl_stop(struct sk_buff *skb, struct genl_info *info)
+{
+	return ktr_nl_set_on(info, false);
+}
+
+int ktr_nl_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	bool on = true;
+	int ret;
+
+	ret = ktr_trace_reset(info->extack);
+	if (ret)
+		return ret;
+	ktr_nl_notify(KTR_CMD_RESET, ktr_nl_fill_on, &on);
+	return ktr_nl_reply(info, KTR_CMD_RESET, ktr_nl_fill_on, &on);
+}
+
+static int ktr_nl_put_stats(struct sk_buff *msg, unsigned int cpu,
+			    const struct ktr_rb_cpu_stats *c)
+{
+	const struct {
+		int type;
+		u64 value;
+	} counters[] = {
+		{ KTR_STATS_WRITTEN, c->written },
+		{ KTR_STATS_BYTES, c->bytes },
+		{ KTR_STATS_READ, c->read },
+		{ KTR_STATS_BUFFERED, c->buffered },
+		{ KTR_STATS_LOST_FULL, c->lost_full },
+		{ KTR_STATS_LOST_OVERWRITTEN, c->lost_overwritten },
+		{ KTR_STATS_LOST_NESTING, c->lost_nesting },
+		{ KTR_STATS_LOST_DISABLED, c->lost_disabled },
+		{ KTR_STATS_DISCARDED, c->discarded },
+		{ KTR_STATS_SUBBUFS_WRITTEN, c->subbufs_written },
+		{ KTR_STATS_SUBBUFS_READ, c->subbufs_read },
+		{ KTR_STATS_SUBBUFS_OVERWRITTEN, c->subbufs_overwritten },
+	};
+	struct nlattr *nest;
+	size_t i;
+
+	if (nla_put_u32(msg, KTR_ATTR_CPU, cpu) ||
+	    nla_put_u8(msg, KTR_ATTR_CPU_ONLINE, cpu_online(cpu)))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, KTR_ATTR_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		if (nla_put_u64_64bit(msg, counters[i].type, counters[i].value,
+				      KTR_STATS_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int ktr_nl_get_stats(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ktr_rb_cpu_stats c;
+	unsigned int cpu;
+	void *hdr;
+
+	for (cpu = cb->args[0]; cpu < nr_cpu_ids; cpu++) {
+		if (!cpu_possible(cpu))
+			continue;
+		if (ktr_trace_get_stats(cpu, &c))
+			continue;
+		hdr = ktr_nl_dump_put(skb, cb, KTR_CMD_GET_STATS);
+		if (!hdr)
+			break;
+		if (ktr_nl_put_stats(skb, cpu, &c)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = cpu;
+	return skb->len;
+}
+
+static int ktr_nl_fill_cpu(struct sk_buff *msg, const void *arg)
+{
+	return nla_put_u32(msg, KTR_ATTR_CPU, *(const unsigned int *)arg);
+}
+
+int ktr_nl_write_marker(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *text;
+	unsigned int cpu;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_MARKER_TEXT)) {
+		GENL_SET_ERR_MSG(info, "KTR_ATTR_MARKER_TEXT is required");
+		return -EINVAL;
+	}
+	text = info->attrs[KTR_ATTR_MARKER_TEXT];
+	if (!nla_len(text)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, text,
+				    "KTR_ATTR_MARKER_TEXT is empty: a marker has 1..KTR_MARKER_MAX bytes");
+		return -EINVAL;
+	}
+	ret = ktr_trace_write_marker(nla_data(text), nla_len(text), &cpu);
+	switch (ret) {
+	case 0:
+		return ktr_nl_reply(info, KTR_CMD_WRITE_MARKER,
+				    ktr_nl_fill_cpu, &cpu);
+	case -ENOSPC:
+		GENL_SET_ERR_MSG(info,
+				 "this CPU's trace buffer is full (discard mode): marker dropped");
+		break;
+	case -ENODEV:
+		GENL_SET_ERR_MSG(info, "tracing is stopped (ktr start): marker dropped");
+		break;
+	case -ELOOP:
+		GENL_SET_ERR_MSG(info, "writers nested too deeply on this CPU: marker dropped");
+		break;
+	case -ENOMEM:
+		GENL_SET_ERR_MSG(info, "not enough memory for the marker");
+		break;
+	}
+	return ret;
+}
+
+static int ktr_nl_fill_buffer(struct sk_buff *msg, const void *arg)
+{
+	const struct ktr_geometry *geo = arg;
+	struct nlattr *nest = nla_nest_start(msg, KTR_ATTR_BUFFER);
+
+	if (!nest ||
+	    nla_put_u32(msg, KTR_BUFFER_SUBBUF_SIZE, geo->subbuf_size) ||
+	    nla_put_u32(msg, KTR_BUFFER_NR_SUBBUFS, geo->nr_subbufs) ||
+	    nla_put_u32(msg, KTR_BUFFER_MODE, geo->mode))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * The geometry SET_BUFFER asks for: absent values from the buffer as it
+ * is; what the policy cannot check, checked here with a message.
+ */
+static int ktr_nl_buffer_cfg(struct genl_info *info, struct ktr_geometry *geo)
+{
+	struct nlattr *nest = info->attrs[KTR_ATTR_BUFFER];
+	struct nlattr *tb[KTR_BUFFER_MAX + 1];
+	struct ktr_trace_state st;
+	int ret;
+
+	ret = nla_parse_nested(tb, KTR_BUFFER_MAX, nest, ktr_nl_buffer_policy,
+			       info->extack);
+	if (ret)
+		return ret;
+	if (!tb[KTR_BUFFER_SUBBUF_SIZE] && !tb[KTR_BUFFER_NR_SUBBUFS] &&
+	    !tb[KTR_BUFFER_MODE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "KTR_ATTR_BUFFER needs KTR_BUFFER_SUBBUF_SIZE, KTR_BUFFER_NR_SUBBUFS or KTR_BUFFER_MODE");
+		return -EINVAL;
+	}
+	ktr_trace_get_state(&st);
+	*geo = st.geo;
+	if (tb[KTR_BUFFER_SUBBUF_SIZE])
+		geo->subbuf_size = nla_get_u32(tb[KTR_BUFFER_SUBBUF_SIZE]);
+	if (tb[KTR_BUFFER_NR_SUBBUFS])
+		geo->nr_subbufs = nla_get_u32(tb[KTR_BUFFER_NR_SUBBUFS]);
+	if (tb[KTR_BUFFER_MODE])
+		geo->mode = nla_get_u32(tb[KTR_BUFFER_MODE]);
+
+	switch (ktr_rb_check_geometry(geo->subbuf_size, geo->nr_subbufs,
+				      geo->mode,
+				      KTR_BUFFER_BYTES_PER_CPU_MAX)) {
+	case KTR_RB_GEO_OK:
+		return 0;
+	case KTR_RB_GEO_SUBBUF_SIZE:
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTR_BUFFER_SUBBUF_SIZE],
+				    "KTR_BUFFER_SUBBUF_SIZE must be a power of two");
+		break;
+	case KTR_RB_GEO_NR_SUBBUFS:
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTR_BUFFER_NR_SUBBUFS],
+				    "KTR_BUFFER_NR_SUBBUFS must be a power of two");
+		break;
+	case KTR_RB_GEO_MODE:	/* the policy checks it */
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTR_BUFFER_MODE],
+				    "KTR_BUFFER_MODE is not a mode");
+		break;
+	case KTR_RB_GEO_TOO_BIG:
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[KTR_BUFFER_NR_SUBBUFS] ?:
+				    tb[KTR_BUFFER_SUBBUF_SIZE],
+				    "KTR_BUFFER_SUBBUF_SIZE x (KTR_BUFFER_NR_SUBBUFS + 1) exceeds 256 MiB per CPU");
+		break;
+	}
+	return -EINVAL;
+}
+
+/*
+ * SET_BUFFER requests one at a time: the values a request leaves out are
+ * those of the buffer as the previous request left it.
+ */
+static DEFINE_MUTEX(ktr_nl_buffer_lock);
+
+int ktr_nl_set_buffer(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ktr_geometry geo;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_BUFFER)) {
+		GENL_SET_ERR_MSG(info, "KTR_ATTR_BUFFER is required");
+		return -EINVAL;
+	}
+	mutex_lock(&ktr_nl_buffer_lock);
+	ret = ktr_nl_buffer_cfg(info, &geo);
+	if (!ret)
+		ret = ktr_trace_reconfigure(&geo, info->extack);
+	mutex_unlock(&ktr_nl_buffer_lock);
+	if (ret)
+		return ret;
+	ktr_nl_notify(KTR_CMD_SET_BUFFER, ktr_nl_fill_buffer, &geo);
+	return ktr_nl_reply(info, KTR_CMD_SET_BUFFER, ktr_nl_fill_buffer, &geo);
+}
