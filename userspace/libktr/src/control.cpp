@@ -6,7 +6,6 @@
 #include "ktr/control.h"
 
 #include <cerrno>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,17 +52,7 @@ Result<Control> Control::open(std::unique_ptr<proto::Transport> transport)
 Result<Info> Control::get_info()
 {
 	proto::Request req(KTR_CMD_GET_INFO, "KTR_CMD_GET_INFO", proto::Expect::reply);
-	std::optional<Info> info;
-	const Result<void> r = client_->call(req, [&](const proto::Attrs &a) -> Result<void> {
-		Result<Info> parsed = replies::info(a);
-		if (!parsed)
-			return parsed.error();
-		info = std::move(*parsed);
-		return {};
-	});
-	if (!r)
-		return r.error();
-	return std::move(*info);
+	return proto::call_reading(*client_, req, replies::info);
 }
 
 Result<SelftestResult> Control::selftest(const SelftestRequest &req)
@@ -84,18 +73,9 @@ Result<SelftestResult> Control::selftest(const SelftestRequest &req)
 	if (Result<void> r = transport.set_reply_timeout(duration + selftest_grace); !r)
 		return r.error();
 
-	std::optional<SelftestResult> result;
-	const Result<void> r = client_->call(request, [&](const proto::Attrs &a) -> Result<void> {
-		Result<SelftestResult> parsed = replies::selftest(a);
-		if (!parsed)
-			return parsed.error();
-		result = std::move(*parsed);
-		return {};
-	});
+	Result<SelftestResult> result = proto::call_reading(*client_, request, replies::selftest);
 	(void)transport.set_reply_timeout(reply_timeout);
-	if (!r)
-		return r.error();
-	return std::move(*result);
+	return result;
 }
 
 Result<std::vector<EventInfo>> Control::list_events()
@@ -108,17 +88,10 @@ Result<std::vector<EventInfo>> Control::list_events()
 			return no_event_list_error();
 		return e;
 	});
-	std::vector<EventInfo> events;
-	const Result<void> r = client_->call(req, [&](const proto::Attrs &a) -> Result<void> {
-		Result<EventInfo> ev = replies::event(a);
-		if (!ev)
-			return ev.error();
-		events.push_back(std::move(*ev));
-		return {};
-	});
-	if (!r)
-		return r.error();
-	if (Result<FormatTable> table = formats_from(events); !table)
+	Result<std::vector<EventInfo>> events = proto::call_reading_all(*client_, req, replies::event);
+	if (!events)
+		return events.error();
+	if (Result<FormatTable> table = formats_from(*events); !table)
 		return bad_reply_error(req.name(), table.error().message());
 	return events;
 }
@@ -139,17 +112,9 @@ Result<std::uint32_t> Control::set_events(std::string_view glob, bool enable)
 		return e;
 	});
 
-	std::uint32_t count = 0;
-	const Result<void> r = client_->call(req, [&](const proto::Attrs &a) -> Result<void> {
-		Result<std::uint32_t> n = replies::event_count(a, req.name());
-		if (!n)
-			return n.error();
-		count = *n;
-		return {};
+	return proto::call_reading(*client_, req, [&](const proto::Attrs &a) {
+		return replies::event_count(a, req.name());
 	});
-	if (!r)
-		return r.error();
-	return count;
 }
 
 Result<std::uint32_t> Control::enable_events(std::string_view glob)

@@ -3,7 +3,6 @@
 // Control's requests of ABI minor 4 (uapi/ktr.h, "Control of tracing"):
 // start, stop, reset, stats, marker, buffer.
 #include <cerrno>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,17 +32,9 @@ Result<bool> set_on(proto::Client &client, bool on)
 	proto::Request req = tracing_request(on ? KTR_CMD_START : KTR_CMD_STOP,
 					     on ? "KTR_CMD_START" : "KTR_CMD_STOP",
 					     proto::Expect::reply);
-	bool state = false;
-	const Result<void> r = client.call(req, [&](const proto::Attrs &a) -> Result<void> {
-		Result<bool> v = replies::tracing_on(a, req.name());
-		if (!v)
-			return v.error();
-		state = *v;
-		return {};
+	return proto::call_reading(client, req, [&](const proto::Attrs &a) {
+		return replies::tracing_on(a, req.name());
 	});
-	if (!r)
-		return r.error();
-	return state;
 }
 
 } // namespace
@@ -61,29 +52,19 @@ Result<bool> Control::stop()
 Result<void> Control::reset()
 {
 	proto::Request req = tracing_request(KTR_CMD_RESET, "KTR_CMD_RESET", proto::Expect::reply);
-	return client_->call(req, [&](const proto::Attrs &a) -> Result<void> {
-		Result<bool> on = replies::tracing_on(a, req.name());
-		if (!on)
-			return on.error();
-		return {};
+	const Result<bool> on = proto::call_reading(*client_, req, [&](const proto::Attrs &a) {
+		return replies::tracing_on(a, req.name());
 	});
+	if (!on)
+		return on.error();
+	return {};
 }
 
 Result<std::vector<CpuStats>> Control::get_stats()
 {
 	proto::Request req =
 		tracing_request(KTR_CMD_GET_STATS, "KTR_CMD_GET_STATS", proto::Expect::dump);
-	std::vector<CpuStats> stats;
-	const Result<void> r = client_->call(req, [&](const proto::Attrs &a) -> Result<void> {
-		Result<CpuStats> s = replies::stats(a);
-		if (!s)
-			return s.error();
-		stats.push_back(*s);
-		return {};
-	});
-	if (!r)
-		return r.error();
-	return stats;
+	return proto::call_reading_all(*client_, req, replies::stats);
 }
 
 Result<std::uint32_t> Control::write_marker(std::string_view text)
@@ -94,17 +75,7 @@ Result<std::uint32_t> Control::write_marker(std::string_view text)
 	proto::Request req =
 		tracing_request(KTR_CMD_WRITE_MARKER, "KTR_CMD_WRITE_MARKER", proto::Expect::reply);
 	req.bytes(KTR_ATTR_MARKER_TEXT, text.data(), text.size());
-	std::uint32_t cpu = 0;
-	const Result<void> r = client_->call(req, [&](const proto::Attrs &a) -> Result<void> {
-		Result<std::uint32_t> c = replies::marker_cpu(a);
-		if (!c)
-			return c.error();
-		cpu = *c;
-		return {};
-	});
-	if (!r)
-		return r.error();
-	return cpu;
+	return proto::call_reading(*client_, req, replies::marker_cpu);
 }
 
 Result<BufferConfig> Control::set_buffer(const BufferRequest &breq)
@@ -119,17 +90,7 @@ Result<BufferConfig> Control::set_buffer(const BufferRequest &breq)
 	if (breq.mode)
 		req.u32(KTR_BUFFER_MODE, *breq.mode);
 	req.end_nest();
-	BufferConfig now;
-	const Result<void> r = client_->call(req, [&](const proto::Attrs &a) -> Result<void> {
-		Result<BufferConfig> c = replies::buffer(a);
-		if (!c)
-			return c.error();
-		now = *c;
-		return {};
-	});
-	if (!r)
-		return r.error();
-	return now;
+	return proto::call_reading(*client_, req, replies::buffer);
 }
 
 } // namespace ktr

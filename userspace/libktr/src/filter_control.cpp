@@ -3,7 +3,6 @@
 // The filter commands of ktr::Control (control.h).
 #include <algorithm>
 #include <cerrno>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,17 +69,7 @@ Result<void> Control::set_event_filter(const EventFilterRequest &ef)
 Result<FilterState> Control::get_filters()
 {
 	proto::Request req(KTR_CMD_GET_FILTERS, "KTR_CMD_GET_FILTERS", proto::Expect::reply);
-	std::optional<FilterState> state;
-	const Result<void> r = client_->call(req, [&](const proto::Attrs &a) -> Result<void> {
-		Result<FilterState> st = replies::filters(a);
-		if (!st)
-			return st.error();
-		state = std::move(*st);
-		return {};
-	});
-	if (!r)
-		return r.error();
-	return std::move(*state);
+	return proto::call_reading(*client_, req, replies::filters);
 }
 
 Result<void> Control::clear_filters()

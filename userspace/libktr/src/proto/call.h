@@ -23,8 +23,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
+#include "ktr/errors.h"
 #include "nl_handles.h"
 #include "proto/attrs.h"
 #include "proto/transport.h"
@@ -141,6 +143,47 @@ private:
 	std::unique_ptr<Transport> transport_;
 	std::uint16_t family_ = 0;
 };
+
+/// Client::call() of a request with one reply message, read by @read
+/// (const Attrs & → Result<T>): its value, or the first error.
+template <typename Read>
+auto call_reading(Client &client, Request &req, Read read)
+	-> decltype(read(std::declval<const Attrs &>()))
+{
+	using R = decltype(read(std::declval<const Attrs &>()));
+	std::optional<R> out;
+	const Result<void> r = client.call(req, [&](const Attrs &a) -> Result<void> {
+		R v = read(a);
+		if (!v)
+			return v.error();
+		out.emplace(std::move(v));
+		return {};
+	});
+	if (!r)
+		return r.error();
+	if (!out)	// an ack where a reply was due
+		return bad_reply_error(req.name(), "no reply message");
+	return std::move(*out);
+}
+
+/// Client::call() of a dump, each message read by @read (const Attrs & →
+/// Result<T>): every value in order, or the first error.
+template <typename Read>
+auto call_reading_all(Client &client, Request &req, Read read)
+	-> Result<std::vector<std::remove_cvref_t<decltype(*read(std::declval<const Attrs &>()))>>>
+{
+	std::vector<std::remove_cvref_t<decltype(*read(std::declval<const Attrs &>()))>> out;
+	const Result<void> r = client.call(req, [&](const Attrs &a) -> Result<void> {
+		auto v = read(a);
+		if (!v)
+			return v.error();
+		out.push_back(std::move(*v));
+		return {};
+	});
+	if (!r)
+		return r.error();
+	return out;
+}
 
 /// The id of generic netlink family @name over @transport; the kernel's
 /// ENOENT comes back as errnum ENOENT. (libnl's genl_ctrl_resolve()
