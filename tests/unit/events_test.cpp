@@ -28,6 +28,7 @@
 #include "ktr/event_format.h"
 #include "ktr/event_print.h"
 #include "ktr/events.h"
+#include "proto/attrs.h"
 #include "nl_handles.h"
 
 namespace ktr {
@@ -347,7 +348,7 @@ TEST(EventMessage, EachMissingEventAttributeIsNamed)
 		const std::string e = error_of(m);
 		EXPECT_TRUE(e.starts_with(prefix)) << e;
 		EXPECT_TRUE(contains(e, std::string(name) + " missing")) << e;
-		EXPECT_EQ(event_attr_name(type), name);
+		EXPECT_EQ(proto::attr_name(proto::Space::ktr, type), name);
 	}
 	// Once the id and names are known, the event is named.
 	EventMessage m;
@@ -376,7 +377,7 @@ TEST(EventMessage, EachMissingFieldAttributeIsNamed)
 		const std::string e = error_of(m);
 		EXPECT_TRUE(contains(e, "event sched:sched_switch (id 2): field 3")) << e;
 		EXPECT_TRUE(contains(e, std::string(name) + " missing")) << e;
-		EXPECT_EQ(event_attr_name(type), name);
+		EXPECT_EQ(proto::attr_name(proto::Space::ktr, type), name);
 	}
 	EventMessage m;
 	m.fields[3].omit = {KTR_ATTR_FIELD_SIZE};
@@ -667,11 +668,12 @@ TEST(EventCountReply, RefusesBadReplies)
 
 TEST(EventAttrName, NamesRequestAttributes)
 {
-	EXPECT_EQ(event_attr_name(KTR_ATTR_EVENT_GLOB), "KTR_ATTR_EVENT_GLOB");
-	EXPECT_EQ(event_attr_name(KTR_ATTR_EVENT_COUNT), "KTR_ATTR_EVENT_COUNT");
-	EXPECT_EQ(event_attr_name(KTR_ATTR_FIELD), "KTR_ATTR_FIELD");
-	EXPECT_EQ(event_attr_name(KTR_ATTR_ABI_MAJOR), "");
-	EXPECT_EQ(event_attr_name(KTR_ATTR_MAX + 1), "");
+	// From the one attribute table of the protocol layer.
+	const auto name = [](int type) { return proto::attr_name(proto::Space::ktr, type); };
+	EXPECT_EQ(name(KTR_ATTR_EVENT_GLOB), "KTR_ATTR_EVENT_GLOB");
+	EXPECT_EQ(name(KTR_ATTR_EVENT_COUNT), "KTR_ATTR_EVENT_COUNT");
+	EXPECT_EQ(name(KTR_ATTR_FIELD), "KTR_ATTR_FIELD");
+	EXPECT_EQ(name(KTR_ATTR_MAX + 1), "");
 }
 
 // --- formats_from ------------------------------------------------------------

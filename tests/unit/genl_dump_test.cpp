@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 //
-// Dumps through nl::transact() (what Control::list_events() uses): the end
+// Dumps through the protocol layer's NetlinkTransport and call helper (what
+// Control::list_events() uses): the end
 // of a dump (NLMSG_DONE, with the error a dump that failed part-way
 // carries) parsed from messages built here, and a real dump of the kernel's
 // "nlctrl" family on this machine (the ktr family is never there).
-#include <sys/socket.h>
-#include <sys/time.h>
-
 #include <algorithm>
+#include <chrono>
+#include <memory>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -22,10 +22,9 @@
 #include <netlink/msg.h>
 #include <netlink/socket.h>
 
-#include "extack.h"
-#include "genl_family.h"
-#include "genl_transact.h"
 #include "nl_handles.h"
+#include "proto/call.h"
+#include "proto/netlink_transport.h"
 
 namespace ktr {
 namespace {
@@ -46,7 +45,7 @@ nl::MsgPtr done_message(int err, const char *ext_msg = nullptr)
 TEST(DumpDone, CompletedDump)
 {
 	auto msg = done_message(0);
-	const nl::KernelFailure f = nl::dump_done_status(nlmsg_hdr(msg.get()));
+	const proto::KernelAnswer f = proto::dump_done_status(nlmsg_hdr(msg.get()));
 	EXPECT_EQ(f.errnum, 0);
 	EXPECT_EQ(f.extack, "");
 }
@@ -54,12 +53,12 @@ TEST(DumpDone, CompletedDump)
 TEST(DumpDone, FailedDumpWithAndWithoutMessage)
 {
 	auto plain = done_message(-EMSGSIZE);
-	nl::KernelFailure f = nl::dump_done_status(nlmsg_hdr(plain.get()));
+	proto::KernelAnswer f = proto::dump_done_status(nlmsg_hdr(plain.get()));
 	EXPECT_EQ(f.errnum, EMSGSIZE);
 	EXPECT_EQ(f.extack, "");
 
 	auto told = done_message(-EINVAL, "event 3: no such tracepoint");
-	f = nl::dump_done_status(nlmsg_hdr(told.get()));
+	f = proto::dump_done_status(nlmsg_hdr(told.get()));
 	EXPECT_EQ(f.errnum, EINVAL);
 	EXPECT_EQ(f.extack, "event 3: no such tracepoint");
 }
@@ -69,56 +68,54 @@ TEST(DumpDone, OddMessages)
 	// An old kernel's bare NLMSG_DONE, and values that are no errno.
 	nl::MsgPtr bare{nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI)};
 	ASSERT_TRUE(bare);
-	EXPECT_EQ(nl::dump_done_status(nlmsg_hdr(bare.get())).errnum, 0);
+	EXPECT_EQ(proto::dump_done_status(nlmsg_hdr(bare.get())).errnum, 0);
 	auto positive = done_message(5);
-	EXPECT_EQ(nl::dump_done_status(nlmsg_hdr(positive.get())).errnum, 0);
+	EXPECT_EQ(proto::dump_done_status(nlmsg_hdr(positive.get())).errnum, 0);
 	auto huge = done_message(-2147483647 - 1);
-	EXPECT_EQ(nl::dump_done_status(nlmsg_hdr(huge.get())).errnum, EPROTO);
+	EXPECT_EQ(proto::dump_done_status(nlmsg_hdr(huge.get())).errnum, EPROTO);
 	// A message of another type carries no dump status.
 	nl::MsgPtr other{nlmsg_alloc_simple(NLMSG_ERROR, 0)};
 	ASSERT_TRUE(other);
 	int err = -EPERM;
 	ASSERT_EQ(nlmsg_append(other.get(), &err, sizeof(err), NLMSG_ALIGNTO), 0);
-	EXPECT_EQ(nl::dump_done_status(nlmsg_hdr(other.get())).errnum, 0);
+	EXPECT_EQ(proto::dump_done_status(nlmsg_hdr(other.get())).errnum, 0);
 }
 
 class HostDump : public ::testing::Test {
 protected:
 	void SetUp() override
 	{
-		sock_.reset(nl_socket_alloc());
-		ASSERT_TRUE(sock_);
-		if (const int rc = genl_connect(sock_.get()); rc < 0)
-			GTEST_SKIP() << "no generic netlink here: " << nl_geterror(rc);
-		const int fd = nl_socket_get_fd(sock_.get());
-		nl::enable_extack(fd);
-		const timeval timeout{.tv_sec = 5, .tv_usec = 0};
-		ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)), 0);
+		auto t = proto::NetlinkTransport::open(std::chrono::seconds(5));
+		if (!t)
+			GTEST_SKIP() << "no generic netlink here: " << t.error().message();
+		transport_ = std::move(*t);
 	}
 
 	// CTRL_CMD_GETFAMILY as a dump: one message per registered family.
+	static proto::Request families_request()
+	{
+		return proto::Request::other_family(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+						    CTRL_CMD_NEWFAMILY, proto::Space::ctrl,
+						    "CTRL_CMD_GETFAMILY", proto::Expect::dump);
+	}
+
 	Result<std::vector<std::string>> dump_families()
 	{
-		nl::MsgPtr msg{nlmsg_alloc()};
-		if (!msg || !genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0,
-					 NLM_F_DUMP, CTRL_CMD_GETFAMILY, 1))
-			return Error{ENOMEM, "cannot build the request"};
+		proto::Request req = families_request();
 		std::vector<std::string> names;
-		const Result<void> r = nl::transact(
-			sock_.get(), msg.get(), "CTRL_CMD_GETFAMILY", [&](nl_msg *reply) -> Result<void> {
-				nlattr *tb[CTRL_ATTR_MAX + 1] = {};
-				if (genlmsg_parse(nlmsg_hdr(reply), 0, tb, CTRL_ATTR_MAX, nullptr) < 0 ||
-				    !tb[CTRL_ATTR_FAMILY_NAME])
-					return Error{EPROTO, "bad family message"};
-				names.emplace_back(nla_get_string(tb[CTRL_ATTR_FAMILY_NAME]));
-				return {};
-			});
+		const Result<void> r = proto::call(*transport_, GENL_ID_CTRL, req,
+						   [&](const proto::Attrs &a) -> Result<void> {
+			if (!a.check({CTRL_ATTR_FAMILY_NAME}).empty())
+				return Error{EPROTO, "bad family message"};
+			names.push_back(a.str(CTRL_ATTR_FAMILY_NAME));
+			return {};
+		});
 		if (!r)
 			return r.error();
 		return names;
 	}
 
-	nl::SockPtr sock_;
+	std::unique_ptr<proto::NetlinkTransport> transport_;
 };
 
 TEST_F(HostDump, ReadsTheWholeDumpToItsEnd)
@@ -137,7 +134,7 @@ TEST_F(HostDump, SocketStaysInStepAfterADump)
 	for (int i = 0; i < 3; i++) {
 		Result<std::vector<std::string>> names = dump_families();
 		ASSERT_TRUE(names) << names.error().message();
-		Result<std::uint16_t> id = nl::resolve_family(sock_.get(), "nlctrl");
+		Result<std::uint16_t> id = proto::resolve_family(*transport_, "nlctrl");
 		ASSERT_TRUE(id) << id.error().message();
 		EXPECT_EQ(*id, GENL_ID_CTRL);
 	}
@@ -145,20 +142,18 @@ TEST_F(HostDump, SocketStaysInStepAfterADump)
 
 TEST_F(HostDump, HandlerErrorsDoNotStopTheDump)
 {
-	nl::MsgPtr msg{nlmsg_alloc()};
-	ASSERT_TRUE(msg);
-	ASSERT_TRUE(genlmsg_put(msg.get(), NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0, NLM_F_DUMP,
-				CTRL_CMD_GETFAMILY, 1));
+	proto::Request req = families_request();
 	int calls = 0;
-	const Result<void> r = nl::transact(sock_.get(), msg.get(), "CTRL_CMD_GETFAMILY",
-					    [&](nl_msg *) -> Result<void> {
-						    calls++;
-						    return Error{EPROTO, "message " + std::to_string(calls)};
-					    });
+	const Result<void> r = proto::call(*transport_, GENL_ID_CTRL, req,
+					   [&](const proto::Attrs &) -> Result<void> {
+						   calls++;
+						   return Error{EPROTO, "message " + std::to_string(calls)};
+					   });
 	ASSERT_FALSE(r);
 	EXPECT_EQ(r.error().message(), "message 1");	// the first error
+	EXPECT_EQ(calls, 1);	// the rest is read, not handed over
 	// The rest was read: the socket is still usable.
-	Result<std::uint16_t> id = nl::resolve_family(sock_.get(), "nlctrl");
+	Result<std::uint16_t> id = proto::resolve_family(*transport_, "nlctrl");
 	EXPECT_TRUE(id) << id.error().message();
 }
 

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: MIT
+//
+// proto::resolve_family() reading nlctrl's answer (CTRL_CMD_NEWFAMILY)
+// through a transport that hands back one built message.
 #include <cerrno>
 
 #include <gtest/gtest.h>
@@ -7,8 +10,8 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
-#include "genl_family.h"
 #include "nl_handles.h"
+#include "proto/call.h"
 
 namespace ktr {
 namespace {
@@ -27,32 +30,53 @@ nl::MsgPtr family_reply(const char *name, int id)
 	return msg;
 }
 
+// Answers every request with one message, then an ack.
+class OneReply final : public proto::Transport {
+public:
+	explicit OneReply(nl::MsgPtr reply) : reply_(std::move(reply)) {}
+
+	Result<proto::KernelAnswer> exchange(nl_msg *, std::string_view,
+					     const proto::MessageSink &sink) override
+	{
+		sink(reply_.get());
+		return proto::KernelAnswer{};
+	}
+	Result<void> set_reply_timeout(std::chrono::milliseconds) override { return {}; }
+
+private:
+	nl::MsgPtr reply_;
+};
+
+Result<std::uint16_t> resolve_with(nl::MsgPtr reply)
+{
+	OneReply t{std::move(reply)};
+	return proto::resolve_family(t, "ktr");
+}
+
 TEST(GenlFamily, ParsesFamilyId)
 {
-	auto msg = family_reply("ktr", 0x1d);
-	Result<std::uint16_t> id = nl::parse_family_reply(msg.get(), "ktr");
+	Result<std::uint16_t> id = resolve_with(family_reply("ktr", 0x1d));
 	ASSERT_TRUE(id) << id.error().message();
 	EXPECT_EQ(*id, 0x1d);
 }
 
 TEST(GenlFamily, RejectsMissingId)
 {
-	auto msg = family_reply("ktr", -1);
-	Result<std::uint16_t> id = nl::parse_family_reply(msg.get(), "ktr");
+	Result<std::uint16_t> id = resolve_with(family_reply("ktr", -1));
 	ASSERT_FALSE(id);
 	EXPECT_EQ(id.error().errnum(), EPROTO);
+	EXPECT_NE(id.error().message().find("CTRL_ATTR_FAMILY_ID missing"), std::string::npos)
+		<< id.error().message();
 }
 
 TEST(GenlFamily, RejectsOtherFamily)
 {
-	auto msg = family_reply("nlctrl", 0x10);
-	EXPECT_FALSE(nl::parse_family_reply(msg.get(), "ktr"));
+	EXPECT_FALSE(resolve_with(family_reply("nlctrl", 0x10)));
 }
 
 TEST(GenlFamily, RejectsIdZero)
 {
-	auto msg = family_reply("ktr", 0);
-	EXPECT_FALSE(nl::parse_family_reply(msg.get(), "ktr"));
+	EXPECT_FALSE(resolve_with(family_reply("ktr", 0)));
 }
 
 } // namespace

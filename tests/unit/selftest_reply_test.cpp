@@ -9,6 +9,7 @@
 #include <ktr.h>
 
 #include "ktr/selftest.h"
+#include "proto/attrs.h"
 #include "test_messages.h"
 
 namespace ktr {
@@ -61,7 +62,7 @@ TEST(SelftestReply, ParsesFailedRunWithItsError)
 TEST(SelftestReply, RejectsEachMissingCounter)
 {
 	for (int type = KTR_ATTR_SELFTEST_MODE; type < KTR_ATTR_SELFTEST_ERROR; type++) {
-		const std::string name = selftest_attr_name(type);
+		const std::string name = proto::attr_name(proto::Space::ktr, type);
 		SCOPED_TRACE(name);
 		ASSERT_FALSE(name.empty());
 		SelftestReply reply;
@@ -87,7 +88,7 @@ TEST(SelftestReply, RejectsU32WhereU64IsDue)
 	reply.omit = {KTR_ATTR_SELFTEST_WRITTEN};
 	reply.extra = [](nl_msg *m) { nla_put_u32(m, KTR_ATTR_SELFTEST_WRITTEN, 5); };
 	EXPECT_EQ(error_of(reply), "invalid reply from the ktr module to KTR_CMD_SELFTEST: "
-				   "KTR_ATTR_SELFTEST_WRITTEN is 4 bytes, expected a 8-byte u64");
+				   "KTR_ATTR_SELFTEST_WRITTEN is 4 bytes, expected an 8-byte u64");
 }
 
 TEST(SelftestReply, RejectsU64WhereU32IsDue)

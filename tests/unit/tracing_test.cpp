@@ -86,7 +86,7 @@ TEST(StatsMessage, NamesWhatIsMissingOrMalformed)
 		std::string needle;
 	} cases[] = {
 		{stats_message(KTR_STATS_LOST_NESTING), "KTR_STATS_LOST_NESTING missing"},
-		{stats_message(-1, KTR_STATS_READ), "KTR_STATS_READ is not an 8-byte u64"},
+		{stats_message(-1, KTR_STATS_READ), "KTR_STATS_READ is 4 bytes, expected an 8-byte u64"},
 		{stats_message(-1, -1, false), "KTR_ATTR_STATS missing"},
 		{message(KTR_CMD_GET_STATS, [](nl_msg *m) { nla_put_u8(m, KTR_ATTR_CPU_ONLINE, 1); }),
 		 "KTR_ATTR_CPU missing"},

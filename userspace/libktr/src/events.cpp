@@ -10,15 +10,13 @@
 #include <utility>
 
 #include <fnmatch.h>
-#include <netlink/attr.h>
-#include <netlink/genl/genl.h>
-#include <netlink/msg.h>
 
 #include <ktr.h>
 #include <ktr_event.h>
 
 #include "ktr/errors.h"
 #include "ktr/json_writer.h"
+#include "replies.h"
 
 namespace ktr {
 
@@ -31,142 +29,7 @@ namespace {
 
 constexpr std::string_view list_request = "KTR_CMD_LIST_EVENTS";
 
-enum class Kind { u8, u32, string, nested };
-
-struct AttrSpec {
-	int type;
-	std::string_view name;
-	Kind kind;
-};
-
-// The attributes of one event message, all required.
-constexpr std::array event_attrs = {
-	AttrSpec{KTR_ATTR_EVENT_ID, "KTR_ATTR_EVENT_ID", Kind::u32},
-	AttrSpec{KTR_ATTR_EVENT_SYSTEM, "KTR_ATTR_EVENT_SYSTEM", Kind::string},
-	AttrSpec{KTR_ATTR_EVENT_NAME, "KTR_ATTR_EVENT_NAME", Kind::string},
-	AttrSpec{KTR_ATTR_EVENT_AVAILABLE, "KTR_ATTR_EVENT_AVAILABLE", Kind::u8},
-	AttrSpec{KTR_ATTR_EVENT_ENABLED, "KTR_ATTR_EVENT_ENABLED", Kind::u8},
-	AttrSpec{KTR_ATTR_EVENT_FIELDS, "KTR_ATTR_EVENT_FIELDS", Kind::nested},
-};
-
-// The attributes inside one KTR_ATTR_FIELD, all required.
-constexpr std::array field_attrs = {
-	AttrSpec{KTR_ATTR_FIELD_NAME, "KTR_ATTR_FIELD_NAME", Kind::string},
-	AttrSpec{KTR_ATTR_FIELD_TYPE, "KTR_ATTR_FIELD_TYPE", Kind::u32},
-	AttrSpec{KTR_ATTR_FIELD_OFFSET, "KTR_ATTR_FIELD_OFFSET", Kind::u32},
-	AttrSpec{KTR_ATTR_FIELD_SIZE, "KTR_ATTR_FIELD_SIZE", Kind::u32},
-	AttrSpec{KTR_ATTR_FIELD_SIGNED, "KTR_ATTR_FIELD_SIGNED", Kind::u8},
-};
-
-// The other attributes of the event commands, for event_attr_name().
-constexpr std::array other_attrs = {
-	AttrSpec{KTR_ATTR_FIELD, "KTR_ATTR_FIELD", Kind::nested},
-	AttrSpec{KTR_ATTR_EVENT_GLOB, "KTR_ATTR_EVENT_GLOB", Kind::string},
-	AttrSpec{KTR_ATTR_EVENT_COUNT, "KTR_ATTR_EVENT_COUNT", Kind::u32},
-};
-
 std::string num(std::uint64_t v) { return std::to_string(v); }
-
-// What is wrong with @nla for @spec, or "".
-std::string attr_problem(const AttrSpec &spec, const nlattr *nla)
-{
-	const int len = nla_len(nla);
-	const std::string name{spec.name};
-	switch (spec.kind) {
-	case Kind::u8: {
-		if (len != 1)
-			return name + " is " + num(static_cast<std::uint64_t>(len)) +
-			       " bytes, expected a 1-byte u8";
-		const auto v = *static_cast<const std::uint8_t *>(nla_data(nla));
-		if (v > 1)
-			return name + " is " + num(v) + ", expected 0 or 1";
-		return {};
-	}
-	case Kind::u32:
-		if (len != 4)
-			return name + " is " + num(static_cast<std::uint64_t>(len)) +
-			       " bytes, expected a 4-byte u32";
-		return {};
-	case Kind::string: {
-		const auto *text = static_cast<const char *>(nla_data(nla));
-		if (len < 1 || text[len - 1] != '\0')
-			return name + " is not a NUL-terminated string";
-		if (len > event_string_max)
-			return name + " is longer than " + num(event_string_max) + " bytes";
-		if (strnlen(text, static_cast<std::size_t>(len)) != static_cast<std::size_t>(len - 1))
-			return name + " has a NUL byte before its end";
-		return {};
-	}
-	case Kind::nested:
-		return {};	// its content is checked where it is read
-	}
-	return {};
-}
-
-// The attributes of @specs found in the stream at @head (last one wins, as
-// with nla_parse(); others skipped), or what is wrong with them.
-template <std::size_t N>
-struct Attrs {
-	std::array<const nlattr *, N> found{};
-	std::string problem;
-};
-
-template <std::size_t N>
-Attrs<N> collect(const std::array<AttrSpec, N> &specs, const nlattr *head, int len)
-{
-	Attrs<N> a;
-	const nlattr *nla;
-	int rem;
-	nla_for_each_attr(nla, head, len, rem) {
-		for (std::size_t i = 0; i < N; i++) {
-			if (specs[i].type == nla_type(nla))
-				a.found[i] = nla;
-		}
-	}
-	if (rem > 0)
-		a.problem = "truncated attribute";
-	return a;
-}
-
-// The first problem of the attributes @a found for @specs: a bad one, or a
-// missing one.
-template <std::size_t N>
-std::string first_problem(const std::array<AttrSpec, N> &specs, const Attrs<N> &a)
-{
-	if (!a.problem.empty())
-		return a.problem;
-	for (std::size_t i = 0; i < N; i++) {
-		if (!a.found[i])
-			return std::string(specs[i].name) + " missing";
-		if (std::string p = attr_problem(specs[i], a.found[i]); !p.empty())
-			return p;
-	}
-	return {};
-}
-
-std::uint32_t get_u32(const nlattr *nla)
-{
-	std::uint32_t v;
-	std::memcpy(&v, nla_data(nla), sizeof(v));
-	return v;
-}
-
-bool get_flag(const nlattr *nla) { return *static_cast<const std::uint8_t *>(nla_data(nla)) != 0; }
-
-std::string get_string(const nlattr *nla) { return static_cast<const char *>(nla_data(nla)); }
-
-// The message header checks every reply parser does.
-Result<std::pair<const nlattr *, int>> genl_attrs(nl_msg *msg, std::string_view request,
-						  std::uint8_t cmd)
-{
-	nlmsghdr *nlh = nlmsg_hdr(msg);
-	if (!genlmsg_valid_hdr(nlh, 0))
-		return bad_reply_error(request, "truncated generic netlink header");
-	const genlmsghdr *gnlh = genlmsg_hdr(nlh);
-	if (gnlh->cmd != cmd)
-		return bad_reply_error(request, "unexpected command " + num(gnlh->cmd));
-	return std::pair<const nlattr *, int>{genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0)};
-}
 
 Result<FieldType> field_type(std::uint32_t type)
 {
@@ -182,27 +45,26 @@ Result<FieldType> field_type(std::uint32_t type)
 }
 
 // One KTR_ATTR_FIELD; errors say which field and attribute.
-Result<FieldFormat> parse_field(const nlattr *nest, std::size_t index)
+Result<FieldFormat> parse_field(const proto::Attrs &a, std::size_t index)
 {
-	const std::string where = "field " + num(index);
-	const auto a = collect(field_attrs, static_cast<const nlattr *>(nla_data(nest)),
-			       nla_len(nest));
 	// Name it as soon as its name is readable.
-	std::string label = where;
-	if (a.found[0] && attr_problem(field_attrs[0], a.found[0]).empty())
-		label += " ('" + one_line(get_string(a.found[0])) + "')";
-	if (std::string p = first_problem(field_attrs, a); !p.empty())
+	std::string label = "field " + num(index);
+	if (a.valid(KTR_ATTR_FIELD_NAME))
+		label += " ('" + one_line(a.str(KTR_ATTR_FIELD_NAME)) + "')";
+	if (std::string p = a.check({KTR_ATTR_FIELD_NAME, KTR_ATTR_FIELD_TYPE, KTR_ATTR_FIELD_OFFSET,
+				     KTR_ATTR_FIELD_SIZE, KTR_ATTR_FIELD_SIGNED});
+	    !p.empty())
 		return Error{EPROTO, label + ": " + p};
 
 	FieldFormat f;
-	f.name = get_string(a.found[0]);
-	Result<FieldType> type = field_type(get_u32(a.found[1]));
+	f.name = a.str(KTR_ATTR_FIELD_NAME);
+	Result<FieldType> type = field_type(a.u32(KTR_ATTR_FIELD_TYPE));
 	if (!type)
 		return Error{EPROTO, label + ": " + type.error().message()};
 	f.type = *type;
-	f.offset = get_u32(a.found[2]);
-	f.size = get_u32(a.found[3]);
-	f.is_signed = get_flag(a.found[4]);
+	f.offset = a.u32(KTR_ATTR_FIELD_OFFSET);
+	f.size = a.u32(KTR_ATTR_FIELD_SIZE);
+	f.is_signed = a.flag(KTR_ATTR_FIELD_SIGNED);
 	return f;
 }
 
@@ -227,23 +89,19 @@ bool starts_with_common_header(const EventFormat &f)
 	       std::equal(common.begin(), common.end(), f.fields.begin());
 }
 
-Result<std::vector<FieldFormat>> parse_fields(const nlattr *fields)
+Result<std::vector<FieldFormat>> parse_fields(const proto::Attrs &fields)
 {
 	std::vector<FieldFormat> out;
-	const nlattr *nla;
-	int rem;
 	std::size_t index = 0;
-	nla_for_each_nested(nla, fields, rem) {
-		if (nla_type(nla) != KTR_ATTR_FIELD)
-			continue;	// a newer minor's
+	for (const proto::Attrs &field : fields.all_nested(KTR_ATTR_FIELD)) {
 		if (index == format_fields_max)
 			return Error{EPROTO, "more than " + num(format_fields_max) + " fields"};
-		Result<FieldFormat> f = parse_field(nla, index++);
+		Result<FieldFormat> f = parse_field(field, index++);
 		if (!f)
 			return f.error();
 		out.push_back(std::move(*f));
 	}
-	if (rem > 0)
+	if (fields.truncated())
 		return Error{EPROTO, "KTR_ATTR_EVENT_FIELDS: truncated attribute"};
 	return out;
 }
@@ -257,39 +115,38 @@ std::string pad(const std::string &text, std::size_t width, bool right_align = f
 
 } // namespace
 
-Result<EventInfo> parse_event_message(nl_msg *msg)
+Result<EventInfo> replies::event(const proto::Attrs &a)
 {
-	const auto attrs = genl_attrs(msg, list_request, KTR_CMD_LIST_EVENTS);
-	if (!attrs)
-		return attrs.error();
-	const auto a = collect(event_attrs, attrs->first, attrs->second);
 	const auto bad = [](const std::string &label, const std::string &what) {
 		return bad_reply_error(list_request, label.empty() ? what : label + ": " + what);
 	};
 
 	// Name the event as soon as its id, then its names, are readable.
 	std::string label;
-	const nlattr *id = a.found[0], *system = a.found[1], *name = a.found[2];
-	if (id && attr_problem(event_attrs[0], id).empty()) {
-		label = "event " + num(get_u32(id));
-		if (system && name && attr_problem(event_attrs[1], system).empty() &&
-		    attr_problem(event_attrs[2], name).empty())
-			label = "event " + one_line(get_string(system)) + ":" +
-				one_line(get_string(name)) + " (id " + num(get_u32(id)) + ")";
+	if (a.valid(KTR_ATTR_EVENT_ID)) {
+		const std::string id = num(a.u32(KTR_ATTR_EVENT_ID));
+		label = "event " + id;
+		if (a.valid(KTR_ATTR_EVENT_SYSTEM) && a.valid(KTR_ATTR_EVENT_NAME))
+			label = "event " + one_line(a.str(KTR_ATTR_EVENT_SYSTEM)) + ":" +
+				one_line(a.str(KTR_ATTR_EVENT_NAME)) + " (id " + id + ")";
 	}
-	if (std::string p = first_problem(event_attrs, a); !p.empty())
+	if (std::string p = a.check({KTR_ATTR_EVENT_ID, KTR_ATTR_EVENT_SYSTEM, KTR_ATTR_EVENT_NAME,
+				     KTR_ATTR_EVENT_AVAILABLE, KTR_ATTR_EVENT_ENABLED,
+				     KTR_ATTR_EVENT_FIELDS});
+	    !p.empty())
 		return bad(label, p);
-	if (get_u32(id) > 0xffff)
-		return bad(label, "KTR_ATTR_EVENT_ID " + num(get_u32(id)) +
+	const std::uint32_t id = a.u32(KTR_ATTR_EVENT_ID);
+	if (id > 0xffff)
+		return bad(label, "KTR_ATTR_EVENT_ID " + num(id) +
 					  " does not fit the 16-bit id of struct ktr_event_common");
 
 	EventInfo ev;
-	ev.format.id = static_cast<std::uint16_t>(get_u32(id));
-	ev.format.system = get_string(system);
-	ev.format.name = get_string(name);
-	ev.available = get_flag(a.found[3]);
-	ev.enabled = get_flag(a.found[4]);
-	Result<std::vector<FieldFormat>> fields = parse_fields(a.found[5]);
+	ev.format.id = static_cast<std::uint16_t>(id);
+	ev.format.system = a.str(KTR_ATTR_EVENT_SYSTEM);
+	ev.format.name = a.str(KTR_ATTR_EVENT_NAME);
+	ev.available = a.flag(KTR_ATTR_EVENT_AVAILABLE);
+	ev.enabled = a.flag(KTR_ATTR_EVENT_ENABLED);
+	Result<std::vector<FieldFormat>> fields = parse_fields(a.nested(KTR_ATTR_EVENT_FIELDS));
 	if (!fields)
 		return bad(label, fields.error().message());
 	ev.format.fields = std::move(*fields);
@@ -302,32 +159,25 @@ Result<EventInfo> parse_event_message(nl_msg *msg)
 	return ev;
 }
 
+Result<EventInfo> parse_event_message(nl_msg *msg)
+{
+	return replies::parse(msg, list_request, KTR_CMD_LIST_EVENTS, replies::event);
+}
+
+Result<std::uint32_t> replies::event_count(const proto::Attrs &a, std::string_view request)
+{
+	if (std::string p = a.check({KTR_ATTR_EVENT_COUNT}); !p.empty())
+		return bad_reply_error(request, p);
+	return a.u32(KTR_ATTR_EVENT_COUNT);
+}
+
 Result<std::uint32_t> parse_event_count_reply(nl_msg *reply, std::uint8_t cmd)
 {
 	const std::string_view request =
 		cmd == KTR_CMD_DISABLE_EVENTS ? "KTR_CMD_DISABLE_EVENTS" : "KTR_CMD_ENABLE_EVENTS";
-	const auto attrs = genl_attrs(reply, request, cmd);
-	if (!attrs)
-		return attrs.error();
-	static constexpr std::array count_attrs = {other_attrs[2]};
-	const auto a = collect(count_attrs, attrs->first, attrs->second);
-	if (std::string p = first_problem(count_attrs, a); !p.empty())
-		return bad_reply_error(request, p);
-	return get_u32(a.found[0]);
-}
-
-std::string event_attr_name(int type)
-{
-	for (const AttrSpec &s : event_attrs)
-		if (s.type == type)
-			return std::string(s.name);
-	for (const AttrSpec &s : field_attrs)
-		if (s.type == type)
-			return std::string(s.name);
-	for (const AttrSpec &s : other_attrs)
-		if (s.type == type)
-			return std::string(s.name);
-	return {};
+	return replies::parse(reply, request, cmd, [&](const proto::Attrs &a) {
+		return replies::event_count(a, request);
+	});
 }
 
 Result<FormatTable> formats_from(const std::vector<EventInfo> &events)

@@ -5,33 +5,21 @@
 #include <cstring>
 #include <string>
 
-#include <netlink/attr.h>
-#include <netlink/genl/genl.h>
-
 #include <ktr.h>
 #include <ktr_event.h>
+
+#include "ktr/errors.h"
+#include "replies.h"
 
 namespace ktr {
 
 namespace {
 
+constexpr std::string_view request_name = "KTR_CMD_GET_FILTERS";
+
 Error bad(const std::string &what)
 {
-	return Error{EPROTO, "malformed KTR_CMD_GET_FILTERS reply: " + what};
-}
-
-// NUL-terminated names, back to back.
-std::optional<std::vector<std::string>> split_names(const char *p, std::size_t len)
-{
-	if (len == 0 || p[len - 1] != '\0')
-		return std::nullopt;
-	std::vector<std::string> names;
-	for (std::size_t i = 0; i < len;) {
-		const std::size_t n = std::strlen(p + i);
-		names.emplace_back(p + i, n);
-		i += n + 1;
-	}
-	return names;
+	return bad_reply_error(request_name, what);
 }
 
 std::vector<std::uint32_t> bits_to_cpus(const std::uint8_t *p, std::size_t len)
@@ -47,30 +35,17 @@ std::vector<std::uint32_t> bits_to_cpus(const std::uint8_t *p, std::size_t len)
 	return cpus;
 }
 
-Result<FilterState::Event> parse_event_filter(nlattr *nest)
+Result<FilterState::Event> parse_event_filter(const proto::Attrs &a)
 {
-	nlattr *a[KTR_ATTR_MAX + 1];
-	if (nla_parse_nested(a, KTR_ATTR_MAX, nest, nullptr) < 0)
-		return bad("an event filter is not a valid nest");
+	if (std::string p = a.check({KTR_ATTR_EVENT_ID, KTR_ATTR_EVENT_NAME, KTR_ATTR_EVENT_STACK});
+	    !p.empty())
+		return bad("an event filter: " + p);
 	FilterState::Event ev;
-	if (!a[KTR_ATTR_EVENT_ID] || nla_len(a[KTR_ATTR_EVENT_ID]) != 4 ||
-	    !a[KTR_ATTR_EVENT_NAME] || !a[KTR_ATTR_EVENT_STACK] ||
-	    nla_len(a[KTR_ATTR_EVENT_STACK]) != 1)
-		return bad("an event filter lacks its id, name or stack flag");
-	ev.id = nla_get_u32(a[KTR_ATTR_EVENT_ID]);
-	const int nlen = nla_len(a[KTR_ATTR_EVENT_NAME]);
-	const auto *name = static_cast<const char *>(nla_data(a[KTR_ATTR_EVENT_NAME]));
-	if (nlen < 1 || name[nlen - 1] != '\0' || nlen > static_cast<int>(KTR_EVENT_NAME_MAX))
-		return bad("an event name is not a string");
-	ev.name = name;
-	ev.stack = nla_get_u8(a[KTR_ATTR_EVENT_STACK]) != 0;
-	if (nlattr *t = a[KTR_ATTR_FILTER_TEXT]) {
-		const int len = nla_len(t);
-		const auto *text = static_cast<const char *>(nla_data(t));
-		if (len < 1 || text[len - 1] != '\0' || len > static_cast<int>(KTR_FILTER_TEXT_MAX))
-			return bad("the filter of " + ev.name + " is not a string");
-		ev.filter = text;
-	}
+	ev.id = a.u32(KTR_ATTR_EVENT_ID);
+	ev.name = a.str(KTR_ATTR_EVENT_NAME);
+	ev.stack = a.flag(KTR_ATTR_EVENT_STACK);
+	if (a.has(KTR_ATTR_FILTER_TEXT))
+		ev.filter = a.str(KTR_ATTR_FILTER_TEXT);
 	return ev;
 }
 
@@ -107,51 +82,39 @@ Result<void> check_task_filter(const TaskFilter &f)
 	return {};
 }
 
-Result<FilterState> parse_filters_reply(nl_msg *reply)
+Result<FilterState> replies::filters(const proto::Attrs &a)
 {
-	nlattr *a[KTR_ATTR_MAX + 1];
-	if (genlmsg_parse(nlmsg_hdr(reply), 0, a, KTR_ATTR_MAX, nullptr) < 0)
-		return bad("cannot parse its attributes");
+	if (std::string p = a.check(); !p.empty())
+		return bad(p);
 	FilterState st;
-	if (nlattr *p = a[KTR_ATTR_FILTER_PIDS]) {
-		const int len = nla_len(p);
-		if (len % 4 != 0)
-			return bad("KTR_ATTR_FILTER_PIDS is not a list of 32-bit ids");
-		std::vector<std::int32_t> pids(static_cast<std::size_t>(len) / 4);
-		std::memcpy(pids.data(), nla_data(p), static_cast<std::size_t>(len));
+	if (a.has(KTR_ATTR_FILTER_PIDS)) {
+		const auto bytes = a.bytes(KTR_ATTR_FILTER_PIDS);
+		std::vector<std::int32_t> pids(bytes.size() / sizeof(std::int32_t));
+		std::memcpy(pids.data(), bytes.data(), bytes.size());
 		st.pids = std::move(pids);
-		if (!a[KTR_ATTR_FILTER_FOLLOW] || nla_len(a[KTR_ATTR_FILTER_FOLLOW]) != 1 ||
-		    !a[KTR_ATTR_FILTER_TRACKED] || nla_len(a[KTR_ATTR_FILTER_TRACKED]) != 4)
+		if (!a.has(KTR_ATTR_FILTER_FOLLOW) || !a.has(KTR_ATTR_FILTER_TRACKED))
 			return bad("process ids without their follow flag and count");
-		st.follow = nla_get_u8(a[KTR_ATTR_FILTER_FOLLOW]) != 0;
-		st.tracked = nla_get_u32(a[KTR_ATTR_FILTER_TRACKED]);
+		st.follow = a.flag(KTR_ATTR_FILTER_FOLLOW);
+		st.tracked = a.u32(KTR_ATTR_FILTER_TRACKED);
 	}
-	if (nlattr *c = a[KTR_ATTR_FILTER_COMMS]) {
-		auto names = split_names(static_cast<const char *>(nla_data(c)),
-					 static_cast<std::size_t>(nla_len(c)));
-		if (!names)
-			return bad("KTR_ATTR_FILTER_COMMS is not a list of names");
-		st.comms = std::move(*names);
+	if (a.has(KTR_ATTR_FILTER_COMMS))
+		st.comms = a.names(KTR_ATTR_FILTER_COMMS);
+	if (a.has(KTR_ATTR_FILTER_CPUS)) {
+		const auto bytes = a.bytes(KTR_ATTR_FILTER_CPUS);
+		st.cpus = bits_to_cpus(bytes.data(), bytes.size());
 	}
-	if (nlattr *c = a[KTR_ATTR_FILTER_CPUS]) {
-		if (nla_len(c) % 8 != 0)
-			return bad("KTR_ATTR_FILTER_CPUS is not a bitmap of 64-bit words");
-		st.cpus = bits_to_cpus(static_cast<const std::uint8_t *>(nla_data(c)),
-				       static_cast<std::size_t>(nla_len(c)));
-	}
-	nlattr *attr;
-	int rem;
-	nla_for_each_attr(attr, genlmsg_attrdata(genlmsg_hdr(nlmsg_hdr(reply)), 0),
-			  genlmsg_attrlen(genlmsg_hdr(nlmsg_hdr(reply)), 0), rem)
-	{
-		if (nla_type(attr) != KTR_ATTR_EVENT_FILTER)
-			continue;
-		Result<FilterState::Event> ev = parse_event_filter(attr);
+	for (const proto::Attrs &nest : a.all_nested(KTR_ATTR_EVENT_FILTER)) {
+		Result<FilterState::Event> ev = parse_event_filter(nest);
 		if (!ev)
 			return ev.error();
 		st.events.push_back(std::move(*ev));
 	}
 	return st;
+}
+
+Result<FilterState> parse_filters_reply(nl_msg *reply)
+{
+	return replies::parse(reply, request_name, KTR_CMD_GET_FILTERS, replies::filters);
 }
 
 Result<std::vector<EventFilterRequest>>

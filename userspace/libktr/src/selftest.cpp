@@ -7,10 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include <netlink/attr.h>
-#include <netlink/genl/genl.h>
-#include <netlink/msg.h>
-
 #include <ktr.h>
 #include <ktr_ringbuf.h>
 
@@ -18,6 +14,7 @@
 #include "ktr/json_writer.h"
 #include "ktr/text_lines.h"
 #include "ktr/units.h"
+#include "replies.h"
 
 namespace ktr {
 
@@ -25,92 +22,45 @@ namespace {
 
 constexpr std::string_view request_name = "KTR_CMD_SELFTEST";
 
-struct U32Spec {
+struct U32Field {
 	int type;
-	std::string_view name;
 	std::uint32_t SelftestResult::*field;
 };
 
-struct U64Spec {
+struct U64Field {
 	int type;
-	std::string_view name;
 	std::uint64_t SelftestResult::*field;
 };
 
 // Every counter of the ABI 1.1 reply; all are required.
-constexpr std::array u32_attrs = {
-	U32Spec{KTR_ATTR_SELFTEST_MODE, "KTR_ATTR_SELFTEST_MODE", &SelftestResult::mode},
-	U32Spec{KTR_ATTR_SELFTEST_SUBBUF_SIZE, "KTR_ATTR_SELFTEST_SUBBUF_SIZE",
-		&SelftestResult::subbuf_size},
-	U32Spec{KTR_ATTR_SELFTEST_NR_SUBBUFS, "KTR_ATTR_SELFTEST_NR_SUBBUFS",
-		&SelftestResult::nr_subbufs},
-	U32Spec{KTR_ATTR_SELFTEST_DURATION_MS, "KTR_ATTR_SELFTEST_DURATION_MS",
-		&SelftestResult::duration_ms},
-	U32Spec{KTR_ATTR_SELFTEST_CPUS, "KTR_ATTR_SELFTEST_CPUS", &SelftestResult::cpus},
-	U32Spec{KTR_ATTR_SELFTEST_ELAPSED_MS, "KTR_ATTR_SELFTEST_ELAPSED_MS",
-		&SelftestResult::elapsed_ms},
+constexpr std::array u32_fields = {
+	U32Field{KTR_ATTR_SELFTEST_MODE, &SelftestResult::mode},
+	U32Field{KTR_ATTR_SELFTEST_SUBBUF_SIZE, &SelftestResult::subbuf_size},
+	U32Field{KTR_ATTR_SELFTEST_NR_SUBBUFS, &SelftestResult::nr_subbufs},
+	U32Field{KTR_ATTR_SELFTEST_DURATION_MS, &SelftestResult::duration_ms},
+	U32Field{KTR_ATTR_SELFTEST_CPUS, &SelftestResult::cpus},
+	U32Field{KTR_ATTR_SELFTEST_ELAPSED_MS, &SelftestResult::elapsed_ms},
 };
 
-constexpr std::array u64_attrs = {
-	U64Spec{KTR_ATTR_SELFTEST_WRITTEN, "KTR_ATTR_SELFTEST_WRITTEN", &SelftestResult::written},
-	U64Spec{KTR_ATTR_SELFTEST_READ, "KTR_ATTR_SELFTEST_READ", &SelftestResult::read},
-	U64Spec{KTR_ATTR_SELFTEST_BYTES, "KTR_ATTR_SELFTEST_BYTES", &SelftestResult::bytes},
-	U64Spec{KTR_ATTR_SELFTEST_LOST_FULL, "KTR_ATTR_SELFTEST_LOST_FULL",
-		&SelftestResult::lost_full},
-	U64Spec{KTR_ATTR_SELFTEST_LOST_OVERWRITTEN, "KTR_ATTR_SELFTEST_LOST_OVERWRITTEN",
-		&SelftestResult::lost_overwritten},
-	U64Spec{KTR_ATTR_SELFTEST_LOST_NESTING, "KTR_ATTR_SELFTEST_LOST_NESTING",
-		&SelftestResult::lost_nesting},
-	U64Spec{KTR_ATTR_SELFTEST_LOST_DISABLED, "KTR_ATTR_SELFTEST_LOST_DISABLED",
-		&SelftestResult::lost_disabled},
-	U64Spec{KTR_ATTR_SELFTEST_LOST_REPORTED, "KTR_ATTR_SELFTEST_LOST_REPORTED",
-		&SelftestResult::lost_reported},
-	U64Spec{KTR_ATTR_SELFTEST_BUFFERED, "KTR_ATTR_SELFTEST_BUFFERED",
-		&SelftestResult::buffered},
-	U64Spec{KTR_ATTR_SELFTEST_SUBBUFS_READ, "KTR_ATTR_SELFTEST_SUBBUFS_READ",
-		&SelftestResult::subbufs_read},
-	U64Spec{KTR_ATTR_SELFTEST_SUBBUFS_OVERWRITTEN, "KTR_ATTR_SELFTEST_SUBBUFS_OVERWRITTEN",
-		&SelftestResult::subbufs_overwritten},
-	U64Spec{KTR_ATTR_SELFTEST_HARDIRQ_WRITTEN, "KTR_ATTR_SELFTEST_HARDIRQ_WRITTEN",
-		&SelftestResult::hardirq_written},
-	U64Spec{KTR_ATTR_SELFTEST_NESTED, "KTR_ATTR_SELFTEST_NESTED", &SelftestResult::nested},
-	U64Spec{KTR_ATTR_SELFTEST_FLUSHES, "KTR_ATTR_SELFTEST_FLUSHES", &SelftestResult::flushes},
-	U64Spec{KTR_ATTR_SELFTEST_LONG_EVENTS, "KTR_ATTR_SELFTEST_LONG_EVENTS",
-		&SelftestResult::long_events},
-	U64Spec{KTR_ATTR_SELFTEST_TIME_RECORDS, "KTR_ATTR_SELFTEST_TIME_RECORDS",
-		&SelftestResult::time_records},
-	U64Spec{KTR_ATTR_SELFTEST_ERRORS, "KTR_ATTR_SELFTEST_ERRORS", &SelftestResult::errors},
+constexpr std::array u64_fields = {
+	U64Field{KTR_ATTR_SELFTEST_WRITTEN, &SelftestResult::written},
+	U64Field{KTR_ATTR_SELFTEST_READ, &SelftestResult::read},
+	U64Field{KTR_ATTR_SELFTEST_BYTES, &SelftestResult::bytes},
+	U64Field{KTR_ATTR_SELFTEST_LOST_FULL, &SelftestResult::lost_full},
+	U64Field{KTR_ATTR_SELFTEST_LOST_OVERWRITTEN, &SelftestResult::lost_overwritten},
+	U64Field{KTR_ATTR_SELFTEST_LOST_NESTING, &SelftestResult::lost_nesting},
+	U64Field{KTR_ATTR_SELFTEST_LOST_DISABLED, &SelftestResult::lost_disabled},
+	U64Field{KTR_ATTR_SELFTEST_LOST_REPORTED, &SelftestResult::lost_reported},
+	U64Field{KTR_ATTR_SELFTEST_BUFFERED, &SelftestResult::buffered},
+	U64Field{KTR_ATTR_SELFTEST_SUBBUFS_READ, &SelftestResult::subbufs_read},
+	U64Field{KTR_ATTR_SELFTEST_SUBBUFS_OVERWRITTEN, &SelftestResult::subbufs_overwritten},
+	U64Field{KTR_ATTR_SELFTEST_HARDIRQ_WRITTEN, &SelftestResult::hardirq_written},
+	U64Field{KTR_ATTR_SELFTEST_NESTED, &SelftestResult::nested},
+	U64Field{KTR_ATTR_SELFTEST_FLUSHES, &SelftestResult::flushes},
+	U64Field{KTR_ATTR_SELFTEST_LONG_EVENTS, &SelftestResult::long_events},
+	U64Field{KTR_ATTR_SELFTEST_TIME_RECORDS, &SelftestResult::time_records},
+	U64Field{KTR_ATTR_SELFTEST_ERRORS, &SelftestResult::errors},
 };
-
-constexpr std::string_view error_attr_name = "KTR_ATTR_SELFTEST_ERROR";
-
-std::string size_problem(std::string_view name, int len, int want, std::string_view what)
-{
-	return std::string(name) + " is " + std::to_string(len) + " bytes, expected a " +
-	       std::to_string(want) + "-byte " + std::string(what);
-}
-
-// What is wrong with attribute @nla of the reply, or "".
-std::string attr_problem(const nlattr *nla)
-{
-	const int type = nla_type(nla);
-	const int len = nla_len(nla);
-	for (const U32Spec &s : u32_attrs)
-		if (s.type == type && len != 4)
-			return size_problem(s.name, len, 4, "u32");
-	for (const U64Spec &s : u64_attrs)
-		if (s.type == type && len != 8)
-			return size_problem(s.name, len, 8, "u64");
-	if (type == KTR_ATTR_SELFTEST_ERROR) {
-		const auto *text = static_cast<const char *>(nla_data(nla));
-		if (len < 1 || text[len - 1] != '\0')
-			return std::string(error_attr_name) + " is not a NUL-terminated string";
-		if (len > selftest_error_max)
-			return std::string(error_attr_name) + " is longer than " +
-			       std::to_string(selftest_error_max) + " bytes";
-	}
-	return {};
-}
 
 } // namespace
 
@@ -129,70 +79,37 @@ Result<BufferMode> parse_mode(std::string_view text)
 				     "' (modes: discard, overwrite)"};
 }
 
-std::string selftest_attr_name(int type)
+Result<SelftestResult> replies::selftest(const proto::Attrs &a)
 {
-	for (const U32Spec &s : u32_attrs)
-		if (s.type == type)
-			return std::string(s.name);
-	for (const U64Spec &s : u64_attrs)
-		if (s.type == type)
-			return std::string(s.name);
-	if (type == KTR_ATTR_SELFTEST_ERROR)
-		return std::string(error_attr_name);
-	return {};
+	std::vector<int> required;
+	for (const U32Field &f : u32_fields)
+		required.push_back(f.type);
+	for (const U64Field &f : u64_fields)
+		required.push_back(f.type);
+	if (std::string p = a.check(required); !p.empty())
+		return bad_reply_error(request_name, p);
+
+	SelftestResult r;
+	for (const U32Field &f : u32_fields)
+		r.*f.field = a.u32(f.type);
+	for (const U64Field &f : u64_fields)
+		r.*f.field = a.u64(f.type);
+	if (a.has(KTR_ATTR_SELFTEST_ERROR))
+		r.error = a.str(KTR_ATTR_SELFTEST_ERROR);
+	else if (r.errors > 0)
+		return bad_reply_error(request_name,
+				       "KTR_ATTR_SELFTEST_ERROR missing although errors were found");
+	return r;
 }
 
 Result<SelftestResult> parse_selftest_reply(nl_msg *reply)
 {
-	nlmsghdr *nlh = nlmsg_hdr(reply);
-	if (!genlmsg_valid_hdr(nlh, 0))
-		return bad_reply_error(request_name, "truncated generic netlink header");
-	const genlmsghdr *gnlh = genlmsg_hdr(nlh);
-	if (gnlh->cmd != KTR_CMD_SELFTEST)
-		return bad_reply_error(request_name,
-				       "unexpected command " + std::to_string(gnlh->cmd));
-	nlattr *head = genlmsg_attrdata(gnlh, 0);
-	const int len = genlmsg_attrlen(gnlh, 0);
-
-	// Last one wins, as with nla_parse(); unknown types are skipped.
-	std::array<const nlattr *, KTR_ATTR_MAX + 1> tb{};
-	const nlattr *nla;
-	int rem;
-	nla_for_each_attr(nla, head, len, rem) {
-		const int type = nla_type(nla);
-		if (type <= 0 || type > KTR_ATTR_MAX)
-			continue;
-		if (std::string problem = attr_problem(nla); !problem.empty())
-			return bad_reply_error(request_name, problem);
-		tb[static_cast<std::size_t>(type)] = nla;
-	}
-	if (rem > 0)
-		return bad_reply_error(request_name, "truncated attribute");
-
-	SelftestResult r;
-	for (const U32Spec &s : u32_attrs) {
-		const nlattr *a = tb[static_cast<std::size_t>(s.type)];
-		if (!a)
-			return bad_reply_error(request_name, std::string(s.name) + " missing");
-		r.*s.field = nla_get_u32(const_cast<nlattr *>(a));
-	}
-	for (const U64Spec &s : u64_attrs) {
-		const nlattr *a = tb[static_cast<std::size_t>(s.type)];
-		if (!a)
-			return bad_reply_error(request_name, std::string(s.name) + " missing");
-		r.*s.field = nla_get_u64(const_cast<nlattr *>(a));
-	}
-	if (const nlattr *a = tb[KTR_ATTR_SELFTEST_ERROR])
-		r.error = static_cast<const char *>(nla_data(a));
-	else if (r.errors > 0)
-		return bad_reply_error(request_name, std::string(error_attr_name) +
-							     " missing although errors were found");
-	return r;
+	return replies::parse(reply, request_name, KTR_CMD_SELFTEST, replies::selftest);
 }
 
 namespace {
 
-std::string mode_text(std::uint32_t mode)
+std::string selftest_mode_text(std::uint32_t mode)
 {
 	if (mode == KTR_RB_MODE_DISCARD || mode == KTR_RB_MODE_OVERWRITE)
 		return std::string(mode_name(static_cast<BufferMode>(mode)));
@@ -212,7 +129,7 @@ std::string verdict_text(const SelftestResult &r)
 std::string format_selftest_text(const SelftestResult &r)
 {
 	const TextLines lines = {
-		{"mode", mode_text(r.mode)},
+		{"mode", selftest_mode_text(r.mode)},
 		{"buffer per CPU", std::to_string(r.nr_subbufs) + " x " + format_bytes(r.subbuf_size)},
 		{"CPUs", std::to_string(r.cpus)},
 		{"duration", std::to_string(r.elapsed_ms) + " ms (asked " +
@@ -243,7 +160,7 @@ std::string format_selftest_text(const SelftestResult &r)
 std::string format_selftest_json(const SelftestResult &r)
 {
 	JsonWriter w;
-	w.begin_object().key("mode").value(mode_text(r.mode));
+	w.begin_object().key("mode").value(selftest_mode_text(r.mode));
 	w.key("subbuf_size").value(r.subbuf_size).key("nr_subbufs").value(r.nr_subbufs);
 	w.key("duration_ms").value(r.duration_ms).key("cpus").value(r.cpus);
 	w.key("elapsed_ms").value(r.elapsed_ms);

@@ -9,16 +9,13 @@
 #include <sstream>
 #include <string>
 
-#include <netlink/attr.h>
-#include <netlink/genl/genl.h>
-#include <netlink/msg.h>
-
 #include <ktr.h>
 #include <ktr_ringbuf.h>
 
 #include "ktr/errors.h"
 #include "ktr/json_writer.h"
 #include "ktr/number.h"
+#include "replies.h"
 
 namespace ktr {
 
@@ -46,57 +43,6 @@ constexpr std::array counters = {
 		&CpuStats::subbufs_overwritten},
 };
 
-struct Attrs {
-	nlattr *head = nullptr;
-	int len = 0;
-};
-
-// The attributes of generic netlink message @msg, which must be a @cmd.
-Result<Attrs> attrs_of(nl_msg *msg, std::uint8_t cmd, std::string_view name)
-{
-	nlmsghdr *nlh = nlmsg_hdr(msg);
-	if (!genlmsg_valid_hdr(nlh, 0))
-		return bad_reply_error(name, "truncated generic netlink header");
-	const genlmsghdr *gnlh = genlmsg_hdr(nlh);
-	if (gnlh->cmd != cmd)
-		return bad_reply_error(name, "unexpected command " + std::to_string(gnlh->cmd));
-	return Attrs{genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0)};
-}
-
-Result<std::uint32_t> get_u32(const Attrs &a, int type, std::string_view attr,
-			      std::string_view name)
-{
-	const nlattr *nla = nla_find(a.head, a.len, type);
-	if (!nla)
-		return bad_reply_error(name, std::string(attr) + " missing");
-	if (nla_len(nla) != sizeof(std::uint32_t))
-		return bad_reply_error(name, std::string(attr) + " is not a 4-byte u32");
-	return nla_get_u32(const_cast<nlattr *>(nla));
-}
-
-Result<bool> get_flag(const Attrs &a, int type, std::string_view attr, std::string_view name)
-{
-	const nlattr *nla = nla_find(a.head, a.len, type);
-	if (!nla)
-		return bad_reply_error(name, std::string(attr) + " missing");
-	if (nla_len(nla) != sizeof(std::uint8_t))
-		return bad_reply_error(name, std::string(attr) + " is not a 1-byte u8");
-	const std::uint8_t v = nla_get_u8(const_cast<nlattr *>(nla));
-	if (v > 1)
-		return bad_reply_error(name, std::string(attr) + " is " + std::to_string(v) +
-						     ", expected 0 or 1");
-	return v == 1;
-}
-
-// The nested attribute @type of @a as its own attribute list.
-Result<Attrs> get_nest(const Attrs &a, int type, std::string_view attr, std::string_view name)
-{
-	nlattr *nla = nla_find(a.head, a.len, type);
-	if (!nla)
-		return bad_reply_error(name, std::string(attr) + " missing");
-	return Attrs{static_cast<nlattr *>(nla_data(nla)), nla_len(nla)};
-}
-
 std::string with_commas(std::uint64_t v)
 {
 	std::string digits = std::to_string(v);
@@ -112,80 +58,73 @@ std::string with_commas(std::uint64_t v)
 
 } // namespace
 
-Result<CpuStats> parse_stats_message(nl_msg *msg)
+Result<CpuStats> replies::stats(const proto::Attrs &a)
 {
 	constexpr std::string_view name = "KTR_CMD_GET_STATS";
-	Result<Attrs> a = attrs_of(msg, KTR_CMD_GET_STATS, name);
-	if (!a)
-		return a.error();
+	if (std::string p = a.check({KTR_ATTR_CPU, KTR_ATTR_CPU_ONLINE, KTR_ATTR_STATS}); !p.empty())
+		return bad_reply_error(name, p);
 	CpuStats s;
-	Result<std::uint32_t> cpu = get_u32(*a, KTR_ATTR_CPU, "KTR_ATTR_CPU", name);
-	if (!cpu)
-		return cpu.error();
-	s.cpu = *cpu;
-	Result<bool> online = get_flag(*a, KTR_ATTR_CPU_ONLINE, "KTR_ATTR_CPU_ONLINE", name);
-	if (!online)
-		return online.error();
-	s.online = *online;
-	Result<Attrs> nest = get_nest(*a, KTR_ATTR_STATS, "KTR_ATTR_STATS", name);
-	if (!nest)
-		return nest.error();
-	for (const Counter &c : counters) {
-		const std::string attr = "KTR_STATS_" + [&] {
-			std::string up{c.name};
-			for (char &ch : up)
-				ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-			return up;
-		}();
-		const nlattr *nla = nla_find(nest->head, nest->len, c.type);
-		if (!nla)
-			return bad_reply_error(name, attr + " missing (CPU " +
-							     std::to_string(s.cpu) + ")");
-		if (nla_len(nla) != sizeof(std::uint64_t))
-			return bad_reply_error(name, attr + " is not an 8-byte u64");
-		s.*(c.field) = nla_get_u64(const_cast<nlattr *>(nla));
-	}
+	s.cpu = a.u32(KTR_ATTR_CPU);
+	s.online = a.flag(KTR_ATTR_CPU_ONLINE);
+	const proto::Attrs nest = a.nested(KTR_ATTR_STATS);
+	std::vector<int> required;
+	for (const Counter &c : counters)
+		required.push_back(c.type);
+	if (std::string p = nest.check(required); !p.empty())
+		return bad_reply_error(name, p + " (CPU " + std::to_string(s.cpu) + ")");
+	for (const Counter &c : counters)
+		s.*(c.field) = nest.u64(c.type);
 	return s;
+}
+
+Result<CpuStats> parse_stats_message(nl_msg *msg)
+{
+	return replies::parse(msg, "KTR_CMD_GET_STATS", KTR_CMD_GET_STATS, replies::stats);
+}
+
+Result<bool> replies::tracing_on(const proto::Attrs &a, std::string_view request)
+{
+	if (std::string p = a.check({KTR_ATTR_TRACING_ON}); !p.empty())
+		return bad_reply_error(request, p);
+	return a.flag(KTR_ATTR_TRACING_ON);
 }
 
 Result<bool> parse_tracing_on_reply(nl_msg *reply, std::uint8_t cmd, std::string_view name)
 {
-	Result<Attrs> a = attrs_of(reply, cmd, name);
-	if (!a)
-		return a.error();
-	return get_flag(*a, KTR_ATTR_TRACING_ON, "KTR_ATTR_TRACING_ON", name);
+	return replies::parse(reply, name, cmd,
+			      [&](const proto::Attrs &a) { return replies::tracing_on(a, name); });
+}
+
+Result<BufferConfig> replies::buffer(const proto::Attrs &a)
+{
+	constexpr std::string_view name = "KTR_CMD_SET_BUFFER";
+	if (std::string p = a.check({KTR_ATTR_BUFFER}); !p.empty())
+		return bad_reply_error(name, p);
+	const proto::Attrs nest = a.nested(KTR_ATTR_BUFFER);
+	if (std::string p = nest.check({KTR_BUFFER_SUBBUF_SIZE, KTR_BUFFER_NR_SUBBUFS,
+					KTR_BUFFER_MODE});
+	    !p.empty())
+		return bad_reply_error(name, p);
+	return BufferConfig{nest.u32(KTR_BUFFER_SUBBUF_SIZE), nest.u32(KTR_BUFFER_NR_SUBBUFS),
+			    nest.u32(KTR_BUFFER_MODE)};
 }
 
 Result<BufferConfig> parse_buffer_reply(nl_msg *reply)
 {
-	constexpr std::string_view name = "KTR_CMD_SET_BUFFER";
-	Result<Attrs> a = attrs_of(reply, KTR_CMD_SET_BUFFER, name);
-	if (!a)
-		return a.error();
-	Result<Attrs> nest = get_nest(*a, KTR_ATTR_BUFFER, "KTR_ATTR_BUFFER", name);
-	if (!nest)
-		return nest.error();
-	Result<std::uint32_t> size =
-		get_u32(*nest, KTR_BUFFER_SUBBUF_SIZE, "KTR_BUFFER_SUBBUF_SIZE", name);
-	if (!size)
-		return size.error();
-	Result<std::uint32_t> nr =
-		get_u32(*nest, KTR_BUFFER_NR_SUBBUFS, "KTR_BUFFER_NR_SUBBUFS", name);
-	if (!nr)
-		return nr.error();
-	Result<std::uint32_t> mode = get_u32(*nest, KTR_BUFFER_MODE, "KTR_BUFFER_MODE", name);
-	if (!mode)
-		return mode.error();
-	return BufferConfig{*size, *nr, *mode};
+	return replies::parse(reply, "KTR_CMD_SET_BUFFER", KTR_CMD_SET_BUFFER, replies::buffer);
+}
+
+Result<std::uint32_t> replies::marker_cpu(const proto::Attrs &a)
+{
+	if (std::string p = a.check({KTR_ATTR_CPU}); !p.empty())
+		return bad_reply_error("KTR_CMD_WRITE_MARKER", p);
+	return a.u32(KTR_ATTR_CPU);
 }
 
 Result<std::uint32_t> parse_marker_reply(nl_msg *reply)
 {
-	constexpr std::string_view name = "KTR_CMD_WRITE_MARKER";
-	Result<Attrs> a = attrs_of(reply, KTR_CMD_WRITE_MARKER, name);
-	if (!a)
-		return a.error();
-	return get_u32(*a, KTR_ATTR_CPU, "KTR_ATTR_CPU", name);
+	return replies::parse(reply, "KTR_CMD_WRITE_MARKER", KTR_CMD_WRITE_MARKER,
+			      replies::marker_cpu);
 }
 
 Result<std::uint32_t> parse_size(std::string_view text, std::string_view what)
@@ -363,16 +302,6 @@ std::string format_stats_json(const std::vector<CpuStats> &stats)
 	counters_of(stats_total(stats));
 	w.end_object().end_object();
 	return w.str() + "\n";
-}
-
-std::string tracing_attr_name(int type)
-{
-	switch (type) {
-	case KTR_ATTR_MARKER_TEXT: return "KTR_ATTR_MARKER_TEXT";
-	case KTR_ATTR_BUFFER: return "KTR_ATTR_BUFFER";
-	case KTR_ATTR_TRACING_ON: return "KTR_ATTR_TRACING_ON";
-	default: return {};
-	}
 }
 
 } // namespace ktr

@@ -14,7 +14,6 @@
 #define KTR_CONTROL_H
 
 #include <chrono>
-#include <functional>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -27,10 +26,12 @@
 #include "ktr/selftest.h"
 #include "ktr/tracing.h"
 
-struct nl_msg;
-struct nl_sock;
-
 namespace ktr {
+
+namespace proto {
+class Client;
+class Transport;
+} // namespace proto
 
 class Control {
 public:
@@ -38,6 +39,9 @@ public:
 
 	/// Connect a generic netlink socket and resolve the "ktr" family.
 	static Result<Control> open();
+
+	/// Resolve the "ktr" family over @transport (the test seam).
+	static Result<Control> open(std::unique_ptr<proto::Transport> transport);
 
 	/// KTR_CMD_GET_INFO.
 	Result<Info> get_info();
@@ -97,13 +101,13 @@ public:
 	static constexpr std::chrono::seconds selftest_grace{60};
 
 	/// The resolved family id (for diagnostics).
-	[[nodiscard]] std::uint16_t family_id() const noexcept { return family_; }
+	[[nodiscard]] std::uint16_t family_id() const noexcept;
 
-	Control(Control &&) noexcept = default;
-	Control &operator=(Control &&) noexcept = default;
+	Control(Control &&) noexcept;
+	Control &operator=(Control &&) noexcept;
 	Control(const Control &) = delete;
 	Control &operator=(const Control &) = delete;
-	~Control() = default;
+	~Control();
 
 	/// KTR_CMD_ATTACH_RAW: record the first @nargs (0..raw_nargs_max)
 	/// arguments of tracepoint @name (check_tracepoint_name()) as event
@@ -116,28 +120,12 @@ public:
 	Result<void> detach_raw(std::string_view name);
 
 private:
-	struct SockFree {
-		void operator()(nl_sock *sock) const noexcept;
-	};
-
 	Result<std::uint32_t> set_events(std::string_view glob, bool enable);
-	/// Send @msg (a do request named @name) expecting no reply but the ack.
-	Result<void> ack_request(nl_msg *msg, std::string_view name);
 	Result<void> raw_request(bool attach, std::string_view name, std::uint32_t nargs);
-	/// Whether the module is older than ABI minor 3 (asks KTR_CMD_GET_INFO;
-	/// false if that fails too).
-	bool module_lacks_events();
-	/// A request of ABI minor 4 (@cmd, no attributes unless @build adds
-	/// them), its replies given to @on_reply; @dump asks for a dump.
-	Result<void> tracing_request(std::uint8_t cmd, std::string_view name, bool dump,
-				     const std::function<bool(nl_msg *)> &build,
-				     const std::function<Result<void>(nl_msg *)> &on_reply);
 
-	Control(std::unique_ptr<nl_sock, SockFree> sock, std::uint16_t family) noexcept
-		: sock_(std::move(sock)), family_(family) {}
+	explicit Control(std::unique_ptr<proto::Client> client) noexcept;
 
-	std::unique_ptr<nl_sock, SockFree> sock_;
-	std::uint16_t family_;
+	std::unique_ptr<proto::Client> client_;
 };
 
 } // namespace ktr

@@ -56,9 +56,6 @@ Result<EventInfo> parse_event_message(nl_msg *msg);
 /// (@cmd, the request's command): the KTR_ATTR_EVENT_COUNT (u32, required).
 Result<std::uint32_t> parse_event_count_reply(nl_msg *reply, std::uint8_t cmd);
 
-/// The name of a KTR_ATTR_EVENT_* / KTR_ATTR_FIELD_* attribute type, or "".
-std::string event_attr_name(int type);
-
 /// The formats of @events as a table; an id or system:name listed twice is
 /// an error (EEXIST, naming both).
 Result<FormatTable> formats_from(const std::vector<EventInfo> &events);

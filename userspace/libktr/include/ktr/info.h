@@ -48,10 +48,11 @@ inline constexpr std::uint16_t info_string_max = 256;
 /// Parse a KTR_CMD_GET_INFO reply (a complete generic netlink message).
 ///
 /// Checks the ABI major first (another major → abi_mismatch_error(), even if
-/// the rest of the message looks different), then validates every known
-/// attribute against the policy (u32 exactly 4 bytes, strings NUL-terminated
-/// and at most info_string_max bytes) and requires all of them. Unknown
-/// attributes (a newer ABI minor) are ignored. Errors name the attribute.
+/// the rest of the message looks different), then every known attribute
+/// against libktr's attribute table (u32 exactly 4 bytes, strings
+/// NUL-terminated and at most info_string_max bytes) and requires those of
+/// ABI 1.0. Unknown attributes (a newer ABI minor) are ignored. Errors name
+/// the attribute.
 Result<Info> parse_info_reply(nl_msg *reply);
 
 } // namespace ktr

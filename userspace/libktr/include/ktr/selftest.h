@@ -79,9 +79,6 @@ inline constexpr std::uint16_t selftest_error_max = 1024;
 /// are ignored. Errors (EPROTO) name the attribute.
 Result<SelftestResult> parse_selftest_reply(nl_msg *reply);
 
-/// The name of a KTR_ATTR_SELFTEST_* attribute type, or "".
-std::string selftest_attr_name(int type);
-
 /// Aligned "key: value" lines, ending with a "verdict:" line.
 std::string format_selftest_text(const SelftestResult &r);
 

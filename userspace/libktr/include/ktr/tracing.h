@@ -121,9 +121,6 @@ std::string format_stats_json(const std::vector<CpuStats> &stats);
 /// The sum of every counter of @stats (cpu = number of CPUs, online: any).
 CpuStats stats_total(const std::vector<CpuStats> &stats);
 
-/// The name of a KTR_ATTR_* or KTR_STATS_* attribute of these replies, or "".
-std::string tracing_attr_name(int type);
-
 } // namespace ktr
 
 #endif // KTR_TRACING_H

@@ -1,27 +1,26 @@
 // SPDX-License-Identifier: MIT
-#include "genl_transact.h"
+#include "proto/netlink_transport.h"
 
 #include <cerrno>
 #include <cstring>
 #include <exception>
 #include <new>
-#include <optional>
 #include <string>
 
 #include <linux/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/genl/genl.h>
-#include <netlink/msg.h>
 #include <netlink/handlers.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include "extack.h"
-#include "ktr/errors.h"
 #include "nl_errno.h"
-#include "nl_handles.h"
 
-namespace ktr::nl {
+namespace ktr::proto {
 
 namespace {
 
@@ -61,32 +60,22 @@ std::string done_extack(const nlmsghdr *nlh)
 }
 
 struct Exchange {
-	explicit Exchange(const ReplyHandler &handler) : on_reply(&handler) {}
+	explicit Exchange(const MessageSink &s) : sink(&s) {}
 
-	const ReplyHandler *on_reply;
+	const MessageSink *sink;
 	bool done = false;
-	std::optional<Error> error;	// first error seen
-	int kernel_errnum = 0;		// set when the kernel failed the request
-	std::string extack;
-	std::optional<std::uint32_t> extack_offset;
-	std::exception_ptr exception;	// thrown by on_reply
-
-	void fail(Error e)
-	{
-		if (!error)
-			error = std::move(e);
-	}
+	KernelAnswer answer;
+	std::exception_ptr exception;	// thrown by the sink
 };
 
 // The callbacks run inside libnl (C): no exception may cross them. One
-// thrown by a reply handler is carried over and rethrown by transact().
+// thrown by the sink is carried over and rethrown by exchange().
 
 int on_valid(nl_msg *msg, void *arg) noexcept
 {
 	auto *ex = static_cast<Exchange *>(arg);
 	try {
-		if (Result<void> r = (*ex->on_reply)(msg); !r)
-			ex->fail(r.error());
+		(*ex->sink)(msg);
 	} catch (...) {
 		ex->exception = std::current_exception();
 		return NL_STOP;
@@ -104,15 +93,11 @@ int on_ack(nl_msg *, void *arg) noexcept
 int on_finish(nl_msg *msg, void *arg) noexcept
 {
 	auto *ex = static_cast<Exchange *>(arg);
-	const nlmsghdr *nlh = nlmsg_hdr(msg);
 	ex->done = true;
-	ex->kernel_errnum = done_errnum(nlh);
-	if (ex->kernel_errnum) {
-		try {
-			ex->extack = done_extack(nlh);
-		} catch (const std::bad_alloc &) {
-			// the errno alone still says what failed
-		}
+	try {
+		ex->answer = dump_done_status(nlmsg_hdr(msg));
+	} catch (const std::bad_alloc &) {
+		ex->answer.errnum = done_errnum(nlmsg_hdr(msg));	// the errno alone still says what failed
 	}
 	return NL_STOP;
 }
@@ -123,94 +108,90 @@ int on_error(sockaddr_nl *, nlmsgerr *err, void *arg) noexcept
 	// libnl hands over the payload only; the header sits right before it.
 	const auto *nlh = reinterpret_cast<const nlmsghdr *>(
 		reinterpret_cast<const unsigned char *>(err) - NLMSG_HDRLEN);
-	ex->kernel_errnum = -err->error;
+	ex->answer.errnum = -err->error;
 	ex->done = true;
 	try {
-		ex->extack = extack_message(nlh);
-		ex->extack_offset = extack_offset(nlh);
+		ex->answer.extack = nl::extack_message(nlh);
+		ex->answer.extack_offset = nl::extack_offset(nlh);
 	} catch (const std::bad_alloc &) {
 		// the errno alone still says what failed
 	}
 	return NL_STOP;
 }
 
+timeval to_timeval(std::chrono::milliseconds t)
+{
+	return timeval{.tv_sec = static_cast<time_t>(t.count() / 1000),
+		       .tv_usec = static_cast<suseconds_t>((t.count() % 1000) * 1000)};
+}
+
 } // namespace
 
-KernelFailure dump_done_status(const nlmsghdr *nlh)
+KernelAnswer dump_done_status(const nlmsghdr *nlh)
 {
-	KernelFailure f;
-	f.errnum = done_errnum(nlh);
-	if (f.errnum)
-		f.extack = done_extack(nlh);
-	return f;
+	KernelAnswer a;
+	a.errnum = done_errnum(nlh);
+	if (a.errnum)
+		a.extack = done_extack(nlh);
+	return a;
 }
 
-int attr_type_at(nl_msg *request, std::uint32_t offset)
+Result<std::unique_ptr<NetlinkTransport>> NetlinkTransport::open(std::chrono::milliseconds timeout)
 {
-	const nlmsghdr *nlh = nlmsg_hdr(request);
-	if (!genlmsg_valid_hdr(const_cast<nlmsghdr *>(nlh), 0))
-		return -1;
-	const genlmsghdr *gnlh = genlmsg_hdr(const_cast<nlmsghdr *>(nlh));
-	nlattr *head = genlmsg_attrdata(gnlh, 0);
-	const int len = genlmsg_attrlen(gnlh, 0);
-	nlattr *nla;
-	int rem;
-	nla_for_each_attr(nla, head, len, rem) {
-		const auto at = static_cast<std::uint32_t>(reinterpret_cast<const unsigned char *>(nla) -
-							    reinterpret_cast<const unsigned char *>(nlh));
-		if (at == offset)
-			return nla_type(nla);
-	}
-	return -1;
+	nl::SockPtr sock{nl_socket_alloc()};
+	if (!sock)
+		return Error{ENOMEM, "out of memory"};
+	if (const int rc = genl_connect(sock.get()); rc < 0)
+		return nl::libnl_error(rc, "cannot open a generic netlink socket");
+	nl::enable_extack(nl_socket_get_fd(sock.get()));
+	auto t = std::make_unique<NetlinkTransport>(std::move(sock));
+	if (Result<void> r = t->set_reply_timeout(timeout); !r)
+		return r.error();
+	return t;
 }
 
-Result<void> transact(nl_sock *sock, nl_msg *request, std::string_view name,
-		      const ReplyHandler &on_reply, const AttrNamer &attr_name,
-		      KernelFailure *failure)
+Result<void> NetlinkTransport::set_reply_timeout(std::chrono::milliseconds timeout)
 {
-	const CbPtr cb{nl_cb_alloc(NL_CB_DEFAULT)};
+	const timeval tv = to_timeval(timeout);
+	if (setsockopt(nl_socket_get_fd(sock_.get()), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		return Error{errno, "cannot set a reply timeout on the netlink socket"};
+	return {};
+}
+
+Result<KernelAnswer> NetlinkTransport::exchange(nl_msg *request, std::string_view name,
+						const MessageSink &sink)
+{
+	const nl::CbPtr cb{nl_cb_alloc(NL_CB_DEFAULT)};
 	if (!cb)
 		return Error{ENOMEM, "out of memory"};
 
-	Exchange ex{on_reply};
+	Exchange ex{sink};
 	nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ex);
 	nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ex);
 	nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex);
 	nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &ex);
 
 	// As nl_send_auto(), but a dump asks for no ack: its NLMSG_DONE ends it.
-	nl_complete_msg(sock, request);
+	nl_complete_msg(sock_.get(), request);
 	nlmsghdr *req = nlmsg_hdr(request);
 	if ((req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)
 		req->nlmsg_flags = static_cast<std::uint16_t>(req->nlmsg_flags & ~NLM_F_ACK);
-	if (const int rc = nl_send(sock, request); rc < 0)
-		return libnl_error(rc, "cannot send " + std::string(name));
+	if (const int rc = nl_send(sock_.get(), request); rc < 0)
+		return nl::libnl_error(rc, "cannot send " + std::string(name));
 
 	while (!ex.done) {
-		const int rc = nl_recvmsgs_report(sock, cb.get());
+		const int rc = nl_recvmsgs_report(sock_.get(), cb.get());
 		if (ex.exception)
 			std::rethrow_exception(ex.exception);
-		if (ex.kernel_errnum) {
-			if (failure)
-				*failure = KernelFailure{ex.kernel_errnum, ex.extack};
-			std::string extack = ex.extack;
-			if (ex.extack_offset && attr_name) {
-				const int type = attr_type_at(request, *ex.extack_offset);
-				const std::string attr = type >= 0 ? attr_name(type) : "";
-				if (!attr.empty() && extack.find(attr) == std::string::npos)
-					extack += (extack.empty() ? "" : ": ") + attr;
-			}
-			return kernel_error(ex.kernel_errnum, name, extack);
-		}
+		if (ex.answer.errnum)
+			break;
 		if (rc == 0 || rc == -NLE_AGAIN)
 			return Error{ETIMEDOUT, "no answer from the kernel to " + std::string(name) +
 					     " (timed out)"};
 		if (rc < 0)
-			return libnl_error(rc, "cannot receive the answer to " + std::string(name));
+			return nl::libnl_error(rc, "cannot receive the answer to " + std::string(name));
 	}
-	if (ex.error)
-		return *ex.error;
-	return {};
+	return std::move(ex.answer);
 }
 
-} // namespace ktr::nl
+} // namespace ktr::proto
