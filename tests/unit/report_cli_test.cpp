@@ -319,7 +319,9 @@ TEST_F(ReportCli, InsaneSubbufHeaderIsADecodeError)
 				 "end: records would end at byte 5064 of 4096 (byte 24)\n");
 }
 
-TEST_F(ReportCli, UnknownEventIdIsOneLine)
+// An event the printer cannot show is reported on one line and counted, as
+// ktr-read does: the other events still show, and the exit status says it.
+TEST_F(ReportCli, UnknownEventIdIsReportedAndCounted)
 {
 	Bytes b = bytes_;
 	const std::uint32_t header = test::get_u32(bytes_, 16);
@@ -330,9 +332,15 @@ TEST_F(ReportCli, UnknownEventIdIsOneLine)
 	test::write_file(bad, b);
 	const Outcome r = ktr(dir_, {"report", bad});
 	EXPECT_EQ(r.status, 1);
-	EXPECT_EQ(r.out, "");
+	EXPECT_EQ(r.out, "CPU:1 [LOST 3 EVENTS]\n"
+			 "            beta-200     [001]     5.000001: marker: second\n"
+			 "           alpha-100     [000]     5.000002: marker: third\n"
+			 "           alpha-100     [000]     5.000003: sample: value=42\n");
 	EXPECT_EQ(r.err, "ktr: CPU 0, event at 1000 ns: event id 77 is not in the format table "
-			 "(corrupt, or newer than this ktr)\n");
+			 "(corrupt, or newer than this ktr)\n"
+			 "CPU 0: 3 events, 104 bytes, 0 lost\n"
+			 "CPU 1: 1 events, 44 bytes, 3 lost (kernel: 4 written, 3 lost)\n"
+			 "ktr: some events could not be decoded (see above)\n");
 }
 
 } // namespace
