@@ -25,6 +25,7 @@
 #include "ktr/line_sink.h"
 #include "ktr/pipeline.h"
 #include "ktr/source.h"
+#include "sample_capture.h"
 #include "subbuf_builder.h"
 #include "temp_path.h"
 
@@ -114,20 +115,7 @@ class Pipeline : public ::testing::Test {
 protected:
 	void SetUp() override
 	{
-		info_.page_size = 4096;
-		info_.nr_cpus = 2;
-		info_.subbuf_size = kSize;
-		info_.abi_major = 1;
-		info_.abi_minor = 2;
-		info_.module_version = "0.1.0";
-		info_.clock_local_ns = 1000;
-		info_.clock_mono_ns = 5000000000;
-		info_.formats = builtin_formats();
-		ASSERT_TRUE(info_.formats.add(EventFormat{100, "test", "sample",
-							  {{"common_id", FieldType::Int, 0, 2, false},
-							   {"common_flags", FieldType::Int, 2, 2, false},
-							   {"common_pid", FieldType::Int, 4, 4, true},
-							   {"value", FieldType::Int, 8, 4, false}}}));
+		info_ = test::sample_capture_info();
 		if (!info_.formats.find(KTR_EVENT_STACK)) {
 			ASSERT_TRUE(info_.formats.add(
 				EventFormat{KTR_EVENT_STACK, "ktr", "stack",

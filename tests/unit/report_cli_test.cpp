@@ -16,6 +16,7 @@
 
 #include "ktr/capture.h"
 #include "ktr/event_format.h"
+#include "sample_capture.h"
 #include "subbuf_builder.h"
 #include "run_tool.h"
 #include "temp_path.h"
@@ -63,21 +64,7 @@ protected:
 	void SetUp() override
 	{
 		path_ = dir_.path("trace.ktr");
-		CaptureInfo &info = info_;
-		info.page_size = 4096;
-		info.nr_cpus = 2;
-		info.subbuf_size = kSize;
-		info.abi_major = 1;
-		info.abi_minor = 2;
-		info.module_version = "0.1.0";
-		info.clock_local_ns = 1000;
-		info.clock_mono_ns = 5000000000;
-		info.formats = builtin_formats();
-		ASSERT_TRUE(info.formats.add(EventFormat{100, "test", "sample",
-							 {{"common_id", FieldType::Int, 0, 2, false},
-							  {"common_flags", FieldType::Int, 2, 2, false},
-							  {"common_pid", FieldType::Int, 4, 4, true},
-							  {"value", FieldType::Int, 8, 4, false}}}));
+		info_ = test::sample_capture_info();
 
 		Bytes value(4);
 		value[0] = std::byte{42};
