@@ -350,7 +350,8 @@ void setup_record(CLI::App &app)
 	sub->add_flag("--json", o->json, "Print JSON Lines instead of text");
 	sub->add_option("-d,--duration", o->duration,
 			"Without a command: stop after this long (\"10s\"); default: Ctrl-C")
-		->type_name("DURATION");
+		->type_name("DURATION")
+		->check(cli::validator(parse_duration));
 	sub->add_option("command", o->command, "The command to run and trace (after --)")
 		->type_name("COMMAND");
 	sub->callback([o, sub, ev, flt, stk] {
