@@ -16,6 +16,7 @@
 
 #include "ktr/capture.h"
 #include "ktr/event_format.h"
+#include "sample_capture.h"
 #include "subbuf_builder.h"
 #include "run_tool.h"
 #include "temp_path.h"
@@ -63,21 +64,7 @@ protected:
 	void SetUp() override
 	{
 		path_ = dir_.path("trace.ktr");
-		CaptureInfo &info = info_;
-		info.page_size = 4096;
-		info.nr_cpus = 2;
-		info.subbuf_size = kSize;
-		info.abi_major = 1;
-		info.abi_minor = 2;
-		info.module_version = "0.1.0";
-		info.clock_local_ns = 1000;
-		info.clock_mono_ns = 5000000000;
-		info.formats = builtin_formats();
-		ASSERT_TRUE(info.formats.add(EventFormat{100, "test", "sample",
-							 {{"common_id", FieldType::Int, 0, 2, false},
-							  {"common_flags", FieldType::Int, 2, 2, false},
-							  {"common_pid", FieldType::Int, 4, 4, true},
-							  {"value", FieldType::Int, 8, 4, false}}}));
+		info_ = test::sample_capture_info();
 
 		Bytes value(4);
 		value[0] = std::byte{42};
@@ -319,7 +306,9 @@ TEST_F(ReportCli, InsaneSubbufHeaderIsADecodeError)
 				 "end: records would end at byte 5064 of 4096 (byte 24)\n");
 }
 
-TEST_F(ReportCli, UnknownEventIdIsOneLine)
+// An event the printer cannot show is reported on one line and counted, as
+// ktr-read does: the other events still show, and the exit status says it.
+TEST_F(ReportCli, UnknownEventIdIsReportedAndCounted)
 {
 	Bytes b = bytes_;
 	const std::uint32_t header = test::get_u32(bytes_, 16);
@@ -330,9 +319,15 @@ TEST_F(ReportCli, UnknownEventIdIsOneLine)
 	test::write_file(bad, b);
 	const Outcome r = ktr(dir_, {"report", bad});
 	EXPECT_EQ(r.status, 1);
-	EXPECT_EQ(r.out, "");
+	EXPECT_EQ(r.out, "CPU:1 [LOST 3 EVENTS]\n"
+			 "            beta-200     [001]     5.000001: marker: second\n"
+			 "           alpha-100     [000]     5.000002: marker: third\n"
+			 "           alpha-100     [000]     5.000003: sample: value=42\n");
 	EXPECT_EQ(r.err, "ktr: CPU 0, event at 1000 ns: event id 77 is not in the format table "
-			 "(corrupt, or newer than this ktr)\n");
+			 "(corrupt, or newer than this ktr)\n"
+			 "CPU 0: 3 events, 104 bytes, 0 lost\n"
+			 "CPU 1: 1 events, 44 bytes, 3 lost (kernel: 4 written, 3 lost)\n"
+			 "ktr: some events could not be decoded (see above)\n");
 }
 
 } // namespace

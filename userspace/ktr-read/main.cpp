@@ -1,22 +1,33 @@
 // SPDX-License-Identifier: MIT
 //
-// ktr-read: stream ktr events from /dev/ktr (see live_reader.h).
+// ktr-read: stream ktr events from /dev/ktr: the live source
+// (ktr/live_source.h) through the pipeline (ktr/pipeline.h) into text, JSON
+// Lines or a capture file.
 #include <cerrno>
-#include <csignal>
 #include <cstdint>
+#include <iostream>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
 #include <ktr.h>
 
 #include "cli_main.h"
+#include "ktr/capture_sink.h"
 #include "ktr/cpu_list.h"
 #include "ktr/duration.h"
+#include "ktr/line_sink.h"
+#include "ktr/live_source.h"
 #include "ktr/number.h"
+#include "ktr/pipeline.h"
 #include "ktr/version.h"
-#include "live_reader.h"
+#include "stop_signals.h"
 
 namespace {
 
@@ -31,63 +42,55 @@ struct RawOptions {
 	bool quiet = false;
 };
 
-void on_signal(int)
+void warn(const std::string &message)
 {
-	ktr::read::request_stop();
-}
-
-// SIGINT/SIGTERM stop the loop (poll() returns EINTR: no SA_RESTART); a
-// reader on the other end of a pipe going away is seen as EPIPE.
-void install_signals()
-{
-	struct sigaction sa {};
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, nullptr);
-	sigaction(SIGTERM, &sa, nullptr);
-	signal(SIGPIPE, SIG_IGN);
-	// A parent may start us with them blocked (ktr record does, so that a
-	// stop it sends early is not lost): one pending now stops us cleanly.
-	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigprocmask(SIG_UNBLOCK, &stop, nullptr);
+	std::cerr << "ktr-read: " << message << '\n';
 }
 
 void run_read(const RawOptions &raw)
 {
 	namespace cli = ktr::cli;
-	ktr::read::ReadOptions opt;
-	opt.output = raw.output;
-	opt.json = raw.json;
-	opt.quiet = raw.quiet;
+	ktr::LiveOptions live;
+	ktr::PipelineOptions pipe;
 	if (!raw.duration.empty())
-		opt.duration = cli::or_fail(ktr::parse_duration(raw.duration));
+		live.duration = cli::or_fail(ktr::parse_duration(raw.duration));
 	if (!raw.count.empty())
-		opt.count = cli::or_fail(ktr::parse_count(raw.count));
+		pipe.count = cli::or_fail(ktr::parse_count(raw.count));
 	if (!raw.cpus.empty())
-		opt.cpus = cli::or_fail(ktr::parse_cpu_list(raw.cpus));
+		live.cpus = cli::or_fail(ktr::parse_cpu_list(raw.cpus));
 	const std::uint64_t wm = cli::or_fail(ktr::parse_count(raw.watermark));
 	if (wm == 0 || wm > KTR_NR_SUBBUFS_MAX)
 		throw cli::Failure(ktr::Error{EINVAL, "--watermark must be 1.." +
 							       std::to_string(KTR_NR_SUBBUFS_MAX)},
 				   cli::exit_usage);
-	opt.watermark = static_cast<std::uint32_t>(wm);
-	opt.flush_interval = cli::or_fail(ktr::parse_duration(raw.flush_interval));
-	if (opt.flush_interval < std::chrono::milliseconds(1))
+	live.watermark = static_cast<std::uint32_t>(wm);
+	live.flush_interval = cli::or_fail(ktr::parse_duration(raw.flush_interval));
+	if (live.flush_interval < std::chrono::milliseconds(1))
 		throw cli::Failure(ktr::Error{EINVAL, "--flush-interval must be at least 1ms"},
 				   cli::exit_usage);
-	if (!opt.output.empty() && opt.json)
+	if (!raw.output.empty() && raw.json)
 		throw cli::Failure(ktr::Error{EINVAL, "--json and -o exclude each other: a capture "
 						      "file is binary; run 'ktr report --json' on it"},
 				   cli::exit_usage);
 
-	install_signals();
-	const int status = cli::or_fail(ktr::read::run_live(opt));
-	if (status)
-		throw cli::Failure(ktr::Error{EPROTO, "some sub-buffers could not be decoded (see above)"},
-				   status);
+	cli::install_stop_signals();
+	live.stop = &cli::stop_flag();
+	live.note = warn;
+	pipe.warn = warn;
+	ktr::LiveSource source = cli::or_fail(ktr::LiveSource::open(live));
+	ktr::FdOutput out(STDOUT_FILENO);
+	std::unique_ptr<ktr::Sink> sink;
+	if (!raw.output.empty())
+		sink = std::make_unique<ktr::CaptureSink>(raw.output);
+	else
+		sink = std::make_unique<ktr::LineSink>(
+			raw.json ? ktr::LineFormat::Json : ktr::LineFormat::Text, out);
+	ktr::Sink *const sinks[] = {sink.get()};
+	const ktr::PipelineResult res = cli::or_fail(ktr::run_pipeline(source, sinks, pipe));
+	if (!raw.quiet)
+		std::cerr << ktr::format_read_stats("ktr-read", res.cpus);
+	if (const std::optional<std::string> failed = res.error_summary())
+		throw cli::Failure(ktr::Error{EPROTO, *failed}, cli::exit_failure);
 }
 
 } // namespace

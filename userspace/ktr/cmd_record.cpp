@@ -7,10 +7,10 @@
 // Traces like trace-cmd record / perf record: starts from a reset tracer
 // (every event off, no filter, an empty buffer: what it shows is only what
 // it recorded; refused while another reader streams), sizes the buffer
-// (-b), sets the filters, enables the events, streams them with ktr-read
-// (text on stdout, --json, or a capture file with -o) and, with a command,
-// runs it and traces it and every process it forks, then stops when it
-// exits. -f and --stack apply to the -e just before them. At the end the
+// (-b), sets the filters, enables the events, streams them in-process like
+// ktr-read (the live source through ktr/pipeline.h: text on stdout, --json,
+// or a capture file with -o) and, with a command, runs it and traces it and
+// every process it forks, then stops when it exits. -f and --stack apply to the -e just before them. At the end the
 // events it enabled are disabled again and the filters it set removed.
 //
 // The command is forked first and held on a pipe until the filters name
@@ -36,12 +36,18 @@
 
 #include "cli_main.h"
 #include "commands.h"
+#include "ktr/capture_sink.h"
 #include "ktr/control.h"
 #include "ktr/cpu_list.h"
+#include "ktr/duration.h"
 #include "ktr/events.h"
 #include "ktr/filters.h"
 #include "ktr/info.h"
+#include "ktr/line_sink.h"
+#include "ktr/live_source.h"
+#include "ktr/pipeline.h"
 #include "ktr/tracing.h"
+#include "stop_signals.h"
 
 namespace ktr::cmd {
 
@@ -65,53 +71,35 @@ struct RecordOptions {
 	std::vector<bool> stack_of_event;
 };
 
-// Ctrl-C reaches the command and ktr-read too: record itself only has to
-// survive it (and wait for them), so the handler does nothing. (Not
-// SIG_IGN: that would be inherited by the children across exec.)
-void on_signal(int) {}
-
-// Where ktr-read is: next to this program, in the build tree, or in PATH.
-std::string ktr_read_path()
+void warn(const std::string &message)
 {
-	char self[4096];
-	const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		std::string dir(self);
-		dir.resize(dir.rfind('/'));
-		for (const std::string &p : {dir + "/ktr-read", dir + "/../ktr-read/ktr-read"})
-			if (access(p.c_str(), X_OK) == 0)
-				return p;
-	}
-	return "ktr-read";
+	std::cerr << "ktr record: " << message << "\n";
 }
 
-// Fork and exec @argv; with @hold_fd, the child first waits for a byte on
-// it; with @block_stop, it starts with SIGINT and SIGTERM blocked (ktr-read
-// unblocks them once it handles them: an early stop is never lost).
-pid_t spawn(const std::vector<std::string> &argv, int hold_fd, bool block_stop = false)
+// The command ending stops the stream (after its final flushes and drains).
+// SA_NOCLDSTOP: a stopped command is not an ended one.
+void on_child(int)
+{
+	cli::request_stop();
+}
+
+// Fork and exec @argv after a byte arrives on @hold_fd (EOF: the parent gave
+// up). The child gets the signal dispositions of a fresh process: record
+// ignores SIGPIPE, which exec would otherwise pass on.
+pid_t spawn(const std::vector<std::string> &argv, int hold_fd)
 {
 	const pid_t pid = fork();
 	if (pid != 0)
 		return pid;
-	if (block_stop) {
-		sigset_t stop;
-		sigemptyset(&stop);
-		sigaddset(&stop, SIGINT);
-		sigaddset(&stop, SIGTERM);
-		sigprocmask(SIG_BLOCK, &stop, nullptr);
-	}
-	if (hold_fd >= 0) {
-		// Held until the parent says go; EOF means it gave up.
-		char go;
-		ssize_t n;
-		do
-			n = read(hold_fd, &go, 1);
-		while (n < 0 && errno == EINTR);
-		if (n != 1)
-			_exit(127);
-		close(hold_fd);
-	}
+	signal(SIGPIPE, SIG_DFL);
+	char go;
+	ssize_t n;
+	do
+		n = read(hold_fd, &go, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(127);
+	close(hold_fd);
 	std::vector<char *> args;
 	for (const std::string &a : argv)
 		args.push_back(const_cast<char *>(a.c_str()));
@@ -272,38 +260,56 @@ int run_record(const RecordOptions &o)
 		}
 	}
 
-	// The reader.
-	std::vector<std::string> reader{ktr_read_path()};
-	if (!o.output.empty())
-		reader.insert(reader.end(), {"-o", o.output});
-	if (o.json)
-		reader.emplace_back("--json");
+	// The reader, in-process: the streams are open before the command runs.
+	LiveOptions live;
 	if (!o.duration.empty())
-		reader.insert(reader.end(), {"-d", o.duration});
-	struct sigaction sa {};
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, nullptr);
-	sigaction(SIGTERM, &sa, nullptr);
-	const pid_t reader_pid = spawn(reader, -1, true);
-	if (reader_pid < 0)
-		fail(Error{errno, "cannot fork ktr-read"});
+		live.duration = cli::or_fail(parse_duration(o.duration));
+	live.stop = &cli::stop_flag();
+	live.note = warn;
+	Result<LiveSource> source = LiveSource::open(live);
+	if (!source)
+		fail(source.error());
+	FdOutput out(STDOUT_FILENO);
+	std::unique_ptr<Sink> sink;
+	if (!o.output.empty())
+		sink = std::make_unique<CaptureSink>(o.output);
+	else
+		sink = std::make_unique<LineSink>(o.json ? LineFormat::Json : LineFormat::Text, out);
+	Sink *const sinks[] = {sink.get()};
+	PipelineOptions pipe;
+	pipe.warn = warn;
 
-	int rc = 0;
+	// Ctrl-C reaches the command and record: it stops the stream, then
+	// record waits for the command.
+	cli::install_stop_signals();
 	if (child > 0) {
+		struct sigaction sa {};
+		sa.sa_handler = on_child;
+		sa.sa_flags = SA_NOCLDSTOP;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGCHLD, &sa, nullptr);
 		if (write(go_fd, "g", 1) != 1)
 			fail(Error{errno, "cannot start the command"});
 		close(go_fd);
+	}
+	Result<PipelineResult> res = run_pipeline(*source, sinks, pipe);
+
+	int rc = 0;
+	if (child > 0) {
 		const int status = wait_for(child);
 		std::cerr << "ktr record: " << o.command[0] << " " << status_text(status) << "\n";
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 			rc = cli::exit_failure;
-		// ktr-read flushes every CPU twice and drains before it exits.
-		kill(reader_pid, SIGINT);
 	}
-	const int reader_status = wait_for(reader_pid);
-	if (!WIFEXITED(reader_status) || WEXITSTATUS(reader_status) != 0) {
-		std::cerr << "ktr record: ktr-read " << status_text(reader_status) << "\n";
+	if (!res) {
+		warn(res.error().message());
 		rc = cli::exit_failure;
+	} else {
+		std::cerr << format_read_stats("ktr record", res->cpus);
+		if (const std::optional<std::string> failed = res->error_summary()) {
+			warn(*failed);
+			rc = cli::exit_failure;
+		}
 	}
 	cleanup(ctl, undo);
 	return rc;
@@ -344,7 +350,8 @@ void setup_record(CLI::App &app)
 	sub->add_flag("--json", o->json, "Print JSON Lines instead of text");
 	sub->add_option("-d,--duration", o->duration,
 			"Without a command: stop after this long (\"10s\"); default: Ctrl-C")
-		->type_name("DURATION");
+		->type_name("DURATION")
+		->check(cli::validator(parse_duration));
 	sub->add_option("command", o->command, "The command to run and trace (after --)")
 		->type_name("COMMAND");
 	sub->callback([o, sub, ev, flt, stk] {

@@ -5,6 +5,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 namespace ktr {
@@ -52,6 +53,15 @@ std::string Kallsyms::name(std::uint64_t addr) const
 	char off[24];
 	std::snprintf(off, sizeof(off), "+0x%" PRIx64, addr - it->addr);
 	return sym + off + module;
+}
+
+Symbolizer running_kernel_symbolizer()
+{
+	return [syms = std::shared_ptr<const Kallsyms>()](std::uint64_t addr) mutable {
+		if (!syms)
+			syms = std::make_shared<const Kallsyms>(Kallsyms::load());
+		return syms->name(addr);
+	};
 }
 
 } // namespace ktr

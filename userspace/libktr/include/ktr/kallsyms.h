@@ -8,11 +8,15 @@
 #define KTR_KALLSYMS_H
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <string>
 #include <vector>
 
 namespace ktr {
+
+/// Names a kernel address ("function+0xoff"), or "" when it cannot.
+using Symbolizer = std::function<std::string(std::uint64_t addr)>;
 
 class Kallsyms {
 public:
@@ -35,6 +39,10 @@ private:
 	};
 	std::vector<Sym> syms_;	// sorted by address
 };
+
+/// A Symbolizer for the running kernel: /proc/kallsyms, read at its first
+/// call (so a stream without stack events never reads it).
+Symbolizer running_kernel_symbolizer();
 
 } // namespace ktr
 

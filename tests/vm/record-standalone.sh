@@ -1,0 +1,44 @@
+# ktr record streams in-process: with no ktr-read anywhere (removed from the
+# guest), it records a command as text, as JSON Lines and into a capture
+# file that ktr report reads back with the same events, and prints the
+# per-CPU statistics itself.
+# kernels: 6.1 6.12
+# vm-args: --smp 2 --add tests/vm/lib/testlib.sh
+. ./testlib.sh
+
+rm -f "$(command -v ktr-read)"
+command -v ktr-read >/dev/null && bad "ktr-read still found" || ok "no ktr-read in the guest"
+
+ktr record -e sched_process_exec -- /bin/true >rec.txt 2>rec.err; rc=$?
+cat rec.err
+expect_eq "ktr record exit status" "$rc" 0
+grep -q ': sched_process_exec: .*/bin/true' rec.txt && ok "exec of /bin/true recorded (text)" ||
+	bad "text: $(cat rec.txt)"
+grep -q 'exited with status 0' rec.err && ok "command status reported" || bad "status: $(cat rec.err)"
+grep -q '^ktr record: per-CPU statistics' rec.err && ok "statistics printed" || bad "no statistics"
+grep -qE '^ *total +[0-9]' rec.err && ok "statistics total row" || bad "no total row"
+
+ktr record -e sched_process_exec --json -- /bin/true >rec.json 2>json.err || bad "json: $(cat json.err)"
+grep '"event":"sched_process_exec"' rec.json | grep -q '/bin/true"' && ok "exec recorded (JSON)" ||
+	bad "json: $(cat rec.json)"
+
+ktr record -e sched_process_exec -e sched_process_exit -o rec.ktr -- sh -c '/bin/true; /bin/ls / >/dev/null' \
+	>cap.out 2>cap.err; rc=$?
+expect_eq "ktr record -o exit status" "$rc" 0
+expect_eq "nothing on stdout with -o" "$(wc -c <cap.out)" 0
+ktr report rec.ktr >rep.txt 2>rep.err; rc=$?
+cat rep.err
+expect_eq "ktr report exit status" "$rc" 0
+for f in true ls; do
+	grep -q ": sched_process_exec: .*/bin/$f" rep.txt && ok "report: exec of $f" || bad "report: no exec of $f"
+done
+grep -q 'CPU [01]: [0-9]* events' rep.err && ok "report statistics" || bad "report stats: $(cat rep.err)"
+# The same events as the capture as JSON.
+expect_eq "report --json: as many events as text lines" \
+	"$(ktr report --json rec.ktr 2>/dev/null | grep -c '"event":')" "$(grep -c ': sched_process_e' rep.txt)"
+
+# Without a command: stops after -d.
+ktr record -e sched_switch -d 1s >d.txt 2>d.err; rc=$?
+expect_eq "ktr record -d exit status" "$rc" 0
+[ "$(grep -c ': sched_switch:' d.txt)" -gt 0 ] && ok "sched_switch for 1s" || bad "-d: $(cat d.err)"
+done_testing
