@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ktr_rb_selftest.h - the in-kernel self-test and stress of the ring buffer
- * (ktr_rb_selftest.c), run by KTR_CMD_SELFTEST (ktr_genl.c).
+ * (ktr_rb_selftest.c), run by KTR_CMD_SELFTEST (control/ktr_nl_selftest.c).
  */
 #ifndef _KTR_RB_SELFTEST_H
 #define _KTR_RB_SELFTEST_H
