@@ -37,8 +37,8 @@
  * To take seq 5 the reader swaps its spare (id 1) into slot 1 and keeps
  * id 0; when it is done, id 0 becomes its spare. The sub-buffer a reader
  * holds is out of the ring, so writers never wait for the reader, and a
- * reader reads it in place (later: mapped read-only into user space, with
- * get/put as ioctls, the id telling it where to look).
+ * reader reads it in place (user space maps the sub-buffers read-only and
+ * takes/returns them with get/put ioctls, the id telling it where to look).
  *
  *
  * Position words
