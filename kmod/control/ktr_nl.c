@@ -30,6 +30,17 @@
 const struct nla_policy ktr_nl_no_attr_policy[KTR_ATTR_MAX + 1] = {
 };
 
+/* The ring buffer's per-field limits, shared by SET_BUFFER and SELFTEST. */
+struct netlink_range_validation ktr_nl_subbuf_size_range = {
+	.min = KTR_SUBBUF_SIZE_MIN,
+	.max = KTR_SUBBUF_SIZE_MAX,
+};
+
+struct netlink_range_validation ktr_nl_nr_subbufs_range = {
+	.min = KTR_NR_SUBBUFS_MIN,
+	.max = KTR_NR_SUBBUFS_MAX,
+};
+
 static int ktr_nl_pre_doit(const struct ktr_genl_doit_ops *ops,
 			   struct sk_buff *skb, struct genl_info *info)
 {

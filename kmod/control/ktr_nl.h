@@ -17,6 +17,10 @@
 
 extern struct genl_family ktr_nl_family;
 
+/* Field ranges of a buffer geometry (the whole rule: ktr_rb_check_geometry). */
+extern struct netlink_range_validation ktr_nl_subbuf_size_range;
+extern struct netlink_range_validation ktr_nl_nr_subbufs_range;
+
 /* Puts the attributes of a reply or notice; -EMSGSIZE if they do not fit. */
 typedef int (*ktr_nl_fill_t)(struct sk_buff *msg, const void *arg);
 

@@ -13,16 +13,6 @@
 #include "ringbuf/ktr_rb_selftest.h"
 #include "tracer/ktr_trace.h"
 
-static struct netlink_range_validation ktr_nl_subbuf_size_range = {
-	.min = KTR_SUBBUF_SIZE_MIN,
-	.max = KTR_SUBBUF_SIZE_MAX,
-};
-
-static struct netlink_range_validation ktr_nl_nr_subbufs_range = {
-	.min = KTR_NR_SUBBUFS_MIN,
-	.max = KTR_NR_SUBBUFS_MAX,
-};
-
 static struct netlink_range_validation ktr_nl_duration_range = {
 	.min = KTR_SELFTEST_DURATION_MS_MIN,
 	.max = KTR_SELFTEST_DURATION_MS_MAX,

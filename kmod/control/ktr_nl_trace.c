@@ -14,16 +14,6 @@
 #include "ringbuf/ktr_rb.h"
 #include "tracer/ktr_trace.h"
 
-static struct netlink_range_validation ktr_nl_subbuf_size_range = {
-	.min = KTR_SUBBUF_SIZE_MIN,
-	.max = KTR_SUBBUF_SIZE_MAX,
-};
-
-static struct netlink_range_validation ktr_nl_nr_subbufs_range = {
-	.min = KTR_NR_SUBBUFS_MIN,
-	.max = KTR_NR_SUBBUFS_MAX,
-};
-
 /* Inside KTR_ATTR_BUFFER (KTR_CMD_SET_BUFFER). */
 static const struct nla_policy ktr_nl_buffer_policy[KTR_BUFFER_MAX + 1] = {
 	[KTR_BUFFER_SUBBUF_SIZE]	=

@@ -239,21 +239,18 @@ static void ktr_trace_unblock_readers(void)
 		clear_bit_unlock(cpu, cpumask_bits(&ktr_trace_readers));
 }
 
-/**
- * ktr_trace_reconfigure - replace the trace buffer (SET_BUFFER, RESET)
- * @geo: geometry and mode of the new buffer (already validated).
- * @extack: for the error message.
- *
- * Refused while a stream is open or mapped: a reader holds pages of the
- * buffer. Stream opens are refused (-EBUSY) for the short time the slots
- * are blocked.
- *
- * Context: task (sleeps).
- * Return: 0, -EBUSY or -ENOMEM; on error nothing changed.
+/*
+ * Replace the trace buffer: a new one of @geo (or, with @geo NULL, of the
+ * current geometry and mode) is allocated first, so a failure leaves
+ * everything as it was. Refused while a stream is open or mapped (a reader
+ * holds pages of the buffer); stream opens are refused (-EBUSY) for the
+ * short time the slots are blocked. @reset also turns every event off,
+ * clears the filters and turns tracing on.
  */
-int ktr_trace_reconfigure(const struct ktr_geometry *geo,
-			  struct netlink_ext_ack *extack)
+static int ktr_trace_replace(const struct ktr_geometry *geo, bool reset,
+			     struct netlink_ext_ack *extack)
 {
+	struct ktr_geometry cur;
 	struct ktr_rb *rb;
 	int ret;
 
@@ -261,14 +258,28 @@ int ktr_trace_reconfigure(const struct ktr_geometry *geo,
 	ret = ktr_trace_block_readers(extack);
 	if (ret)
 		goto out;
+	if (!geo) {
+		rb = ktr_trace_rb_locked();
+		cur.subbuf_size = ktr_rb_subbuf_size(rb);
+		cur.nr_subbufs = ktr_rb_nr_subbufs(rb);
+		cur.mode = ktr_rb_mode(rb);
+		geo = &cur;
+	}
 	rb = ktr_trace_create(geo);
 	if (IS_ERR(rb)) {
 		ret = PTR_ERR(rb);
 		NL_SET_ERR_MSG_MOD(extack,
 				   "cannot allocate the new trace buffer");
-	} else {
-		ktr_trace_install(rb);
+		goto out_unblock;
 	}
+	if (reset) {
+		/* Every event off; -ENOENT/-EOPNOTSUPP: none can be switched. */
+		ktr_events_set("*", false, NULL);
+		ktr_filter_clear();	/* task and event filters, stacks */
+		ktr_tracing_on = true;
+	}
+	ktr_trace_install(rb);
+out_unblock:
 	ktr_trace_unblock_readers();
 out:
 	mutex_unlock(&ktr_trace_lock);
@@ -276,10 +287,26 @@ out:
 }
 
 /**
+ * ktr_trace_reconfigure - replace the trace buffer (SET_BUFFER)
+ * @geo: geometry and mode of the new buffer (already validated).
+ * @extack: for the error message.
+ *
+ * Context: task (sleeps).
+ * Return: 0, -EBUSY (a stream is open or mapped) or -ENOMEM; on error
+ * nothing changed.
+ */
+int ktr_trace_reconfigure(const struct ktr_geometry *geo,
+			  struct netlink_ext_ack *extack)
+{
+	return ktr_trace_replace(geo, false, extack);
+}
+
+/**
  * ktr_trace_reset - empty the trace buffer, zero its counters, tracing on
  * @extack: for the error message.
  *
- * A fresh buffer of the same geometry and mode replaces the old one.
+ * A fresh buffer of the same geometry and mode replaces the old one; every
+ * event is turned off and every filter cleared.
  *
  * Context: task (sleeps).
  * Return: 0, -EBUSY (a stream is open or mapped) or -ENOMEM; on error
@@ -287,36 +314,7 @@ out:
  */
 int ktr_trace_reset(struct netlink_ext_ack *extack)
 {
-	struct ktr_geometry geo;
-	struct ktr_rb *rb;
-	int ret;
-
-	mutex_lock(&ktr_trace_lock);
-	ret = ktr_trace_block_readers(extack);
-	if (ret)
-		goto out;
-	rb = ktr_trace_rb_locked();
-	geo.subbuf_size = ktr_rb_subbuf_size(rb);
-	geo.nr_subbufs = ktr_rb_nr_subbufs(rb);
-	geo.mode = ktr_rb_mode(rb);
-	/* Allocated first: a failure leaves everything as it was. */
-	rb = ktr_trace_create(&geo);
-	if (IS_ERR(rb)) {
-		ret = PTR_ERR(rb);
-		NL_SET_ERR_MSG_MOD(extack,
-				   "cannot allocate the new trace buffer");
-		goto out_unblock;
-	}
-	/* Every event off; -ENOENT/-EOPNOTSUPP: none can be switched. */
-	ktr_events_set("*", false, NULL);
-	ktr_filter_clear();	/* task and event filters, stacks */
-	ktr_tracing_on = true;
-	ktr_trace_install(rb);
-out_unblock:
-	ktr_trace_unblock_readers();
-out:
-	mutex_unlock(&ktr_trace_lock);
-	return ret;
+	return ktr_trace_replace(NULL, true, extack);
 }
 
 /**
