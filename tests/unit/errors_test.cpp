@@ -76,6 +76,17 @@ TEST(ControlErrors, MissingCommandSuggestsOldModule)
 	EXPECT_TRUE(contains(e.message(), "does not know KTR_CMD_GET_INFO")) << e.message();
 }
 
+// `ktr filter -e raw:X --stack`: the module knows the command and says
+// why it refuses; blaming an old module would send the user the wrong way.
+TEST(ControlErrors, RefusalWithAReasonIsTheReasonNotAnOldModule)
+{
+	const Error e = kernel_error(EOPNOTSUPP, "KTR_CMD_SET_EVENT_FILTER",
+				     "stack capture is not supported on raw events");
+	EXPECT_EQ(e.errnum(), EOPNOTSUPP);
+	EXPECT_EQ(e.message(), "KTR_CMD_SET_EVENT_FILTER refused: stack capture is not "
+			       "supported on raw events");
+}
+
 TEST(ControlErrors, KernelMessageStaysOnOneLine)
 {
 	const Error e = kernel_error(EINVAL, "X", "first\nsecond\r\n\tthird\x1b[0m");

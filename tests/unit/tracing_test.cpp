@@ -18,6 +18,7 @@
 #include <ktr.h>
 #include <ktr_ringbuf.h>
 
+#include "ktr/buffer_geometry.h"
 #include "ktr/tracing.h"
 #include "nl_handles.h"
 #include "test_messages.h"
@@ -202,6 +203,34 @@ TEST(BufferRequest, ChecksAsTheModuleDoes)
 	EXPECT_EQ(*parse_nr_subbufs("16"), 16u);
 	for (const char *t : {"0", "1", "3", "8192", "x", "-2"})
 		EXPECT_FALSE(parse_nr_subbufs(t)) << t;
+}
+
+// The words come from the module's own rule (ktr_rb_check_geometry, host
+// build): each reason it can give is worded with the uapi limits.
+TEST(BufferGeometry, EachReasonOfTheModulesRuleIsWorded)
+{
+	EXPECT_TRUE(check_geometry(KTR_SUBBUF_SIZE_MIN, KTR_NR_SUBBUFS_MIN, KTR_RB_MODE_DISCARD));
+	EXPECT_TRUE(check_geometry(KTR_SUBBUF_SIZE_MAX, 32, KTR_RB_MODE_OVERWRITE));
+	const std::vector<std::pair<Result<void>, std::string>> cases = {
+		{check_geometry(KTR_SUBBUF_SIZE_MIN * 3, 4, 0),
+		 "sub-buffer size 12288 must be a power of two from 4 KiB to 4 MiB"},
+		{check_geometry(4096, KTR_NR_SUBBUFS_MAX * 2, 0),
+		 "sub-buffer count 8192 must be a power of two from 2 to 4096"},
+		{check_geometry(4096, 4, 7), "unknown buffer mode 7"},
+		{check_geometry(KTR_SUBBUF_SIZE_MAX, 64, 0),
+		 "sub-buffer size x (count + 1) = 260 MiB exceeds 256 MiB per CPU"},
+		{check_subbuf_size(KTR_SUBBUF_SIZE_MIN / 2),
+		 "sub-buffer size 2048 must be a power of two from 4 KiB to 4 MiB"},
+		{check_nr_subbufs(1), "sub-buffer count 1 must be a power of two from 2 to 4096"},
+	};
+	for (const auto &[r, words] : cases) {
+		ASSERT_FALSE(r) << words;
+		EXPECT_EQ(r.error().errnum(), EINVAL);
+		EXPECT_EQ(r.error().message(), words);
+	}
+	// Size and count alone are not bounded by the per-CPU total.
+	EXPECT_TRUE(check_subbuf_size(KTR_SUBBUF_SIZE_MAX));
+	EXPECT_TRUE(check_nr_subbufs(KTR_NR_SUBBUFS_MAX));
 }
 
 TEST(BufferRequest, SizePerCpuBecomesACount)

@@ -12,6 +12,7 @@
 
 #include "cli_main.h"
 #include "commands.h"
+#include "ktr/buffer_geometry.h"
 #include "ktr/control.h"
 #include "ktr/selftest.h"
 #include "ktr/tracing.h"
@@ -79,12 +80,12 @@ void setup_buffer(CLI::App &app)
 			->check(cli::validator(
 				[](const std::string &t) { return parse_size(t, ""); }));
 	sub->add_option("--subbuf-size", opt->subbuf_size,
-			"Sub-buffer size (K/M suffixes): a power of two, 4K..4M")
+			"Sub-buffer size (K/M suffixes): " + subbuf_size_range_text())
 		->type_name("SIZE")
 		->check(cli::validator(
 			[](const std::string &t) { return parse_size(t, ""); }));
 	sub->add_option("--nr-subbufs", opt->nr_subbufs,
-			"Sub-buffers per CPU: a power of two, 2..4096")
+			"Sub-buffers per CPU: " + nr_subbufs_range_text())
 		->type_name("N")
 		->check(cli::validator([](const std::string &t) { return parse_nr_subbufs(t); }))
 		->excludes(per_cpu);

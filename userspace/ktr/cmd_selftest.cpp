@@ -16,6 +16,7 @@
 
 #include "cli_main.h"
 #include "commands.h"
+#include "ktr/buffer_geometry.h"
 #include "ktr/control.h"
 #include "ktr/duration.h"
 #include "ktr/number.h"
@@ -81,11 +82,12 @@ void setup_selftest(CLI::App &app)
 		->type_name("MODE")
 		->check(cli::validator([](const std::string &t) { return parse_mode(t); }));
 	sub->add_option("--subbuf-size", opt->subbuf_size,
-			"Sub-buffer size in bytes (power of two, 4096..4194304; default: the module's)")
+			"Sub-buffer size in bytes (" + subbuf_size_range_text() +
+				"; default: the module's)")
 		->type_name("BYTES")
 		->check(cli::validator([](const std::string &t) { return parse_count(t); }));
 	sub->add_option("--subbufs", opt->subbufs,
-			"Sub-buffers per CPU (power of two, 2..4096; default: the module's)")
+			"Sub-buffers per CPU (" + nr_subbufs_range_text() + "; default: the module's)")
 		->type_name("N")
 		->check(cli::validator([](const std::string &t) { return parse_count(t); }));
 	sub->add_option("--duration", opt->duration,

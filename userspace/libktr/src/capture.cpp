@@ -16,6 +16,7 @@
 #include <ktr.h>
 
 #include "byte_io.h"
+#include "ktr/buffer_geometry.h"
 #include "ktr/errors.h"
 
 namespace ktr {
@@ -116,10 +117,8 @@ Result<void> validate_capture_info(const CaptureInfo &info)
 			   " (a power of two from 4096 to 1048576)");
 	if (info.nr_cpus == 0 || info.nr_cpus > nr_cpus_max)
 		return bad(num(info.nr_cpus) + " CPUs (1 to " + num(nr_cpus_max) + ")");
-	if (!std::has_single_bit(info.subbuf_size) || info.subbuf_size < KTR_SUBBUF_SIZE_MIN ||
-	    info.subbuf_size > KTR_SUBBUF_SIZE_MAX)
-		return bad("sub-buffer size " + num(info.subbuf_size) + " (a power of two from " +
-			   num(KTR_SUBBUF_SIZE_MIN) + " to " + num(KTR_SUBBUF_SIZE_MAX) + ")");
+	if (Result<void> ok = check_subbuf_size(info.subbuf_size); !ok)
+		return bad(ok.error().message());
 	if (info.clock.empty() || info.clock.size() > capture_clock_max || !printable(info.clock))
 		return bad("clock name '" + one_line(info.clock) + "' (1 to " +
 			   num(capture_clock_max) + " printable characters)");

@@ -12,6 +12,7 @@
 #include <ktr.h>
 #include <ktr_ringbuf.h>
 
+#include "ktr/buffer_geometry.h"
 #include "ktr/errors.h"
 #include "ktr/json_writer.h"
 #include "ktr/number.h"
@@ -175,29 +176,17 @@ std::string mode_text(std::uint32_t mode)
 Result<std::uint32_t> parse_nr_subbufs(std::string_view text)
 {
 	Result<std::uint64_t> n = parse_count(text);
-	if (!n || !std::has_single_bit(*n) || *n < KTR_NR_SUBBUFS_MIN || *n > KTR_NR_SUBBUFS_MAX)
-		return Error{EINVAL, "'" + one_line(text) +
-					     "' is not a sub-buffer count: give a power of two from 2 "
-					     "to 4096"};
+	if (!n || *n > UINT32_MAX || !check_nr_subbufs(static_cast<std::uint32_t>(*n)))
+		return Error{EINVAL, "'" + one_line(text) + "' is not a sub-buffer count: give " +
+					     nr_subbufs_range_text()};
 	return static_cast<std::uint32_t>(*n);
 }
 
 Result<void> check_buffer_request(const BufferRequest &req, const BufferConfig &current)
 {
-	const std::uint32_t size = req.subbuf_size.value_or(current.subbuf_size);
-	const std::uint32_t nr = req.nr_subbufs.value_or(current.nr_subbufs);
-	const std::uint32_t mode = req.mode.value_or(current.mode);
-	if (!std::has_single_bit(size) || size < KTR_SUBBUF_SIZE_MIN || size > KTR_SUBBUF_SIZE_MAX)
-		return Error{EINVAL, "sub-buffer size " + std::to_string(size) +
-					     " must be a power of two from 4 KiB to 4 MiB"};
-	if (!std::has_single_bit(nr) || nr < KTR_NR_SUBBUFS_MIN || nr > KTR_NR_SUBBUFS_MAX)
-		return Error{EINVAL, "sub-buffer count " + std::to_string(nr) +
-					     " must be a power of two from 2 to 4096"};
-	if (std::uint64_t{size} * (nr + 1) > KTR_BUFFER_BYTES_PER_CPU_MAX)
-		return Error{EINVAL, "sub-buffer size x (count + 1) exceeds 256 MiB per CPU"};
-	if (mode != KTR_RB_MODE_DISCARD && mode != KTR_RB_MODE_OVERWRITE)
-		return Error{EINVAL, "unknown buffer mode " + std::to_string(mode)};
-	return {};
+	return check_geometry(req.subbuf_size.value_or(current.subbuf_size),
+			      req.nr_subbufs.value_or(current.nr_subbufs),
+			      req.mode.value_or(current.mode));
 }
 
 Result<std::uint32_t> nr_subbufs_for(std::uint64_t size_per_cpu, std::uint32_t subbuf_size)
@@ -205,16 +194,16 @@ Result<std::uint32_t> nr_subbufs_for(std::uint64_t size_per_cpu, std::uint32_t s
 	if (subbuf_size == 0)
 		return Error{EINVAL, "sub-buffer size must be more than 0"};
 	const std::uint64_t nr = size_per_cpu / subbuf_size;
-	if (size_per_cpu % subbuf_size == 0 && std::has_single_bit(nr) && nr >= KTR_NR_SUBBUFS_MIN &&
-	    nr <= KTR_NR_SUBBUFS_MAX)
+	if (size_per_cpu % subbuf_size == 0 && nr <= UINT32_MAX &&
+	    check_nr_subbufs(static_cast<std::uint32_t>(nr)))
 		return static_cast<std::uint32_t>(nr);
 	std::uint64_t lo = KTR_NR_SUBBUFS_MIN;
 	while (lo * 2 <= nr && lo * 2 <= KTR_NR_SUBBUFS_MAX)
 		lo *= 2;
 	const std::uint64_t hi = lo * 2 <= KTR_NR_SUBBUFS_MAX ? lo * 2 : lo;
 	return Error{EINVAL, "size per CPU " + std::to_string(size_per_cpu) +
-				     " is not a power-of-two number (2..4096) of " +
-				     std::to_string(subbuf_size) + "-byte sub-buffers: try " +
+				     " is not N x " + std::to_string(subbuf_size) +
+				     "-byte sub-buffers with N " + nr_subbufs_range_text() + ": try " +
 				     std::to_string(lo * subbuf_size) + " or " +
 				     std::to_string(hi * subbuf_size)};
 }
