@@ -63,8 +63,9 @@ static int __init ktr_check_params(struct ktr_geometry *geo)
 	case KTR_RB_GEO_OK:
 		return 0;
 	case KTR_RB_GEO_SUBBUF_SIZE:
-		pr_err("subbuf_size=%u: must be a power of two in [%u, %u]\n",
-		       subbuf_size, KTR_SUBBUF_SIZE_MIN, KTR_SUBBUF_SIZE_MAX);
+		pr_err("subbuf_size=%u: must be a power of two in [%u, %u], at least a page (%lu)\n",
+		       subbuf_size, KTR_SUBBUF_SIZE_MIN, KTR_SUBBUF_SIZE_MAX,
+		       PAGE_SIZE);
 		break;
 	case KTR_RB_GEO_NR_SUBBUFS:
 		pr_err("nr_subbufs=%u: must be a power of two in [%u, %u]\n",

@@ -6,7 +6,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
-#include <linux/mutex.h>
 #include <net/genetlink.h>
 
 #include "ktr_event.h"
@@ -188,44 +187,46 @@ static int ktr_nl_fill_buffer(struct sk_buff *msg, const void *arg)
 	return 0;
 }
 
-/*
- * The geometry SET_BUFFER asks for: absent values from the buffer as it
- * is; what the policy cannot check, checked here with a message.
- */
-static int ktr_nl_buffer_cfg(struct genl_info *info, struct ktr_geometry *geo)
+/* SET_BUFFER's nested KTR_ATTR_BUFFER: what it changes. */
+static int ktr_nl_buffer_change(struct genl_info *info, struct nlattr **tb,
+				struct ktr_geometry_change *chg)
 {
 	struct nlattr *nest = info->attrs[KTR_ATTR_BUFFER];
-	struct nlattr *tb[KTR_BUFFER_MAX + 1];
-	struct ktr_trace_state st;
 	int ret;
 
 	ret = nla_parse_nested(tb, KTR_BUFFER_MAX, nest, ktr_nl_buffer_policy,
 			       info->extack);
 	if (ret)
 		return ret;
-	if (!tb[KTR_BUFFER_SUBBUF_SIZE] && !tb[KTR_BUFFER_NR_SUBBUFS] &&
-	    !tb[KTR_BUFFER_MODE]) {
+	memset(chg, 0, sizeof(*chg));
+	if (tb[KTR_BUFFER_SUBBUF_SIZE]) {
+		chg->geo.subbuf_size = nla_get_u32(tb[KTR_BUFFER_SUBBUF_SIZE]);
+		chg->has |= KTR_GEO_HAS_SUBBUF_SIZE;
+	}
+	if (tb[KTR_BUFFER_NR_SUBBUFS]) {
+		chg->geo.nr_subbufs = nla_get_u32(tb[KTR_BUFFER_NR_SUBBUFS]);
+		chg->has |= KTR_GEO_HAS_NR_SUBBUFS;
+	}
+	if (tb[KTR_BUFFER_MODE]) {
+		chg->geo.mode = nla_get_u32(tb[KTR_BUFFER_MODE]);
+		chg->has |= KTR_GEO_HAS_MODE;
+	}
+	if (!chg->has) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nest,
 				    "KTR_ATTR_BUFFER needs KTR_BUFFER_SUBBUF_SIZE, KTR_BUFFER_NR_SUBBUFS or KTR_BUFFER_MODE");
 		return -EINVAL;
 	}
-	ktr_trace_get_state(&st);
-	*geo = st.geo;
-	if (tb[KTR_BUFFER_SUBBUF_SIZE])
-		geo->subbuf_size = nla_get_u32(tb[KTR_BUFFER_SUBBUF_SIZE]);
-	if (tb[KTR_BUFFER_NR_SUBBUFS])
-		geo->nr_subbufs = nla_get_u32(tb[KTR_BUFFER_NR_SUBBUFS]);
-	if (tb[KTR_BUFFER_MODE])
-		geo->mode = nla_get_u32(tb[KTR_BUFFER_MODE]);
+	return 0;
+}
 
-	switch (ktr_rb_check_geometry(geo->subbuf_size, geo->nr_subbufs,
-				      geo->mode,
-				      KTR_BUFFER_BYTES_PER_CPU_MAX)) {
-	case KTR_RB_GEO_OK:
-		return 0;
+/* Word the tracer's verdict on the merged geometry, on the attribute. */
+static void ktr_nl_buffer_geo_error(struct genl_info *info, struct nlattr **tb,
+				    int why)
+{
+	switch (why) {
 	case KTR_RB_GEO_SUBBUF_SIZE:
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTR_BUFFER_SUBBUF_SIZE],
-				    "KTR_BUFFER_SUBBUF_SIZE must be a power of two");
+				    "KTR_BUFFER_SUBBUF_SIZE must be a power of two, at least a page");
 		break;
 	case KTR_RB_GEO_NR_SUBBUFS:
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KTR_BUFFER_NR_SUBBUFS],
@@ -242,31 +243,27 @@ static int ktr_nl_buffer_cfg(struct genl_info *info, struct ktr_geometry *geo)
 				    "KTR_BUFFER_SUBBUF_SIZE x (KTR_BUFFER_NR_SUBBUFS + 1) exceeds 256 MiB per CPU");
 		break;
 	}
-	return -EINVAL;
 }
-
-/*
- * SET_BUFFER requests one at a time: the values a request leaves out are
- * those of the buffer as the previous request left it.
- */
-static DEFINE_MUTEX(ktr_nl_buffer_lock);
 
 int ktr_nl_set_buffer(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *tb[KTR_BUFFER_MAX + 1];
+	struct ktr_geometry_change chg;
 	struct ktr_geometry geo;
-	int ret;
+	int why, ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_BUFFER)) {
 		GENL_SET_ERR_MSG(info, "KTR_ATTR_BUFFER is required");
 		return -EINVAL;
 	}
-	mutex_lock(&ktr_nl_buffer_lock);
-	ret = ktr_nl_buffer_cfg(info, &geo);
-	if (!ret)
-		ret = ktr_trace_reconfigure(&geo, info->extack);
-	mutex_unlock(&ktr_nl_buffer_lock);
+	ret = ktr_nl_buffer_change(info, tb, &chg);
 	if (ret)
 		return ret;
+	ret = ktr_trace_reconfigure(&chg, &geo, &why, info->extack);
+	if (ret) {
+		ktr_nl_buffer_geo_error(info, tb, why);
+		return ret;
+	}
 	ktr_nl_notify(KTR_CMD_SET_BUFFER, ktr_nl_fill_buffer, &geo);
 	return ktr_nl_reply(info, KTR_CMD_SET_BUFFER, ktr_nl_fill_buffer, &geo);
 }

@@ -27,8 +27,10 @@
  *     so a disabled event writes nothing afterwards and unload cannot free
  *     the buffer under a probe.
  * Lock order: ktr_raw_lock (ktr_raw.c) -> ktr_events_lock -> the
- * kernel's tracepoints_mutex; the filter lock (ktr_filter.c) nests inside
- * ktr_events_lock (callbacks of ktr_event_with()).
+ * kernel's tracepoints_mutex, and ktr_trace_lock (tracer/ktr_trace.c:
+ * RESET turns events off) -> ktr_events_lock; the filter lock
+ * (ktr_filter.c) nests inside ktr_events_lock (callbacks of
+ * ktr_event_with()) and inside ktr_trace_lock (RESET clears the filters).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

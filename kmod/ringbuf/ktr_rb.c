@@ -1518,7 +1518,8 @@ static bool rb_pow2_within(u32 v, u32 min, u32 max)
 /**
  * ktr_rb_check_geometry() - the one rule for a buffer's geometry and mode
  * @subbuf_size: bytes per sub-buffer: a power of two within
- *	[KTR_SUBBUF_SIZE_MIN, KTR_SUBBUF_SIZE_MAX] (uapi/ktr.h).
+ *	[KTR_SUBBUF_SIZE_MIN, KTR_SUBBUF_SIZE_MAX] (uapi/ktr.h), and at least
+ *	a page (sub-buffers are mapped into user space whole).
  * @nr_subbufs: sub-buffers per CPU: a power of two within
  *	[KTR_NR_SUBBUFS_MIN, KTR_NR_SUBBUFS_MAX].
  * @mode: enum ktr_rb_mode.
@@ -1537,7 +1538,8 @@ ktr_rb_check_geometry(u32 subbuf_size, u32 nr_subbufs, u32 mode,
 		      u64 max_bytes_per_cpu)
 {
 	if (!rb_pow2_within(subbuf_size, KTR_SUBBUF_SIZE_MIN,
-			    KTR_SUBBUF_SIZE_MAX))
+			    KTR_SUBBUF_SIZE_MAX) ||
+	    subbuf_size < ktr_rb_page_size())
 		return KTR_RB_GEO_SUBBUF_SIZE;
 	if (!rb_pow2_within(nr_subbufs, KTR_NR_SUBBUFS_MIN,
 			    KTR_NR_SUBBUFS_MAX))
@@ -1565,10 +1567,8 @@ struct ktr_rb *ktr_rb_create(const struct ktr_rb_config *cfg)
 	struct ktr_rb *rb;
 	unsigned int cpu;
 
-	/* Sub-buffers are mapped into user space: whole pages each. */
 	if (ktr_rb_check_geometry(cfg->subbuf_size, cfg->nr_subbufs, cfg->mode,
-				  ~(u64)0) != KTR_RB_GEO_OK ||
-	    cfg->subbuf_size < ktr_rb_page_size())
+				  ~(u64)0) != KTR_RB_GEO_OK)
 		return ERR_PTR(-EINVAL);
 
 	rb = ktr_rb_zalloc(sizeof(*rb), 0);

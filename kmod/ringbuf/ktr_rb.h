@@ -54,7 +54,7 @@ struct ktr_rb_config {
 /* What ktr_rb_check_geometry() found wrong first. */
 enum ktr_rb_geometry_error {
 	KTR_RB_GEO_OK = 0,
-	KTR_RB_GEO_SUBBUF_SIZE,	/* not a power of two within its range */
+	KTR_RB_GEO_SUBBUF_SIZE,	/* not a power of two within its range, or below a page */
 	KTR_RB_GEO_NR_SUBBUFS,	/* not a power of two within its range */
 	KTR_RB_GEO_MODE,	/* neither discard nor overwrite */
 	KTR_RB_GEO_TOO_BIG,	/* subbuf_size x (nr_subbufs + 1) > the bound */

@@ -112,6 +112,14 @@ void ktr_trace_exit(void)
 	ktr_rb_free(rb);
 }
 
+/* The geometry and mode of @rb. */
+static void ktr_trace_geometry_of(struct ktr_rb *rb, struct ktr_geometry *geo)
+{
+	geo->subbuf_size = ktr_rb_subbuf_size(rb);
+	geo->nr_subbufs = ktr_rb_nr_subbufs(rb);
+	geo->mode = ktr_rb_mode(rb);
+}
+
 /**
  * ktr_trace_get_state - the trace buffer's geometry, mode and on/off state
  * @st: filled.
@@ -122,9 +130,7 @@ void ktr_trace_get_state(struct ktr_trace_state *st)
 
 	mutex_lock(&ktr_trace_lock);
 	rb = ktr_trace_rb_locked();
-	st->geo.subbuf_size = ktr_rb_subbuf_size(rb);
-	st->geo.nr_subbufs = ktr_rb_nr_subbufs(rb);
-	st->geo.mode = ktr_rb_mode(rb);
+	ktr_trace_geometry_of(rb, &st->geo);
 	st->on = ktr_tracing_on;
 	ktr_rb_clock_map(rb, &st->clock_local, &st->clock_mono);
 	mutex_unlock(&ktr_trace_lock);
@@ -240,45 +246,65 @@ static void ktr_trace_unblock_readers(void)
 }
 
 /*
- * Replace the trace buffer: a new one of @geo (or, with @geo NULL, of the
- * current geometry and mode) is allocated first, so a failure leaves
- * everything as it was. Refused while a stream is open or mapped (a reader
- * holds pages of the buffer); stream opens are refused (-EBUSY) for the
- * short time the slots are blocked. @reset also turns every event off,
- * clears the filters and turns tracing on.
+ * Replace the buffer by a new one: with the current geometry changed by
+ * @chg (SET_BUFFER), or the same geometry with every event off and every
+ * filter cleared (@chg NULL: RESET). The merge with the current geometry
+ * and its check happen under ktr_trace_lock, so concurrent requests each
+ * see the buffer the previous one left. The new buffer is allocated
+ * before anything changes, so a failure leaves everything as it was.
+ * Refused while a stream is open or mapped (a reader holds pages of the
+ * buffer); stream opens are refused (-EBUSY) for the short time the pins
+ * are taken. @result (if not NULL): the new
+ * geometry; @geo_error (if not NULL): the enum ktr_rb_geometry_error of a
+ * geometry refused with -EINVAL.
  */
-static int ktr_trace_replace(const struct ktr_geometry *geo, bool reset,
+static int ktr_trace_replace(const struct ktr_geometry_change *chg,
+			     struct ktr_geometry *result, int *geo_error,
 			     struct netlink_ext_ack *extack)
 {
-	struct ktr_geometry cur;
+	enum ktr_rb_geometry_error why;
+	struct ktr_geometry geo;
 	struct ktr_rb *rb;
 	int ret;
 
 	mutex_lock(&ktr_trace_lock);
+	ktr_trace_geometry_of(ktr_trace_rb_locked(), &geo);
+	if (chg) {
+		if (chg->has & KTR_GEO_HAS_SUBBUF_SIZE)
+			geo.subbuf_size = chg->geo.subbuf_size;
+		if (chg->has & KTR_GEO_HAS_NR_SUBBUFS)
+			geo.nr_subbufs = chg->geo.nr_subbufs;
+		if (chg->has & KTR_GEO_HAS_MODE)
+			geo.mode = chg->geo.mode;
+		why = ktr_rb_check_geometry(geo.subbuf_size, geo.nr_subbufs,
+					    geo.mode,
+					    KTR_BUFFER_BYTES_PER_CPU_MAX);
+		if (why != KTR_RB_GEO_OK) {
+			if (geo_error)
+				*geo_error = why;
+			ret = -EINVAL;
+			goto out;
+		}
+	}
 	ret = ktr_trace_block_readers(extack);
 	if (ret)
 		goto out;
-	if (!geo) {
-		rb = ktr_trace_rb_locked();
-		cur.subbuf_size = ktr_rb_subbuf_size(rb);
-		cur.nr_subbufs = ktr_rb_nr_subbufs(rb);
-		cur.mode = ktr_rb_mode(rb);
-		geo = &cur;
-	}
-	rb = ktr_trace_create(geo);
+	rb = ktr_trace_create(&geo);
 	if (IS_ERR(rb)) {
 		ret = PTR_ERR(rb);
 		NL_SET_ERR_MSG_MOD(extack,
 				   "cannot allocate the new trace buffer");
 		goto out_unblock;
 	}
-	if (reset) {
+	if (!chg) {
 		/* Every event off; -ENOENT/-EOPNOTSUPP: none can be switched. */
 		ktr_events_set("*", false, NULL);
 		ktr_filter_clear();	/* task and event filters, stacks */
 		ktr_tracing_on = true;
 	}
 	ktr_trace_install(rb);
+	if (result)
+		*result = geo;
 out_unblock:
 	ktr_trace_unblock_readers();
 out:
@@ -288,17 +314,22 @@ out:
 
 /**
  * ktr_trace_reconfigure - replace the trace buffer (SET_BUFFER)
- * @geo: geometry and mode of the new buffer (already validated).
- * @extack: for the error message.
+ * @chg: the fields to change; the others keep the current buffer's.
+ * @result: the new buffer's geometry and mode, on success.
+ * @geo_error: on -EINVAL, the enum ktr_rb_geometry_error of the merged
+ *	geometry (the caller words it: it knows which attribute said what).
+ * @extack: for the other error messages.
  *
  * Context: task (sleeps).
- * Return: 0, -EBUSY (a stream is open or mapped) or -ENOMEM; on error
- * nothing changed.
+ * Return: 0, -EINVAL (geometry), -EBUSY (a stream is open or mapped) or
+ * -ENOMEM; on error nothing changed.
  */
-int ktr_trace_reconfigure(const struct ktr_geometry *geo,
+int ktr_trace_reconfigure(const struct ktr_geometry_change *chg,
+			  struct ktr_geometry *result, int *geo_error,
 			  struct netlink_ext_ack *extack)
 {
-	return ktr_trace_replace(geo, false, extack);
+	*geo_error = KTR_RB_GEO_OK;
+	return ktr_trace_replace(chg, result, geo_error, extack);
 }
 
 /**
@@ -314,7 +345,7 @@ int ktr_trace_reconfigure(const struct ktr_geometry *geo,
  */
 int ktr_trace_reset(struct netlink_ext_ack *extack)
 {
-	return ktr_trace_replace(NULL, true, extack);
+	return ktr_trace_replace(NULL, NULL, NULL, extack);
 }
 
 /**

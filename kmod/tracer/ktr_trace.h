@@ -21,6 +21,21 @@ struct ktr_geometry {
 	u32 mode;		/* enum ktr_rb_mode */
 };
 
+/*
+ * A SET_BUFFER request: the fields whose KTR_GEO_HAS_* bit is set replace
+ * those of the current buffer, the others keep their value.
+ */
+enum {
+	KTR_GEO_HAS_SUBBUF_SIZE = 1 << 0,
+	KTR_GEO_HAS_NR_SUBBUFS = 1 << 1,
+	KTR_GEO_HAS_MODE = 1 << 2,
+};
+
+struct ktr_geometry_change {
+	struct ktr_geometry geo;
+	u32 has;		/* KTR_GEO_HAS_* */
+};
+
 /* What GET_INFO reports about the trace buffer, read at once. */
 struct ktr_trace_state {
 	struct ktr_geometry geo;
@@ -38,7 +53,8 @@ void ktr_trace_exit(void);
 const struct ktr_geometry *ktr_trace_defaults(void);
 void ktr_trace_get_state(struct ktr_trace_state *st);
 bool ktr_trace_set_on(bool on);
-int ktr_trace_reconfigure(const struct ktr_geometry *geo,
+int ktr_trace_reconfigure(const struct ktr_geometry_change *chg,
+			  struct ktr_geometry *result, int *geo_error,
 			  struct netlink_ext_ack *extack);
 int ktr_trace_reset(struct netlink_ext_ack *extack);
 int ktr_trace_get_stats(unsigned int cpu, struct ktr_rb_cpu_stats *stats);
