@@ -261,7 +261,11 @@
  *   KTR_CMD_SET_BUFFER          KTR_ATTR_BUFFER (the values in effect)
  * A notice may be lost if the listener's socket buffer overflows
  * (recvmsg() then fails with ENOBUFS): re-read the state with GET_INFO
- * and LIST_EVENTS. Where the kernel supports it (6.6 and later),
+ * and LIST_EVENTS. Notices of changes made at the same time by different
+ * requests may arrive in another order than the changes took effect (the
+ * notice is sent after the change, outside its lock): a listener that needs
+ * the final state re-reads it after a notice rather than replaying
+ * notices. Where the kernel supports it (6.6 and later),
  * subscribing needs CAP_SYS_ADMIN; older kernels let anyone subscribe.
  *
  * Reserved commands (ABI minor 4)
