@@ -215,10 +215,17 @@ int ktr_nl_init(void)
 {
 	int ret = genl_register_family(&ktr_nl_family);
 
-	if (ret)
+	if (ret) {
 		pr_err("cannot register generic netlink family %s: %d\n",
 		       KTR_GENL_NAME, ret);
-	return ret;
+		return ret;
+	}
+#ifndef GENL_MCAST_CAP_SYS_ADMIN
+	/* Built against headers without it: say so where the admin looks. */
+	pr_warn("this kernel lets any user subscribe to the \"%s\" group (no GENL_MCAST_CAP_SYS_ADMIN): notices show event globs and buffer changes\n",
+		KTR_GENL_MCGRP_NOTICES);
+#endif
+	return 0;
 }
 
 void ktr_nl_exit(void)
