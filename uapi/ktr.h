@@ -28,7 +28,10 @@
  * which the netlink core checks as CAP_NET_ADMIN.
  *
  * Requests use strict validation (unknown attributes are rejected with
- * -EINVAL and an extended-ack message naming the attribute).
+ * -EINVAL and an extended-ack message naming the attribute). Each command
+ * has its own policy: an attribute a command does not list below is
+ * rejected the same way, even one that another command takes (modules
+ * before the layered control plane ignored those).
  *
  * KTR_CMD_GET_INFO (do)
  *   Request:  no attributes.
