@@ -27,8 +27,8 @@
  *     so a disabled event writes nothing afterwards and unload cannot free
  *     the buffer under a probe.
  * Lock order: ktr_raw_lock (ktr_raw.c) -> ktr_events_lock -> the
- * kernel's tracepoints_mutex; the filter lock (ktr_filter.c) nests inside
- * ktr_events_lock (callbacks of ktr_event_with()).
+ * kernel's tracepoints_mutex; the event filter lock (ktr_filter.c) nests
+ * inside ktr_events_lock (callbacks of ktr_event_with()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
