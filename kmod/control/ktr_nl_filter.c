@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ktr_nl_filter.c - the filter commands: KTR_CMD_SET_TASK_FILTER,
- * SET_EVENT_FILTER, GET_FILTERS and CLEAR_FILTERS (probes/ktr_filter.c).
+ * SET_EVENT_FILTER, GET_FILTERS and CLEAR_FILTERS (probes/ktr_filter.c,
+ * probes/ktr_filter_task.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

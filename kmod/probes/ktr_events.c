@@ -28,9 +28,10 @@
  *     the buffer under a probe.
  * Lock order: ktr_raw_lock (ktr_raw.c) -> ktr_events_lock -> the
  * kernel's tracepoints_mutex, and ktr_trace_lock (tracer/ktr_trace.c:
- * RESET turns events off) -> ktr_events_lock; the filter lock
+ * RESET turns events off) -> ktr_events_lock; the event filter lock
  * (ktr_filter.c) nests inside ktr_events_lock (callbacks of
- * ktr_event_with()) and inside ktr_trace_lock (RESET clears the filters).
+ * ktr_event_with()), and it and the task filter lock (ktr_filter_task.c)
+ * inside ktr_trace_lock (RESET clears the filters).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 //
 // Event filter expressions: the exact programs they compile to, the
-// normalized text, every kind of error with its message, the host
-// evaluator (the module's semantics: signedness, char arrays, rest strings,
-// the glob) over hand-built payloads, and random input that must never
-// crash and, when it compiles, must give a program the module accepts.
+// normalized text, every kind of error with its message; then the
+// module's own verifier and VM (kmod/probes/ktr_filter_prog.c, built for
+// the host by userspace/filter-host) on what they compile to, over
+// hand-built payloads (signedness, char arrays, rest strings, the glob);
+// and random input that must never crash and, when it compiles, must give
+// a program the module's verifier accepts.
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +19,8 @@
 
 #include <ktr.h>
 
+#include "filter/typecheck.h"
+#include "filter_host.h"
 #include "ktr/event_format.h"
 #include "ktr/filter_compile.h"
 #include "print_helpers.h"
@@ -120,6 +124,17 @@ FilterProgram compiled(const EventFormat &ev, std::string_view expr)
 	return r ? std::move(*r) : FilterProgram{};
 }
 
+// What the module's verifier makes of the first instruction of @p (its
+// string operand, if any, is gone with the program).
+ktr_finsn verified_first(const EventFormat &ev, const FilterProgram &p)
+{
+	const test::HostFilter h(ev, p);
+	EXPECT_EQ(h.error(), KTR_FPROG_OK) << test::fprog_err_name(h.error()) << " " << p.text;
+	if (h.error() != KTR_FPROG_OK)
+		return {};
+	return h.prog().insn[0];
+}
+
 std::string error_of(const EventFormat &ev, std::string_view expr)
 {
 	Result<FilterProgram> r = compile_filter(ev, expr);
@@ -139,9 +154,11 @@ TEST(FilterCompile, OneIntegerComparison)
 	EXPECT_EQ(insns_of(p), (std::vector<Insn>{{KTR_FOP_EQ, 8, 8, 59}}));
 	EXPECT_EQ(p.strings, "");
 	EXPECT_EQ(p.text, "id == 59");
-	ASSERT_EQ(p.fields.size(), 1U);
-	EXPECT_TRUE(p.fields[0].is_signed);
-	EXPECT_FALSE(p.fields[0].rest);
+	// The module reads the field as signed, with its size.
+	const ktr_finsn in = verified_first(sys_enter(), p);
+	EXPECT_TRUE(in.is_signed);
+	EXPECT_FALSE(in.rest);
+	EXPECT_EQ(in.size, 8U);
 }
 
 TEST(FilterCompile, EveryIntegerOperator)
@@ -157,8 +174,7 @@ TEST(FilterCompile, EveryIntegerOperator)
 		const FilterProgram p = compiled(sys_enter(), expr);
 		EXPECT_EQ(insns_of(p), (std::vector<Insn>{{o.code, 16, 8, 7}})) << expr;
 		EXPECT_EQ(p.text, expr);
-		ASSERT_EQ(p.fields.size(), 1U);
-		EXPECT_FALSE(p.fields[0].is_signed);
+		EXPECT_FALSE(verified_first(sys_enter(), p).is_signed);
 	}
 }
 
@@ -243,8 +259,10 @@ TEST(FilterCompile, QuotedStringEscapes)
 	EXPECT_EQ(insns_of(p), (std::vector<Insn>{{KTR_FOP_STR_EQ, 16, 0, 0}}));
 	EXPECT_EQ(p.strings, std::string("a\"b\\c d\0", 8));
 	EXPECT_EQ(p.text, R"(filename == "a\"b\\c d")");
-	ASSERT_EQ(p.fields.size(), 1U);
-	EXPECT_TRUE(p.fields[0].rest);
+	const test::HostFilter h(exec_event(), p);
+	ASSERT_EQ(h.error(), KTR_FPROG_OK);
+	EXPECT_TRUE(h.prog().insn[0].rest);
+	EXPECT_STREQ(h.prog().insn[0].str, "a\"b\\c d");
 	// The empty string, UTF-8 and the word characters.
 	EXPECT_EQ(compiled(exec_event(), "filename == \"\"").strings, std::string("\0", 1));
 	EXPECT_EQ(compiled(exec_event(), "filename == \"caf\xc3\xa9\"").strings,
@@ -607,7 +625,7 @@ Bytes sys_enter_payload(std::int64_t id, std::uint64_t args0)
 
 bool run(const EventFormat &ev, std::string_view expr, const Bytes &payload)
 {
-	return run_filter(compiled(ev, expr), payload);
+	return test::HostFilter(ev, compiled(ev, expr)).run(payload);
 }
 
 TEST(FilterRun, IntegersWithTheFieldsSignedness)
@@ -700,47 +718,40 @@ TEST(FilterRun, RestStrings)
 			exec_payload("/usr/bin/make")));
 }
 
-TEST(FilterRun, NeverReadsOutsideThePayload)
+TEST(FilterRun, TheVerifierSaysHowMuchOfThePayloadAProgramReads)
 {
-	// A payload shorter than the fields compared: false, nothing read.
-	const FilterProgram p = compiled(sched_switch(), "!(next_pid == 1)");
-	Bytes b = switch_payload("x", 1, 0);
-	EXPECT_TRUE(run_filter(p, b));
-	b.resize(50);
-	EXPECT_FALSE(run_filter(p, b));
-	const FilterProgram c = compiled(sched_switch(), "next_comm != x");
-	b.resize(47);
-	EXPECT_FALSE(run_filter(c, b));
-	EXPECT_FALSE(run_filter(c, {}));
-	// A rest string that starts past the end is empty.
-	const FilterProgram r = compiled(exec_event(), "filename == \"\"");
+	// The VM checks nothing at run time: the module's payloads always hold
+	// the event's fixed fields, and the verifier says how far a program
+	// reads into them (REST strings end with the payload).
+	const struct {
+		const EventFormat *ev;
+		const char *expr;
+		std::uint32_t need;
+	} cases[] = {
+		{&sched_switch(), "!(next_pid == 1)", 52},
+		{&sched_switch(), "next_comm != x", 48},
+		{&sched_switch(), "common_id == 1 || prev_comm ~ a*", 24},
+		{&sched_switch(), "u16f == 1 && common_pid == 2", 58},
+		{&sys_enter(), "args0 & 1", 24},
+		{&exec_event(), "filename == \"\"", 0},
+		{&exec_event(), "filename ~ *ls && pid == 1", 12},
+	};
+	for (const auto &tc : cases) {
+		const test::HostFilter h(*tc.ev, compiled(*tc.ev, tc.expr));
+		ASSERT_EQ(h.error(), KTR_FPROG_OK) << tc.expr;
+		EXPECT_EQ(h.prog().need, tc.need) << tc.expr;
+	}
+	// A rest string that starts past the payload's end is empty.
+	const test::HostFilter r(exec_event(), compiled(exec_event(), "filename == \"\""));
 	Bytes e = exec_payload("");
 	e.resize(12);
-	EXPECT_TRUE(run_filter(r, e));
+	EXPECT_TRUE(r.run(e));
+	EXPECT_TRUE(r.run({}));
+	const test::HostFilter x(exec_event(), compiled(exec_event(), "filename ~ *x"));
+	EXPECT_FALSE(x.run(e));
 }
 
-TEST(FilterRun, ProgramsTheModuleWouldRefuseAreFalse)
-{
-	FilterProgram p = compiled(sys_enter(), "id == 1");
-	const Bytes b = sys_enter_payload(1, 0);
-	ASSERT_TRUE(run_filter(p, b));
-	FilterProgram two = p;
-	two.insns.push_back(two.insns[0]);
-	two.fields.push_back(two.fields[0]);
-	EXPECT_FALSE(run_filter(two, b));	// two values left
-	FilterProgram under = p;
-	under.insns.push_back({KTR_FOP_AND, 0, 0, 0, 0, 0});
-	EXPECT_FALSE(run_filter(under, b));
-	FilterProgram unknown = p;
-	unknown.insns[0].op = 99;
-	EXPECT_FALSE(run_filter(unknown, b));
-	EXPECT_FALSE(run_filter(FilterProgram{}, b));
-	FilterProgram str = compiled(sched_switch(), "prev_comm == a");
-	str.insns[0].value = 100;	// outside the strings
-	EXPECT_FALSE(run_filter(str, switch_payload("a", 1, 0)));
-}
-
-// --- the glob, as ktr_glob_n --------------------------------------------
+// --- the module's glob (ktr_glob_n) --------------------------------------
 
 TEST(FilterGlob, MatchesLikeTheModule)
 {
@@ -794,61 +805,42 @@ TEST(FilterGlob, MatchesLikeTheModule)
 		{"[a-\xff]", "\xfe", true},
 	};
 	for (const auto &tc : cases)
-		EXPECT_EQ(filter_glob_match(tc.pattern, tc.text), tc.match)
+		EXPECT_EQ(ktr_glob_n(tc.pattern, tc.text, std::strlen(tc.text)), tc.match)
 			<< "'" << tc.pattern << "' vs '" << tc.text << "'";
-	// Both stop at a NUL.
-	EXPECT_TRUE(filter_glob_match(std::string("a\0b", 3), "a"));
-	EXPECT_TRUE(filter_glob_match("a", std::string("a\0b", 3)));
+	// The text stops at a NUL or at its size.
+	EXPECT_TRUE(ktr_glob_n("a", "a\0b", 3));
+	EXPECT_TRUE(ktr_glob_n("ab", "abc", 2));
+	EXPECT_FALSE(ktr_glob_n("abc", "abc", 2));
+	EXPECT_TRUE(ktr_glob_n("*", "abc", 0));
+}
+
+// The compiler refuses a "[" without its "]" (the module would take it
+// literally, which is never what a user means): it must find the end of a
+// class exactly where the module's ktr_glob_class() does.
+TEST(FilterGlob, TheCompilerClosesClassesWhereTheModuleDoes)
+{
+	std::mt19937 rng(11);
+	static const char alphabet[] = "[]!^-az*?";
+	for (int i = 0; i < 20000; i++) {
+		std::string pat;
+		const unsigned n = std::uniform_int_distribution<unsigned>(1, 8)(rng);
+		for (unsigned k = 0; k < n; k++)
+			pat += alphabet[rng() % (sizeof(alphabet) - 1)];
+		for (std::size_t open = 0; open < pat.size(); open++) {
+			if (pat[open] != '[')
+				continue;
+			const char *next = nullptr;
+			(void)ktr_glob_class(pat.c_str() + open, 'a', &next);
+			const std::size_t close = filter::glob_class_end(pat, open);
+			if (close == std::string_view::npos)
+				EXPECT_EQ(next, pat.c_str() + open + 1) << pat << " at " << open;
+			else
+				EXPECT_EQ(next, pat.c_str() + close + 1) << pat << " at " << open;
+		}
+	}
 }
 
 // --- random input --------------------------------------------------------
-
-// What the module checks (ktr_fprog_new) before it takes a program.
-void expect_module_accepts(const EventFormat &ev, const FilterProgram &p, const std::string &expr)
-{
-	SCOPED_TRACE(expr);
-	ASSERT_FALSE(p.insns.empty());
-	ASSERT_LE(p.insns.size(), std::size_t{KTR_FILTER_INSNS_MAX});
-	ASSERT_EQ(p.fields.size(), p.insns.size());
-	ASSERT_LT(p.strings.size(), std::size_t{KTR_FILTER_STRINGS_MAX});
-	if (!p.strings.empty()) {
-		ASSERT_EQ(p.strings.back(), '\0');
-	}
-	ASSERT_FALSE(p.text.empty());
-	ASSERT_LT(p.text.size(), std::size_t{KTR_FILTER_TEXT_MAX});
-	ASSERT_EQ(p.text.find('\0'), std::string::npos);
-	unsigned depth = 0;
-	for (const ktr_filter_insn &in : p.insns) {
-		ASSERT_EQ(in.flags, 0);
-		ASSERT_EQ(in.reserved, 0U);
-		if (in.op == KTR_FOP_AND || in.op == KTR_FOP_OR || in.op == KTR_FOP_NOT) {
-			ASSERT_EQ(in.offset, 0U);
-			ASSERT_EQ(in.size, 0U);
-			ASSERT_EQ(in.value, 0U);
-			ASSERT_GE(depth, in.op == KTR_FOP_NOT ? 1U : 2U);
-			if (in.op != KTR_FOP_NOT)
-				depth--;
-			continue;
-		}
-		const bool is_text = in.op >= KTR_FOP_STR_EQ && in.op <= KTR_FOP_NGLOB;
-		ASSERT_TRUE(is_text || (in.op >= KTR_FOP_EQ && in.op <= KTR_FOP_BAND)) << in.op;
-		const FieldFormat *f = nullptr;
-		for (const FieldFormat &cand : ev.fields) {
-			if (cand.offset == in.offset && cand.size == in.size)
-				f = &cand;
-		}
-		ASSERT_NE(f, nullptr) << "no field at " << in.offset << "/" << in.size;
-		if (is_text) {
-			ASSERT_TRUE(f->type == FieldType::CharArray ||
-				    f->type == FieldType::RestString);
-			ASSERT_LT(in.value, p.strings.size());
-		} else {
-			ASSERT_EQ(f->type, FieldType::Int);
-		}
-		depth++;
-	}
-	ASSERT_EQ(depth, 1U);
-}
 
 // Well-formed expressions, so that many random programs compile.
 std::string random_valid(std::mt19937 &rng, int depth)
@@ -940,7 +932,13 @@ void check_random(const std::string &expr, unsigned &ok, Bytes &payload, std::mt
 		return;
 	}
 	ok++;
-	expect_module_accepts(sched_switch(), *r, expr);
+	// The module's verifier takes it.
+	const test::HostFilter h(sched_switch(), *r);
+	ASSERT_EQ(h.error(), KTR_FPROG_OK)
+		<< expr << ": " << test::fprog_err_name(h.error()) << " at " << h.bad();
+	EXPECT_FALSE(r->text.empty());
+	EXPECT_LT(r->text.size(), std::size_t{KTR_FILTER_TEXT_MAX});
+	EXPECT_EQ(r->text.find('\0'), std::string::npos);
 	// The normalized text gives the same program.
 	Result<FilterProgram> again = compile_filter(sched_switch(), r->text);
 	ASSERT_TRUE(again) << r->text << ": " << again.error().message();
@@ -949,7 +947,7 @@ void check_random(const std::string &expr, unsigned &ok, Bytes &payload, std::mt
 	EXPECT_EQ(again->text, r->text);
 	for (std::byte &b : payload)
 		b = static_cast<std::byte>(rng());
-	EXPECT_EQ(run_filter(*r, payload), run_filter(*again, payload));
+	EXPECT_EQ(h.run(payload), test::HostFilter(sched_switch(), *again).run(payload));
 }
 
 TEST(FilterCompileFuzz, RandomInputNeverCrashes)

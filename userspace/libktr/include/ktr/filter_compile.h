@@ -2,8 +2,11 @@
 //
 // Event filter expressions (what ftrace users type: "prev_pid == 1 &&
 // prev_comm ~ \"ba*\"") compiled into the postfix programs of
-// KTR_ATTR_FILTER_PROG (uapi/ktr.h, enum ktr_filter_op), and a host-side
-// evaluator with the module's semantics, so both can be unit-tested.
+// KTR_ATTR_FILTER_PROG (uapi/ktr.h, enum ktr_filter_op). The module
+// verifies and runs them with kmod/probes/ktr_filter_prog.c; the host
+// tests run that same file (userspace/filter-host) on what this compiles.
+// The compiler lives in src/filter/: lexer, typecheck (against the event's
+// fields), codegen (program and normalized text), parser.
 //
 // Grammar (whitespace is free between tokens):
 //   expr       := and ( "||" and )*
@@ -21,8 +24,6 @@
 #ifndef KTR_FILTER_COMPILE_H
 #define KTR_FILTER_COMPILE_H
 
-#include <cstddef>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,18 +35,10 @@
 
 namespace ktr {
 
-/// What the module looks up in the event's fields for a comparison when it
-/// checks a program; run_filter() needs it too. Never sent.
-struct FilterFieldInfo {
-	bool is_signed = false;	// an Int field compared as signed
-	bool rest = false;	// a RestString: text to the end of the payload
-};
-
 struct FilterProgram {
 	std::vector<ktr_filter_insn> insns;	// KTR_ATTR_FILTER_PROG
 	std::string strings;	// KTR_ATTR_FILTER_STRINGS: each NUL-terminated
 	std::string text;	// KTR_ATTR_FILTER_TEXT: the normalized source
-	std::vector<FilterFieldInfo> fields;	// one per instruction
 };
 
 /// Most levels of "(" and "!" an expression may nest.
@@ -62,22 +55,6 @@ inline constexpr unsigned filter_depth_max = 32;
 /// deeper than filter_depth_max, or a program beyond KTR_FILTER_INSNS_MAX,
 /// KTR_FILTER_STRINGS_MAX or KTR_FILTER_TEXT_MAX.
 Result<FilterProgram> compile_filter(const EventFormat &event, std::string_view expr);
-
-/// Runs @prog over @payload (common header included) as the module does
-/// (ktr_fprog_run): integers loaded with the field's size and signedness,
-/// compared signed or unsigned; a char array up to its first NUL within
-/// its size, a rest string up to the first NUL before the payload's end.
-/// Never reads outside @payload: a program that compares a field not
-/// inside @payload, or that the module would refuse (unknown op, stack
-/// underflow, not one value left, string offset outside the strings)
-/// yields false.
-bool run_filter(const FilterProgram &prog, std::span<const std::byte> payload);
-
-/// The module's shell glob (ktr_glob_n): @pattern against all of @text.
-/// * any run, ? any byte, [abc] [a-z] [!x] [^x] a class ("]" first is a
-/// literal; a "[" without its "]" is a literal "["). Bytes compare
-/// unsigned.
-bool filter_glob_match(std::string_view pattern, std::string_view text);
 
 } // namespace ktr
 
