@@ -70,8 +70,8 @@ static unsigned int ktr_nr_event_filters, ktr_nr_event_stacks;
 
 #define KTR_STACK_DEPTH	32
 
-/* Record the kernel stack of the event of time @event_ts, on this CPU. */
-static noinline void ktr_filter_write_stack(u64 event_ts)
+/* Record the kernel stack of the event of time @event_ts in @rb, on this CPU. */
+static noinline void ktr_filter_write_stack(struct ktr_rb *rb, u64 event_ts)
 {
 	unsigned long entries[KTR_STACK_DEPTH];
 	struct ktr_event_stack *e;
@@ -80,7 +80,7 @@ static noinline void ktr_filter_write_stack(u64 event_ts)
 	u64 *ips;
 
 	n = stack_trace_save(entries, KTR_STACK_DEPTH, 0);
-	if (ktr_rb_reserve(ktr_probe_buffer(), &ev, sizeof(*e) + n * sizeof(u64)))
+	if (ktr_rb_reserve(rb, &ev, sizeof(*e) + n * sizeof(u64)))
 		return;
 	e = ev.data;
 	e->common.id = KTR_EVENT_STACK;
@@ -123,9 +123,10 @@ void ktr_filter_event_end(struct ktr_rb_event *ev)
 		}
 	}
 	ktr_rb_commit(ev);
+	/* The stack goes where its event went, even if SET_BUFFER switched. */
 	if (static_branch_unlikely(&ktr_filter_stack_key) &&
 	    READ_ONCE(ktr_event_stack[id]))
-		ktr_filter_write_stack(ts);
+		ktr_filter_write_stack(ktr_rb_event_buffer(ev), ts);
 }
 
 /* The field of @ev (common ones included) at @offset of @size. */

@@ -914,6 +914,22 @@ void ktr_rb_discard(struct ktr_rb_event *ev)
 EXPORT_SYMBOL_GPL(ktr_rb_discard);
 
 /**
+ * ktr_rb_event_buffer() - the buffer a reservation was made in
+ * @ev: reserved by ktr_rb_reserve() (committed or not).
+ *
+ * For a writer that adds a record after another (a stack after its
+ * event): the same buffer, even if the caller's pointer to "the" buffer
+ * was switched meanwhile.
+ *
+ * Context: the one of the matching ktr_rb_reserve().
+ */
+struct ktr_rb *ktr_rb_event_buffer(const struct ktr_rb_event *ev)
+{
+	return ev->cb->rb;
+}
+EXPORT_SYMBOL_GPL(ktr_rb_event_buffer);
+
+/**
  * ktr_rb_write() - reserve, copy and commit one event on this CPU
  * @rb: the buffer.
  * @data: the payload.

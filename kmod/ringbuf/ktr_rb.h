@@ -129,6 +129,7 @@ void ktr_rb_free(struct ktr_rb *rb);
 int ktr_rb_reserve(struct ktr_rb *rb, struct ktr_rb_event *ev, u32 len);
 void ktr_rb_commit(struct ktr_rb_event *ev);
 void ktr_rb_discard(struct ktr_rb_event *ev);
+struct ktr_rb *ktr_rb_event_buffer(const struct ktr_rb_event *ev);
 int ktr_rb_write(struct ktr_rb *rb, const void *data, u32 len);
 int ktr_rb_flush(struct ktr_rb *rb);
 int ktr_rb_flush_here(struct ktr_rb *rb, struct ktr_rb_flushed *f);

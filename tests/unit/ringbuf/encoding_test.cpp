@@ -329,5 +329,21 @@ TEST_F(RingbufEncoding, SequenceNumbersCarryOnAcrossTheWrap) {
     }
 }
 
+// A record added after another (a stack after its event) goes to the
+// buffer the first was reserved in, whatever "the" buffer is meanwhile.
+TEST_F(RingbufEncoding, AReservationKnowsItsBuffer) {
+    RbPtr other = MakeRb(kSize, 4, KTR_RB_MODE_DISCARD);
+    ASSERT_NE(other, nullptr);
+    ktr_rb_event a{};
+    ktr_rb_event b{};
+    ASSERT_EQ(ktr_rb_reserve(rb_.get(), &a, 8), 0);
+    EXPECT_EQ(ktr_rb_event_buffer(&a), rb_.get());
+    ktr_rb_commit(&a);
+    EXPECT_EQ(ktr_rb_event_buffer(&a), rb_.get()) << "still known after the commit";
+    ASSERT_EQ(ktr_rb_reserve(other.get(), &b, 8), 0);
+    EXPECT_EQ(ktr_rb_event_buffer(&b), other.get());
+    ktr_rb_discard(&b);
+}
+
 }  // namespace
 }  // namespace rbtest
