@@ -7,7 +7,8 @@
  * tests/modules/ktr_rb_test/ (ktr_rb_test.ko, built against ktr.ko's
  * exported ring buffer API), which registers itself here when loaded.
  * Without it, KTR_CMD_SELFTEST (control/ktr_nl_selftest.c) answers
- * -EOPNOTSUPP. This header is the whole contract between the two modules.
+ * -EOPNOTSUPP. This header and ktr_rb.h (the ring buffer API the test
+ * module calls) are the whole contract between the two modules.
  */
 #ifndef _KTR_RB_SELFTEST_H
 #define _KTR_RB_SELFTEST_H
