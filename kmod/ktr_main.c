@@ -27,7 +27,6 @@
 #include "probes/ktr_filter.h"
 #include "probes/ktr_raw.h"
 #include "ringbuf/ktr_rb.h"
-#include "ringbuf/ktr_rb_selftest.h"
 #include "tracer/ktr_trace.h"
 
 static uint subbuf_size = 64 * 1024;
@@ -105,17 +104,11 @@ static int __init ktr_init(void)
 	if (ret)
 		goto err_nl;
 
-	ret = ktr_bench_start();
-	if (ret)
-		goto err_dev;
-
 	pr_info("version %s loaded (ABI %u.%u, %u x %u bytes per CPU, %s mode)\n",
 		KTR_MODULE_VERSION, KTR_ABI_MAJOR, KTR_ABI_MINOR,
 		nr_subbufs, subbuf_size, mode);
 	return 0;
 
-err_dev:
-	ktr_dev_exit();
 err_nl:
 	ktr_nl_exit();
 err_raw:
@@ -129,7 +122,6 @@ err_probes:
 
 static void __exit ktr_exit(void)
 {
-	ktr_bench_stop();
 	ktr_dev_exit();
 	ktr_nl_exit();
 	ktr_raw_exit();

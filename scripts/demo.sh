@@ -28,8 +28,12 @@ insmod /lib/ktr/ktr.ko subbuf_size=16384 nr_subbufs=16 && echo "insmod ktr.ko su
 ktr info | grep -i sub
 
 section "the ring buffer under stress: ktr selftest (a writer kthread + a nesting hrtimer per CPU, a concurrent reader, every event checked)"
+echo "\$ ktr selftest   (the self-test is test code, in its own module: without it)"
+ktr selftest --duration 1s || echo "(exit status $?)"
+insmod /lib/ktr/ktr_rb_test.ko && echo "insmod ktr_rb_test.ko: ok"
 ktr selftest --duration 1s
 ktr selftest --mode overwrite --subbuf-size 4096 --subbufs 2 --duration 1s
+rmmod ktr_rb_test && echo "rmmod ktr_rb_test: ok"
 
 section "streaming: ktr-read maps each CPU's ring read-only and merges the CPUs by time"
 echo "\$ ktr-read -d 4s &   (while a workload writes markers from every CPU)"

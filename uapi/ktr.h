@@ -55,7 +55,11 @@
  *   equal to the one the writer embedded, loss accounted exactly). The
  *   request blocks for the duration plus a short drain; tools must wait
  *   longer than the duration for the reply. One self-test at a time: a
- *   second request meanwhile fails with -EBUSY.
+ *   second request meanwhile fails with -EBUSY. The self-test is test code
+ *   and not part of ktr.ko: the test module ktr_rb_test.ko
+ *   (tests/modules/ktr_rb_test) provides it, loaded after ktr.ko; without
+ *   it the request fails with -EOPNOTSUPP and an extended-ack message
+ *   saying to load it.
  *   Request (all optional):
  *     KTR_ATTR_SELFTEST_MODE         u32  enum ktr_rb_mode (ktr_ringbuf.h);
  *                                         default KTR_RB_MODE_DISCARD

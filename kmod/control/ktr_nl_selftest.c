@@ -2,6 +2,10 @@
 /*
  * ktr_nl_selftest.c - KTR_CMD_SELFTEST: run the ring buffer's in-kernel
  * self-test with the geometry asked for and answer with its counters.
+ *
+ * The self-test is not part of ktr.ko: the test module ktr_rb_test.ko
+ * provides it through ringbuf/ktr_rb_selftest.h. Without it loaded the
+ * command fails with EOPNOTSUPP and a message saying what to load.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -144,7 +148,10 @@ int ktr_nl_selftest(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	ret = ktr_selftest_run(&cfg, res);
 	if (ret) {
-		if (ret == -EBUSY)
+		if (ret == -EOPNOTSUPP)
+			GENL_SET_ERR_MSG(info,
+					 "the ring buffer self-test is not loaded: insmod ktr_rb_test.ko (built in tests/modules/ktr_rb_test/)");
+		else if (ret == -EBUSY)
 			GENL_SET_ERR_MSG(info, "a ring buffer self-test is already running");
 		else if (ret == -ENOMEM)
 			GENL_SET_ERR_MSG(info, "not enough memory for the self-test buffer");

@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ktr_rb_selftest.h - the in-kernel self-test and stress of the ring buffer
- * (ktr_rb_selftest.c), run by KTR_CMD_SELFTEST (control/ktr_nl_selftest.c).
+ * ktr_rb_selftest.h - the hook through which KTR_CMD_SELFTEST runs the ring
+ * buffer's in-kernel self-test (ktr_rb_selftest_hook.c).
+ *
+ * The self-test itself is test code and is not part of ktr.ko: it lives in
+ * tests/modules/ktr_rb_test/ (ktr_rb_test.ko, built against ktr.ko's
+ * exported ring buffer API), which registers itself here when loaded.
+ * Without it, KTR_CMD_SELFTEST (control/ktr_nl_selftest.c) answers
+ * -EOPNOTSUPP. This header and ktr_rb.h (the ring buffer API the test
+ * module calls) are the whole contract between the two modules.
  */
 #ifndef _KTR_RB_SELFTEST_H
 #define _KTR_RB_SELFTEST_H
 
 #include <linux/types.h>
+
+struct module;
 
 /**
  * struct ktr_selftest_cfg - what to test
@@ -52,11 +61,28 @@ struct ktr_selftest_result {
 	char error[KTR_SELFTEST_ERROR_LEN];
 };
 
+/**
+ * struct ktr_selftest_ops - a ring buffer self-test provided by a module
+ * @owner: the module that provides @run (THIS_MODULE). ktr.ko holds a
+ *	reference on it while @run runs, so it cannot be unloaded under a
+ *	running self-test.
+ * @run: run one self-test of @cfg (already validated against the geometry
+ *	rule) and fill the result. Context: task, sleeps for about
+ *	@cfg->duration_ms. Return: 0 when the test ran (the result's errors
+ *	say whether it passed); -EBUSY when another self-test runs; -EINVAL
+ *	for a geometry the ring buffer refuses; -ENOMEM.
+ */
+struct ktr_selftest_ops {
+	struct module *owner;
+	int (*run)(const struct ktr_selftest_cfg *cfg,
+		   struct ktr_selftest_result *res);
+};
+
+int ktr_selftest_register(const struct ktr_selftest_ops *ops);
+void ktr_selftest_unregister(const struct ktr_selftest_ops *ops);
+
+/* For ktr.ko's control plane: run the registered self-test, if any. */
 int ktr_selftest_run(const struct ktr_selftest_cfg *cfg,
 		     struct ktr_selftest_result *res);
-
-/* The benchmark (ktr_rb_bench.c), started at load with bench=1. */
-int ktr_bench_start(void);
-void ktr_bench_stop(void);
 
 #endif /* _KTR_RB_SELFTEST_H */

@@ -2,11 +2,14 @@
 # ringbuf-guest.sh - the guest half of `make bench-ringbuf` (busybox sh, in a vm/run guest).
 #
 #   vm/run --no-load --smp N --add .../ring_buffer_benchmark.ko:/work/ring_buffer_benchmark.ko \
-#          [--add .../ktr.ko:/work/ktr-bench.ko] scripts/bench/ringbuf-guest.sh KEY=VALUE...
+#          [--add .../ktr.ko:/work/ktr-bench.ko] \
+#          [--add .../ktr_rb_test.ko:/work/ktr_rb_test-bench.ko] \
+#          scripts/bench/ringbuf-guest.sh KEY=VALUE...
 #
 # Keys: rounds (3), configs ("off pages"), write_iteration (50), producer_nice (19),
-# consumer_nice (19), trace_clock (local), ktr (1: ktr.ko has the bench
-# parameters, 0: it does not).
+# consumer_nice (19), trace_clock (local), ktr (module: the benchmark is in the
+# test module ktr_rb_test.ko, loaded on top of ktr.ko; legacy: an older ktr.ko
+# that has the bench parameters itself; 0: no ktr benchmark).
 #
 # Configurations, interleaved inside this one boot as
 #   round 1: off/ftrace off/ktr pages/ftrace pages/ktr, round 2: the same, ...
@@ -35,10 +38,10 @@
 # "Hit:", "Entries per millisec:", "N ns per entry") followed by
 # "Sleeping for 10 secs", and starts over after the sleep.
 #
-# ktr's benchmark (the contract in scripts/bench/README.md): insmod ktr.ko
-# bench=1 bench_reader=R bench_write_iteration=W bench_seconds=10
-# bench_producer_nice=P bench_consumer_nice=C runs ONE cycle of the same
-# methodology and prints one kernel-log line
+# ktr's benchmark (the contract in scripts/bench/README.md): insmod ktr.ko,
+# then insmod ktr_rb_test.ko bench=1 bench_reader=R bench_write_iteration=W
+# bench_seconds=10 bench_producer_nice=P bench_consumer_nice=C runs ONE cycle
+# of the same methodology and prints one kernel-log line
 #   ktr-bench: reader=none|events|pages time_us=.. hit=.. missed=.. overruns=.. read=.. entries=.. total=.. errors=..
 # which this script passes on as a BENCH-RESULT.
 
@@ -46,6 +49,8 @@ T=/sys/kernel/tracing
 RBB=/work/ring_buffer_benchmark.ko
 KTR_KO=/work/ktr-bench.ko
 [ -f "$KTR_KO" ] || KTR_KO=/lib/ktr/ktr.ko
+TEST_KO=/work/ktr_rb_test-bench.ko
+[ -f "$TEST_KO" ] || TEST_KO=/lib/ktr/ktr_rb_test.ko
 RUN_TIME=10 # ftrace's RUN_TIME; ktr's bench_seconds follows it
 
 rounds=3
@@ -216,18 +221,31 @@ ftrace_run() {
 }
 
 # --- ktr ---------------------------------------------------------------------
+# The module that carries the benchmark, and what rmmod names.
+if [ "$ktr" = legacy ]; then
+	bench_ko=$KTR_KO bench_mod=ktr
+else
+	bench_ko=$TEST_KO bench_mod=ktr_rb_test
+fi
+
 # ktr_once CONFIG READER ROUND: one insmod / report / rmmod cycle.
 ktr_once() {
 	config=$1 reader=$2 round=$3
 	# Only what the kernel logs after this mark belongs to this cycle.
 	mark="ringbuf-guest: mark $round-$config-$reader-$$-$(date +%s)"
 	echo "$mark" >/dev/kmsg
-	say "round $round: ktr $config (insmod ktr.ko bench=1 bench_reader=$reader)"
-	if ! err=$(insmod $KTR_KO bench=1 bench_reader="$reader" \
+	if [ "$ktr" = module ] && ! err=$(insmod $KTR_KO 2>&1); then
+		echo "BENCH-ERROR tracer=ktr config=$config round=$round insmod ktr.ko failed: $err"
+		failures=$((failures + 1))
+		return
+	fi
+	say "round $round: ktr $config (insmod $(basename "$bench_ko") bench=1 bench_reader=$reader)"
+	if ! err=$(insmod "$bench_ko" bench=1 bench_reader="$reader" \
 		bench_write_iteration="$write_iteration" bench_seconds=$RUN_TIME \
 		bench_producer_nice="$producer_nice" bench_consumer_nice="$consumer_nice" 2>&1); then
 		echo "BENCH-ERROR tracer=ktr config=$config round=$round insmod failed: $err"
 		failures=$((failures + 1))
+		[ "$ktr" = module ] && rmmod ktr
 		return
 	fi
 	sleep $((RUN_TIME - 1))
@@ -247,8 +265,12 @@ ktr_once() {
 		dmesg | sed -n "/$mark/,\$p" | tail -n 10 | sed 's/^/# dmesg: /'
 		failures=$((failures + 1))
 	fi
-	if ! err=$(rmmod ktr 2>&1); then
-		echo "BENCH-ERROR tracer=ktr config=$config round=$round rmmod failed: $err"
+	if ! err=$(rmmod $bench_mod 2>&1); then
+		echo "BENCH-ERROR tracer=ktr config=$config round=$round rmmod $bench_mod failed: $err"
+		failures=$((failures + 1))
+	fi
+	if [ "$ktr" = module ] && ! err=$(rmmod ktr 2>&1); then
+		echo "BENCH-ERROR tracer=ktr config=$config round=$round rmmod ktr failed: $err"
 		failures=$((failures + 1))
 	fi
 }
@@ -261,15 +283,20 @@ ktr_run() {
 	esac
 }
 
-if grep -q '^ktr ' /proc/modules; then
-	rmmod ktr || { echo "ringbuf-guest: ktr is loaded and does not unload" >&2; exit 1; }
-fi
-if [ "$ktr" = 1 ]; then
-	meta ktr_bench available
-else
+for m in ktr_rb_test ktr; do
+	if grep -q "^$m " /proc/modules; then
+		rmmod $m || { echo "ringbuf-guest: $m is loaded and does not unload" >&2; exit 1; }
+	fi
+done
+case $ktr in
+module) meta ktr_bench "available (ktr_rb_test.ko)" ;;
+legacy) meta ktr_bench "available (built into this ktr.ko)" ;;
+0)
 	meta ktr_bench unavailable
-	echo "BENCH-SKIP ktr benchmark: not available in this ktr.ko (no 'bench' module parameter)"
-fi
+	echo "BENCH-SKIP ktr benchmark: not available (no ktr_rb_test.ko with a 'bench' module parameter)"
+	;;
+*) echo "ringbuf-guest: ktr=$ktr: must be module, legacy or 0" >&2; exit 2 ;;
+esac
 
 for c in $configs; do
 	case $c in off|events|pages) ;; *) echo "ringbuf-guest: unknown config '$c' (off, events, pages)" >&2; exit 2 ;; esac
@@ -279,7 +306,7 @@ r=1
 while [ $r -le "$rounds" ]; do
 	for c in $configs; do
 		ftrace_run "$c" $r
-		[ "$ktr" = 1 ] && ktr_run "$c" $r
+		[ "$ktr" != 0 ] && ktr_run "$c" $r
 	done
 	r=$((r + 1))
 done

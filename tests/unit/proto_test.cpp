@@ -346,6 +346,21 @@ TEST(ProtoCall, SelftestRaisesTheTimeoutThenRestoresIt)
 	EXPECT_EQ(f.kernel->timeouts[1], milliseconds(Control::reply_timeout));
 }
 
+TEST(ProtoCall, SelftestWithoutItsModuleShowsTheModulesReason)
+{
+	// ktr.ko without ktr_rb_test.ko: EOPNOTSUPP with a message saying what
+	// to load, which is what the user must see (not "module too old").
+	const std::string msg = "the ring buffer self-test is not loaded: insmod ktr_rb_test.ko";
+	Fixture f = open_fake([&](FakeKernel &k) {
+		k.on(KTR_CMD_SELFTEST,
+		     [&](const SeenRequest &) { return test::kernel_fails(EOPNOTSUPP, msg); });
+	});
+	Result<SelftestResult> r = f.ctl->selftest(SelftestRequest{});
+	ASSERT_FALSE(r);
+	EXPECT_EQ(r.error().errnum(), EOPNOTSUPP);
+	EXPECT_EQ(r.error().message(), "KTR_CMD_SELFTEST refused: " + msg);
+}
+
 // --- errno and extack wording ----------------------------------------------
 
 TEST(ProtoErrors, PermissionDenied)

@@ -5,8 +5,9 @@
 # (not on debug: it adds nothing this test needs, and CI time is short)
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
+insmod /lib/ktr/ktr_rb_test.ko || { echo "FAIL: insmod ktr_rb_test.ko"; exit 1; }
 
-started() { dmesg | grep -c 'ktr: selftest: .* mode, '; }
+started() { dmesg | grep -c 'ktr_rb_test: selftest: .* mode, '; }
 
 # refused WANT_EXIT REGEX ARGS...: ktr selftest ARGS fails with exit
 # WANT_EXIT, one line on stderr matching REGEX, nothing on stdout.

@@ -3,9 +3,11 @@
 # event checked. Both modes, default geometry and tiny buffers (2 x 4 KiB:
 # the ring wraps all the time). 0 errors is the only pass; the counters must
 # add up, and the tiny runs must have taken the loss paths they exist for.
-# Durations are short: the debug kernel (KASAN) runs this too.
+# Durations are short: the debug kernel (KASAN) runs this too. The self-test
+# is test code in its own module, ktr_rb_test.ko, loaded here on top of ktr.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
+insmod /lib/ktr/ktr_rb_test.ko || { echo "FAIL: insmod ktr_rb_test.ko"; exit 1; }
 
 # run NAME ARGS...: one self-test; leaves its JSON in $NAME.json
 run() {

@@ -5,7 +5,8 @@
 // Runs the ring buffer's in-kernel self-test (KTR_CMD_SELFTEST) on a buffer
 // of its own and prints its counters and verdict. Exit 1 when it found
 // errors. Ranges and powers of two are checked by the module, whose message
-// is shown.
+// is shown. The self-test lives in the test module ktr_rb_test.ko, loaded
+// after ktr.ko; without it the module's message says to load it.
 #include <chrono>
 #include <cstdint>
 #include <iostream>
@@ -77,7 +78,8 @@ void setup_selftest(CLI::App &app)
 		"selftest",
 		"Stress and check the ring buffer inside the kernel (writer kthread + hrtimer per "
 		"CPU, concurrent reader) on a buffer of its own; exit 1 if any event was corrupted, "
-		"duplicated, reordered or unaccounted");
+		"duplicated, reordered or unaccounted. Needs the test module ktr_rb_test.ko loaded "
+		"after ktr.ko (insmod ktr_rb_test.ko)");
 	sub->add_option("--mode", opt->mode, "Buffer mode: discard (default) or overwrite")
 		->type_name("MODE")
 		->check(cli::validator([](const std::string &t) { return parse_mode(t); }));

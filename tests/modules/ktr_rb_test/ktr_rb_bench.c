@@ -3,8 +3,11 @@
  * ktr_rb_bench.c - ktr's ring buffer benchmark, the counterpart of the
  * kernel's kernel/trace/ring_buffer_benchmark.c (`make bench-ringbuf`).
  *
- * insmod ktr.ko bench=1 runs ONE cycle at load, in kthreads (module init
- * only starts them), prints one report line and stays idle until rmmod.
+ * Part of the test module ktr_rb_test.ko (never of ktr.ko): with ktr.ko
+ * loaded, insmod ktr_rb_test.ko bench=1 runs ONE cycle at load, in
+ * kthreads (module init only starts them), prints one report line and
+ * stays idle until rmmod ktr_rb_test. It uses ktr.ko's exported ring
+ * buffer API only.
  * The contract with the host scripts is in scripts/bench/README.md.
  *
  * Method, as ftrace's benchmark:
@@ -50,8 +53,8 @@
 #include <linux/sched/prio.h>
 #include <linux/slab.h>
 
-#include "ktr_rb_selftest.h"
-#include "ktr_rb.h"
+#include "ringbuf/ktr_rb.h"
+#include "ktr_rb_test.h"
 
 static uint bench;
 module_param(bench, uint, 0444);
@@ -470,14 +473,14 @@ static void kb_free(void)
 }
 
 /**
- * ktr_bench_start() - check the bench_* parameters; with bench=1, start a run
+ * ktr_rb_bench_start() - check the bench_* parameters; with bench=1, start a run
  *
  * Starts the kthreads and returns: the run goes on after module init.
  *
  * Context: module init.
  * Return: 0, -EINVAL for a bad parameter, -ENOMEM, or a kthread error.
  */
-int ktr_bench_start(void)
+int ktr_rb_bench_start(void)
 {
 	const struct ktr_rb_config cfg = {
 		.subbuf_size = KB_SUBBUF_SIZE,
@@ -541,11 +544,11 @@ fail:
 }
 
 /**
- * ktr_bench_stop() - stop a run (wherever it is) and free its buffer
+ * ktr_rb_bench_stop() - stop a run (wherever it is) and free its buffer
  *
  * Context: module exit, or module init unwinding.
  */
-void ktr_bench_stop(void)
+void ktr_rb_bench_stop(void)
 {
 	/* The producer first: it waits for the consumer to finish. */
 	if (kb.producer) {

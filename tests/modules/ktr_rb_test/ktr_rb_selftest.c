@@ -2,8 +2,11 @@
 /*
  * ktr_rb_selftest.c - the ring buffer proven inside the kernel.
  *
- * KTR_CMD_SELFTEST runs ktr_selftest_run(): a stress of a ring buffer
- * instance of its own (never the tracer's), with every record checked.
+ * Part of the test module ktr_rb_test.ko, which registers
+ * ktr_rb_test_selftest() with ktr.ko (kmod/ringbuf/ktr_rb_selftest.h);
+ * KTR_CMD_SELFTEST (`ktr selftest`) runs it: a stress of a ring buffer
+ * instance of its own (never the tracer's), with every record checked,
+ * through ktr.ko's exported ring buffer API only.
  *
  *   CPU n:  writer kthread (bound)  --reserve/fill/commit-->  ring of CPU n
  *           hrtimer (hard irq)      --nests on the kthread-->  ring of CPU n
@@ -67,8 +70,8 @@
 
 #include "ktr.h"
 #include "ktr_ringbuf.h"
-#include "ktr_rb.h"
-#include "ktr_rb_selftest.h"
+#include "ringbuf/ktr_rb.h"
+#include "ktr_rb_test.h"
 
 #define ST_STREAM_KTHREAD	0
 #define ST_STREAM_HRTIMER	1
@@ -746,7 +749,7 @@ static void st_free(struct ktr_selftest *st)
 }
 
 /**
- * ktr_selftest_run() - stress a ring buffer of its own and check every event
+ * ktr_rb_test_selftest() - stress a ring buffer of its own and check every event
  * @cfg: geometry, mode and duration.
  * @res: filled with the counters (also when errors were found).
  *
@@ -755,8 +758,8 @@ static void st_free(struct ktr_selftest *st)
  * -EBUSY when another self-test runs; -EINVAL for a geometry the ring
  * buffer refuses; -ENOMEM; -EINTR if interrupted before it started.
  */
-int ktr_selftest_run(const struct ktr_selftest_cfg *cfg,
-		     struct ktr_selftest_result *res)
+int ktr_rb_test_selftest(const struct ktr_selftest_cfg *cfg,
+			 struct ktr_selftest_result *res)
 {
 	struct ktr_rb_config rbcfg = {
 		.subbuf_size = cfg->subbuf_size,
