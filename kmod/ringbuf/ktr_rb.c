@@ -1526,25 +1526,16 @@ void ktr_rb_free(struct ktr_rb *rb)
 }
 EXPORT_SYMBOL_GPL(ktr_rb_free);
 
-static bool rb_pow2_within(u32 v, u32 min, u32 max)
-{
-	return v >= min && v <= max && is_power_of_2(v);
-}
-
 /**
  * ktr_rb_check_geometry() - the one rule for a buffer's geometry and mode
- * @subbuf_size: bytes per sub-buffer: a power of two within
- *	[KTR_SUBBUF_SIZE_MIN, KTR_SUBBUF_SIZE_MAX] (uapi/ktr.h), and at least
- *	a page (sub-buffers are mapped into user space whole).
- * @nr_subbufs: sub-buffers per CPU: a power of two within
- *	[KTR_NR_SUBBUFS_MIN, KTR_NR_SUBBUFS_MAX].
+ * @subbuf_size: bytes per sub-buffer.
+ * @nr_subbufs: sub-buffers per CPU.
  * @mode: enum ktr_rb_mode.
- * @max_bytes_per_cpu: bound on @subbuf_size x (@nr_subbufs + 1), the
- *	memory of one CPU's ring with the reader's spare (the caller's
- *	policy: KTR_BUFFER_BYTES_PER_CPU_MAX for the trace buffer).
+ * @max_bytes_per_cpu: bound on @subbuf_size x (@nr_subbufs + 1).
  *
- * Every interface that takes a geometry (module parameters, netlink, the
- * self-test, user space through the host library) checks it here and
+ * ktr_rb_geometry_check() (ktr_rb_geometry.h, shared with user space)
+ * for this kernel's page size. Every kernel interface that takes a
+ * geometry (module parameters, netlink, the self-test) checks it here and
  * words its own message from the result.
  *
  * Return: KTR_RB_GEO_OK, or what is wrong first.
@@ -1553,18 +1544,8 @@ enum ktr_rb_geometry_error
 ktr_rb_check_geometry(u32 subbuf_size, u32 nr_subbufs, u32 mode,
 		      u64 max_bytes_per_cpu)
 {
-	if (!rb_pow2_within(subbuf_size, KTR_SUBBUF_SIZE_MIN,
-			    KTR_SUBBUF_SIZE_MAX) ||
-	    subbuf_size < ktr_rb_page_size())
-		return KTR_RB_GEO_SUBBUF_SIZE;
-	if (!rb_pow2_within(nr_subbufs, KTR_NR_SUBBUFS_MIN,
-			    KTR_NR_SUBBUFS_MAX))
-		return KTR_RB_GEO_NR_SUBBUFS;
-	if (mode != KTR_RB_MODE_DISCARD && mode != KTR_RB_MODE_OVERWRITE)
-		return KTR_RB_GEO_MODE;
-	if ((u64)subbuf_size * (nr_subbufs + 1) > max_bytes_per_cpu)
-		return KTR_RB_GEO_TOO_BIG;
-	return KTR_RB_GEO_OK;
+	return ktr_rb_geometry_check(subbuf_size, nr_subbufs, mode,
+				     max_bytes_per_cpu, ktr_rb_page_size());
 }
 EXPORT_SYMBOL_GPL(ktr_rb_check_geometry);
 

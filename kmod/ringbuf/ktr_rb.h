@@ -23,6 +23,7 @@
 #endif
 
 #include "ktr_ringbuf.h"
+#include "ktr_rb_geometry.h"
 
 struct ktr_rb;
 struct ktr_rb_cpu;
@@ -49,15 +50,6 @@ struct ktr_rb_config {
 	u32 subbuf_size;
 	u32 nr_subbufs;
 	u32 mode;
-};
-
-/* What ktr_rb_check_geometry() found wrong first. */
-enum ktr_rb_geometry_error {
-	KTR_RB_GEO_OK = 0,
-	KTR_RB_GEO_SUBBUF_SIZE,	/* not a power of two within its range, or below a page */
-	KTR_RB_GEO_NR_SUBBUFS,	/* not a power of two within its range */
-	KTR_RB_GEO_MODE,	/* neither discard nor overwrite */
-	KTR_RB_GEO_TOO_BIG,	/* subbuf_size x (nr_subbufs + 1) > the bound */
 };
 
 enum ktr_rb_geometry_error

@@ -578,7 +578,7 @@ TEST(Capture, WriterRefusesBadInput)
 	refused(i, "0 CPUs (1 to 65536)");
 	i = sample_info();
 	i.subbuf_size = 1024;
-	refused(i, "invalid capture header: sub-buffer size 1024 must be a power of two from 4 KiB to 4 MiB");
+	refused(i, "invalid capture header: sub-buffer size 1024 must be a power of two from 4 KiB to 4 MiB, at least a page");
 	i = sample_info();
 	i.clock = "";
 	refused(i, "clock name");

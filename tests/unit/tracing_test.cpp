@@ -213,14 +213,17 @@ TEST(BufferGeometry, EachReasonOfTheModulesRuleIsWorded)
 	EXPECT_TRUE(check_geometry(KTR_SUBBUF_SIZE_MAX, 32, KTR_RB_MODE_OVERWRITE));
 	const std::vector<std::pair<Result<void>, std::string>> cases = {
 		{check_geometry(KTR_SUBBUF_SIZE_MIN * 3, 4, 0),
-		 "sub-buffer size 12288 must be a power of two from 4 KiB to 4 MiB"},
+		 "sub-buffer size 12288 must be a power of two from 4 KiB to 4 MiB, at least a page"},
 		{check_geometry(4096, KTR_NR_SUBBUFS_MAX * 2, 0),
 		 "sub-buffer count 8192 must be a power of two from 2 to 4096"},
 		{check_geometry(4096, 4, 7), "unknown buffer mode 7"},
 		{check_geometry(KTR_SUBBUF_SIZE_MAX, 64, 0),
 		 "sub-buffer size x (count + 1) = 260 MiB exceeds 256 MiB per CPU"},
-		{check_subbuf_size(KTR_SUBBUF_SIZE_MIN / 2),
-		 "sub-buffer size 2048 must be a power of two from 4 KiB to 4 MiB"},
+		{check_subbuf_size(KTR_SUBBUF_SIZE_MIN / 2, 4096),
+		 "sub-buffer size 2048 must be a power of two from 4 KiB to 4 MiB, at least a page"},
+		// Written on a 64 KiB-page kernel: 16 KiB sub-buffers cannot exist there.
+		{check_subbuf_size(16384, 65536),
+		 "sub-buffer size 16384 must be a power of two from 4 KiB to 4 MiB, at least a page"},
 		{check_nr_subbufs(1), "sub-buffer count 1 must be a power of two from 2 to 4096"},
 	};
 	for (const auto &[r, words] : cases) {
@@ -229,7 +232,8 @@ TEST(BufferGeometry, EachReasonOfTheModulesRuleIsWorded)
 		EXPECT_EQ(r.error().message(), words);
 	}
 	// Size and count alone are not bounded by the per-CPU total.
-	EXPECT_TRUE(check_subbuf_size(KTR_SUBBUF_SIZE_MAX));
+	EXPECT_TRUE(check_subbuf_size(KTR_SUBBUF_SIZE_MAX, 4096));
+	EXPECT_TRUE(check_subbuf_size(65536, 65536));
 	EXPECT_TRUE(check_nr_subbufs(KTR_NR_SUBBUFS_MAX));
 }
 

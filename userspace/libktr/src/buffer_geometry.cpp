@@ -6,15 +6,9 @@
 
 #include "ktr/units.h"
 
-// kmod/ringbuf/ktr_rb.h is C: a function named like a struct shadows its
-// implicit C++ constructor, which -Wshadow reports.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-extern "C" {
-#include "ktr_rb.h"
-}
-#pragma GCC diagnostic pop
+#include <unistd.h>
 
+#include "ktr_rb_geometry.h"
 #include "ktr.h"
 
 namespace ktr {
@@ -24,6 +18,13 @@ namespace {
 // A geometry that passes on every field but the one being checked.
 constexpr std::uint64_t no_bound = std::numeric_limits<std::uint64_t>::max();
 
+// The page size of the kernel this tool talks to (the same machine's).
+std::uint32_t host_page_size()
+{
+	const long n = sysconf(_SC_PAGESIZE);
+	return n > 0 ? static_cast<std::uint32_t>(n) : 4096U;
+}
+
 Result<void> worded(ktr_rb_geometry_error e, std::uint32_t subbuf_size,
 		    std::uint32_t nr_subbufs, std::uint32_t mode)
 {
@@ -32,7 +33,7 @@ Result<void> worded(ktr_rb_geometry_error e, std::uint32_t subbuf_size,
 		return {};
 	case KTR_RB_GEO_SUBBUF_SIZE:
 		return Error{EINVAL, "sub-buffer size " + std::to_string(subbuf_size) + " must be " +
-					     subbuf_size_range_text()};
+					     subbuf_size_range_text() + ", at least a page"};
 	case KTR_RB_GEO_NR_SUBBUFS:
 		return Error{EINVAL, "sub-buffer count " + std::to_string(nr_subbufs) + " must be " +
 					     nr_subbufs_range_text()};
@@ -52,22 +53,22 @@ Result<void> worded(ktr_rb_geometry_error e, std::uint32_t subbuf_size,
 Result<void> check_geometry(std::uint32_t subbuf_size, std::uint32_t nr_subbufs,
 			    std::uint32_t mode)
 {
-	return worded(ktr_rb_check_geometry(subbuf_size, nr_subbufs, mode,
-					    KTR_BUFFER_BYTES_PER_CPU_MAX),
+	return worded(ktr_rb_geometry_check(subbuf_size, nr_subbufs, mode,
+					    KTR_BUFFER_BYTES_PER_CPU_MAX, host_page_size()),
 		      subbuf_size, nr_subbufs, mode);
 }
 
-Result<void> check_subbuf_size(std::uint32_t subbuf_size)
+Result<void> check_subbuf_size(std::uint32_t subbuf_size, std::uint32_t page_size)
 {
-	return worded(ktr_rb_check_geometry(subbuf_size, KTR_NR_SUBBUFS_MIN, KTR_RB_MODE_DISCARD,
-					    no_bound),
+	return worded(ktr_rb_geometry_check(subbuf_size, KTR_NR_SUBBUFS_MIN, KTR_RB_MODE_DISCARD,
+					    no_bound, page_size),
 		      subbuf_size, KTR_NR_SUBBUFS_MIN, KTR_RB_MODE_DISCARD);
 }
 
 Result<void> check_nr_subbufs(std::uint32_t nr_subbufs)
 {
-	return worded(ktr_rb_check_geometry(KTR_SUBBUF_SIZE_MIN, nr_subbufs, KTR_RB_MODE_DISCARD,
-					    no_bound),
+	return worded(ktr_rb_geometry_check(KTR_SUBBUF_SIZE_MIN, nr_subbufs, KTR_RB_MODE_DISCARD,
+					    no_bound, 0),
 		      KTR_SUBBUF_SIZE_MIN, nr_subbufs, KTR_RB_MODE_DISCARD);
 }
 

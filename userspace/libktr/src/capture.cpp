@@ -117,7 +117,7 @@ Result<void> validate_capture_info(const CaptureInfo &info)
 			   " (a power of two from 4096 to 1048576)");
 	if (info.nr_cpus == 0 || info.nr_cpus > nr_cpus_max)
 		return bad(num(info.nr_cpus) + " CPUs (1 to " + num(nr_cpus_max) + ")");
-	if (Result<void> ok = check_subbuf_size(info.subbuf_size); !ok)
+	if (Result<void> ok = check_subbuf_size(info.subbuf_size, info.page_size); !ok)
 		return bad(ok.error().message());
 	if (info.clock.empty() || info.clock.size() > capture_clock_max || !printable(info.clock))
 		return bad("clock name '" + one_line(info.clock) + "' (1 to " +
