@@ -71,6 +71,18 @@ static const struct genl_multicast_group ktr_nl_mcgrps[] = {
 /* Puts the attributes of a reply or notice; -EMSGSIZE if they do not fit. */
 typedef int (*ktr_nl_fill_t)(struct sk_buff *msg, const void *arg);
 
+/* Put the @n counters of @v as u64 attributes (@pad: the family's pad). */
+int ktr_nl_put_u64s(struct sk_buff *msg, const struct ktr_nl_u64 *v,
+		    size_t n, int pad)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (nla_put_u64_64bit(msg, v[i].type, v[i].value, pad))
+			return -EMSGSIZE;
+	return 0;
+}
+
 /* Answer @info with a @cmd message that @fill fills. */
 int ktr_nl_reply(struct genl_info *info, u8 cmd, ktr_nl_fill_t fill,
 		 const void *arg)

@@ -27,6 +27,15 @@ typedef int (*ktr_nl_fill_t)(struct sk_buff *msg, const void *arg);
 int ktr_nl_reply(struct genl_info *info, u8 cmd, ktr_nl_fill_t fill,
 		 const void *arg);
 void ktr_nl_notify(u8 cmd, ktr_nl_fill_t fill, const void *arg);
+
+/* One u64 attribute of a table of counters. */
+struct ktr_nl_u64 {
+	int type;
+	u64 value;
+};
+
+int ktr_nl_put_u64s(struct sk_buff *msg, const struct ktr_nl_u64 *v,
+		    size_t n, int pad);
 int ktr_nl_dump_start(struct netlink_callback *cb);
 void *ktr_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 		      u8 cmd);

@@ -90,10 +90,7 @@ static int ktr_nl_put_selftest(struct sk_buff *msg,
 			       const struct ktr_selftest_cfg *cfg,
 			       const struct ktr_selftest_result *r)
 {
-	const struct {
-		int type;
-		u64 value;
-	} counters[] = {
+	const struct ktr_nl_u64 counters[] = {
 		{ KTR_ATTR_SELFTEST_WRITTEN, r->written },
 		{ KTR_ATTR_SELFTEST_READ, r->read },
 		{ KTR_ATTR_SELFTEST_BYTES, r->bytes },
@@ -112,7 +109,6 @@ static int ktr_nl_put_selftest(struct sk_buff *msg,
 		{ KTR_ATTR_SELFTEST_TIME_RECORDS, r->time_records },
 		{ KTR_ATTR_SELFTEST_ERRORS, r->errors },
 	};
-	size_t i;
 
 	if (nla_put_u32(msg, KTR_ATTR_SELFTEST_MODE, cfg->mode) ||
 	    nla_put_u32(msg, KTR_ATTR_SELFTEST_SUBBUF_SIZE, cfg->subbuf_size) ||
@@ -121,11 +117,8 @@ static int ktr_nl_put_selftest(struct sk_buff *msg,
 	    nla_put_u32(msg, KTR_ATTR_SELFTEST_CPUS, r->cpus) ||
 	    nla_put_u32(msg, KTR_ATTR_SELFTEST_ELAPSED_MS, r->elapsed_ms))
 		return -EMSGSIZE;
-	for (i = 0; i < ARRAY_SIZE(counters); i++) {
-		if (nla_put_u64_64bit(msg, counters[i].type, counters[i].value,
-				      KTR_ATTR_PAD))
-			return -EMSGSIZE;
-	}
+	if (ktr_nl_put_u64s(msg, counters, ARRAY_SIZE(counters), KTR_ATTR_PAD))
+		return -EMSGSIZE;
 	if (r->errors && nla_put_string(msg, KTR_ATTR_SELFTEST_ERROR, r->error))
 		return -EMSGSIZE;
 	return 0;

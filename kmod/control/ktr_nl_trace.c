@@ -72,10 +72,7 @@ int ktr_nl_reset(struct sk_buff *skb, struct genl_info *info)
 static int ktr_nl_put_stats(struct sk_buff *msg, unsigned int cpu,
 			    const struct ktr_rb_cpu_stats *c)
 {
-	const struct {
-		int type;
-		u64 value;
-	} counters[] = {
+	const struct ktr_nl_u64 counters[] = {
 		{ KTR_STATS_WRITTEN, c->written },
 		{ KTR_STATS_BYTES, c->bytes },
 		{ KTR_STATS_READ, c->read },
@@ -90,7 +87,6 @@ static int ktr_nl_put_stats(struct sk_buff *msg, unsigned int cpu,
 		{ KTR_STATS_SUBBUFS_OVERWRITTEN, c->subbufs_overwritten },
 	};
 	struct nlattr *nest;
-	size_t i;
 
 	if (nla_put_u32(msg, KTR_ATTR_CPU, cpu) ||
 	    nla_put_u8(msg, KTR_ATTR_CPU_ONLINE, cpu_online(cpu)))
@@ -98,10 +94,8 @@ static int ktr_nl_put_stats(struct sk_buff *msg, unsigned int cpu,
 	nest = nla_nest_start(msg, KTR_ATTR_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 0; i < ARRAY_SIZE(counters); i++)
-		if (nla_put_u64_64bit(msg, counters[i].type, counters[i].value,
-				      KTR_STATS_PAD))
-			return -EMSGSIZE;
+	if (ktr_nl_put_u64s(msg, counters, ARRAY_SIZE(counters), KTR_STATS_PAD))
+		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
 }
