@@ -46,21 +46,35 @@ static noinline int use_after_free(void)
 	return v & 0;
 }
 
+/*
+ * Leak several objects: kmemleak misses one whose address a stale stack
+ * slot still holds (e.g. insmod's kernel stack, cached for reuse after it
+ * exits, which kmemleak scans as vmalloc memory). Each allocation here
+ * overwrites the previous one's slots, so at most the last can be missed.
+ */
+static void leak_some(void)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		WRITE_ONCE(leaked, kmalloc(256, GFP_KERNEL));
+		WRITE_ONCE(leaked, NULL);	/* the only reference is gone */
+	}
+}
+
 static int __init ktr_harness_bug_init(void)
 {
 	pr_info("injecting bug '%s'\n", bug);
-	if (!strcmp(bug, "warn")) {
+	if (!strcmp(bug, "warn"))
 		WARN(1, "ktr_harness_bug: deliberate WARN");
-	} else if (!strcmp(bug, "lockdep")) {
+	else if (!strcmp(bug, "lockdep"))
 		inverted_locking();
-	} else if (!strcmp(bug, "leak")) {
-		leaked = kmalloc(256, GFP_KERNEL);
-		leaked = NULL;	/* the only reference is gone */
-	} else if (!strcmp(bug, "uaf")) {
+	else if (!strcmp(bug, "leak"))
+		leak_some();
+	else if (!strcmp(bug, "uaf"))
 		return use_after_free();
-	} else if (strcmp(bug, "none")) {
+	else if (strcmp(bug, "none"))
 		return -EINVAL;
-	}
 	return 0;
 }
 
