@@ -76,8 +76,8 @@ Error kernel_error(int errnum, std::string_view request, std::string_view extack
 		// With a reason, the module knows the request and refuses what it
 		// asks for: its reason is the message. Without one, genetlink
 		// refused a command number it has no handler for.
-		if (!one_line(extack).empty())
-			return {errnum, std::string(request) + " refused: " + one_line(extack)};
+		if (std::string reason = one_line(extack); !reason.empty())
+			return {errnum, std::string(request) + " refused: " + reason};
 		message = "the loaded ktr module does not know " + std::string(request) +
 			  " (module older than this tool?)";
 		break;
