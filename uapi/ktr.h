@@ -276,10 +276,9 @@
  * subscribing needs CAP_SYS_ADMIN; older kernels let anyone subscribe.
  *
  * Reserved commands (ABI minor 4)
- *   KTR_CMD_LIST_TRACERS, KTR_CMD_SET_TRACER, KTR_CMD_ADD_PROBE,
- *   KTR_CMD_DEL_PROBE, KTR_CMD_LIST_PROBES are reserved for the tracer and
- *   probe issues; the module answers -EOPNOTSUPP with a message. SET_TRACER,
- *   ADD_PROBE and DEL_PROBE are flagged GENL_ADMIN_PERM already.
+ *   KTR_CMD_LIST_TRACERS and KTR_CMD_SET_TRACER are reserved for the
+ *   tracer issue; the module answers -EOPNOTSUPP with a message.
+ *   SET_TRACER is flagged GENL_ADMIN_PERM already.
  *
  * Filters (ABI minor 4)
  * ---------------------
@@ -409,6 +408,64 @@
  *   and the event type disappears from the list (its id is not reused).
  *   Errors: -ENOENT no raw event of that name; -EINVAL name missing.
  *
+ * Dynamic probes (ABI minor 5)
+ * ----------------------------
+ * KTR_CMD_ADD_PROBE (do; GENL_ADMIN_PERM)
+ *   Defines a kprobe or kretprobe from a line of ftrace's kprobe_events
+ *   grammar (Documentation/trace/kprobetrace.rst):
+ *     p[:[GRP/]EVENT] [MOD:]SYMBOL[+OFFS]|ADDR [FETCHARGS]
+ *     r[MAXACTIVE][:[GRP/]EVENT] [MOD:]SYMBOL[+0] [FETCHARGS]
+ *   FETCHARGS: NAME=FETCHARG[:TYPE] (or FETCHARG[:TYPE], named argN, N
+ *   counted from 1), FETCHARG one of %REG, @ADDR, @SYM[+|-OFFS], $stackN,
+ *   $stack, $argN, $retval (return probes), $comm, \IMM, and
+ *   +|-[u]OFFS(FETCHARG) (a memory read, "u": user memory), and ktr's
+ *   $duration (return probes: ns since the function's entry); TYPE one of
+ *   u8..u64, s8..s64, x8..x64 (default x64), string, ustring, symbol.
+ *   The module parses the text itself (kmod/probes/ktr_probe_def.c, the
+ *   very parser the tools use to point at a bad character) and never
+ *   trusts a compiled form. The probe becomes an event type of the
+ *   registry (system GRP, default "kprobes"; name EVENT, default
+ *   p_SYMBOL_OFFS / r_SYMBOL_0 as ftrace names them) with id from
+ *   KTR_EVENT_PROBE_FIRST up, listed by KTR_CMD_LIST_EVENTS with one field
+ *   per argument (integers with their size, sign and KTR_ATTR_FIELD_DISPLAY;
+ *   strings as KTR_FIELD_STRING_LOC, at most KTR_PROBE_STRING_MAX bytes
+ *   each, truncated beyond), enabled at once; enable/disable/filter/stack
+ *   it like any event. Memory reads never fault or sleep: a read that
+ *   faults records 0 (integers) or no text (strings).
+ *   Request:
+ *     KTR_ATTR_PROBE_DEF         string  required, < KTR_PROBE_DEF_MAX bytes
+ *   Reply: KTR_CMD_ADD_PROBE with KTR_ATTR_EVENT_ID, KTR_ATTR_EVENT_SYSTEM,
+ *     KTR_ATTR_EVENT_NAME of the new event.
+ *   Errors (an extack message each, naming the column of the text for a
+ *   syntax error; nothing changes): -EINVAL a malformed definition (bad
+ *   token, unknown register or type, $retval on an entry probe, too deep a
+ *   dereference: at most KTR_PROBE_DEREF_MAX, too many arguments: at most
+ *   KTR_PROBE_ARGS_MAX, a payload that could exceed
+ *   KTR_PROBE_PAYLOAD_MAX); -ENOENT unknown symbol or module; -EEXIST an
+ *   event of that name exists; -ENOSPC KTR_PROBES_MAX probes, or ids used
+ *   up; -EOPNOTSUPP uprobes (not yet) or an address the kernel will not
+ *   probe (blacklisted, not text: the kernel's reason in words).
+ *
+ * KTR_CMD_DEL_PROBE (do; GENL_ADMIN_PERM)
+ *   Request: KTR_ATTR_PROBE_NAME (the event's "name" or "system:name") or
+ *   KTR_ATTR_PROBE_ALL (1). The probe is unregistered, running handlers
+ *   are waited for and the event disappears (its id is not reused).
+ *   Reply: KTR_CMD_DEL_PROBE with KTR_ATTR_EVENT_COUNT (probes removed).
+ *   Errors: -ENOENT no probe of that name; -EINVAL neither or both given.
+ *
+ * KTR_CMD_LIST_PROBES (dump)
+ *   One message per probe, in id order: KTR_ATTR_EVENT_ID,
+ *   KTR_ATTR_EVENT_SYSTEM, KTR_ATTR_EVENT_NAME, KTR_ATTR_EVENT_ENABLED,
+ *   KTR_ATTR_PROBE_DEF (the definition as given), KTR_ATTR_PROBE_KIND,
+ *   KTR_ATTR_PROBE_MECH, KTR_ATTR_PROBE_ADDR (the probed address),
+ *   KTR_ATTR_PROBE_HITS (handler runs that recorded or tried to),
+ *   KTR_ATTR_PROBE_MISSED (the kernel's nmissed: hits it could not hand to
+ *   ktr, e.g. no free kretprobe instance), KTR_ATTR_PROBE_MAXACTIVE (return
+ *   probes), KTR_ATTR_PROBE_GONE (1: the module it probed was unloaded;
+ *   the event stays listed, unavailable, until deleted).
+ *
+ * KTR_CMD_RESET also deletes every probe, and unloading ktr does.
+ *
  * Data plane: the character device KTR_DEVICE_PATH (ABI minor 2)
  * -------------------------------------------------------------
  * Mode 0600; open() additionally requires CAP_PERFMON or CAP_SYS_ADMIN.
@@ -498,7 +555,7 @@
 #include "ktr_ringbuf.h"
 
 #define KTR_ABI_MAJOR		1
-#define KTR_ABI_MINOR		4
+#define KTR_ABI_MINOR		5
 
 #define KTR_GENL_NAME		"ktr"
 #define KTR_GENL_VERSION	1
@@ -523,9 +580,9 @@ enum ktr_cmd {
 	KTR_CMD_SET_BUFFER,		/* ABI minor 4 */
 	KTR_CMD_LIST_TRACERS,		/* reserved (tracers issue) */
 	KTR_CMD_SET_TRACER,		/* reserved (tracers issue) */
-	KTR_CMD_ADD_PROBE,		/* reserved (probes issue) */
-	KTR_CMD_DEL_PROBE,		/* reserved (probes issue) */
-	KTR_CMD_LIST_PROBES,		/* reserved (probes issue) */
+	KTR_CMD_ADD_PROBE,		/* ABI minor 5 */
+	KTR_CMD_DEL_PROBE,		/* ABI minor 5 */
+	KTR_CMD_LIST_PROBES,		/* ABI minor 5 */
 	KTR_CMD_SET_TASK_FILTER,	/* ABI minor 4 */
 	KTR_CMD_SET_EVENT_FILTER,	/* ABI minor 4 */
 	KTR_CMD_GET_FILTERS,		/* ABI minor 4 */
@@ -616,6 +673,18 @@ enum ktr_attr {
 	/* Raw attach (ABI minor 4) */
 	KTR_ATTR_RAW_TRACEPOINT,		/* NUL-terminated string */
 	KTR_ATTR_RAW_NARGS,			/* u32 */
+	/* Dynamic probes (ABI minor 5) */
+	KTR_ATTR_FIELD_DISPLAY,			/* u32, enum ktr_field_display */
+	KTR_ATTR_PROBE_DEF,			/* NUL-terminated string */
+	KTR_ATTR_PROBE_NAME,			/* NUL-terminated string */
+	KTR_ATTR_PROBE_ALL,			/* u8 */
+	KTR_ATTR_PROBE_KIND,			/* u32, enum ktr_probe_kind */
+	KTR_ATTR_PROBE_MECH,			/* u32, enum ktr_probe_mech */
+	KTR_ATTR_PROBE_ADDR,			/* u64 */
+	KTR_ATTR_PROBE_HITS,			/* u64 */
+	KTR_ATTR_PROBE_MISSED,			/* u64 */
+	KTR_ATTR_PROBE_MAXACTIVE,		/* u32 */
+	KTR_ATTR_PROBE_GONE,			/* u8 */
 
 	__KTR_ATTR_MAX,
 };
@@ -662,7 +731,45 @@ enum ktr_field_type {
 	KTR_FIELD_CHAR_ARRAY = 2,	/* fixed size, NUL-padded text */
 	KTR_FIELD_REST_STRING = 3,	/* text to the end of the payload */
 	KTR_FIELD_REST_U64 = 4,		/* __u64s to the payload's end */
+	/*
+	 * ABI minor 5: a __u32 at the field's offset locates text in the
+	 * payload: bits 0-15 its offset from the payload start, bits 16-31 its
+	 * length in bytes, NUL included (0: no text, e.g. the read faulted).
+	 * As ftrace's __data_loc char[]. Size 4.
+	 */
+	KTR_FIELD_STRING_LOC = 5,
 };
+
+/* KTR_ATTR_FIELD_DISPLAY (ABI minor 5): how a tool shows an integer. */
+enum ktr_field_display {
+	KTR_DISPLAY_DEFAULT = 0,	/* decimal, signed as the field is */
+	KTR_DISPLAY_HEX = 1,		/* 0x... (kprobe types x8..x64) */
+	KTR_DISPLAY_SYMBOL = 2,		/* a kernel address: symbol+offset */
+};
+
+/* KTR_ATTR_PROBE_KIND (ABI minor 5). */
+enum ktr_probe_kind {
+	KTR_PROBE_KPROBE = 1,		/* p: a kernel address */
+	KTR_PROBE_KRETPROBE = 2,	/* r: a kernel function's return */
+	KTR_PROBE_UPROBE = 3,		/* p: an offset in an executable file */
+	KTR_PROBE_URETPROBE = 4,	/* r: a user function's return */
+};
+
+/* KTR_ATTR_PROBE_MECH (ABI minor 5): how the kernel hooks a probe. */
+enum ktr_probe_mech {
+	KTR_MECH_BREAKPOINT = 1,	/* an int3 (may be optimized to a jump later) */
+	KTR_MECH_FTRACE = 2,		/* the function's ftrace call site */
+	KTR_MECH_UPROBE = 3,		/* a breakpoint in user text */
+};
+
+/* Dynamic probe limits (ABI minor 5). */
+#define KTR_PROBE_DEF_MAX	1024	/* bytes of a definition, NUL included */
+#define KTR_PROBE_ARGS_MAX	16	/* fetch arguments per probe */
+#define KTR_PROBE_DEREF_MAX	4	/* nested +OFFS(...) per argument */
+#define KTR_PROBE_STRING_MAX	256	/* bytes of one string argument, NUL incl. */
+#define KTR_PROBE_PAYLOAD_MAX	2048	/* a probe event's payload at most */
+#define KTR_PROBES_MAX		128	/* probes defined at a time */
+#define KTR_PROBE_MAXACTIVE_MAX	4096	/* r<MAXACTIVE> */
 
 #define KTR_EVENT_NAME_MAX	64	/* bytes, NUL included */
 

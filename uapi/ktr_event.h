@@ -62,6 +62,14 @@ enum ktr_event_id {
  * payload is struct ktr_event_common then the arguments asked for, each a
  * __u64 (4-byte aligned: read with memcpy).
  */
+/*
+ * Probe events (KTR_CMD_ADD_PROBE, ABI minor 5) get ids from
+ * KTR_EVENT_PROBE_FIRST up in the same way; their payload is struct
+ * ktr_event_common then one slot per fetch argument, as listed.
+ */
+#define KTR_EVENT_PROBE_FIRST	0x4000
+#define KTR_EVENT_PROBE_LAST	0x7fff
+
 #define KTR_EVENT_RAW_FIRST	0x8000
 #define KTR_EVENT_RAW_LAST	0xffff
 
