@@ -48,6 +48,33 @@ static inline void ktr_vm_flags_clear(struct vm_area_struct *vma,
 }
 
 /*
+ * v6.2 added formatted extended-ack messages (NL_SET_ERR_MSG_FMT_MOD, into
+ * a buffer of the extack). Before, a message is a static string only:
+ * @plain (a literal) says the same without the values.
+ */
+#ifdef NL_SET_ERR_MSG_FMT_MOD
+#define KTR_ERR_MSG_FMT_IF_ABLE(extack, fmt, args...)			\
+	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##args)
+#else
+#define KTR_ERR_MSG_FMT_IF_ABLE(extack, fmt, args...) do { } while (0)
+#endif
+#define KTR_ERR_MSG_FMT(extack, plain, fmt, args...) do {		\
+	NL_SET_ERR_MSG_MOD(extack, plain);				\
+	KTR_ERR_MSG_FMT_IF_ABLE(extack, fmt, ##args);			\
+} while (0)
+
+/*
+ * An extended-ack message chosen at run time among static strings (a
+ * parser's reasons): the NL_SET_ERR_MSG macros take literals only.
+ */
+static inline void ktr_extack_set_static(struct netlink_ext_ack *extack,
+					 const char *msg)
+{
+	if (extack)
+		extack->_msg = msg;
+}
+
+/*
  * Not wrapped because ktr avoids them: class_create() (lost its owner
  * argument in v6.4) - /dev/ktr is a misc device, which needs no class;
  * ftrace_regs accessors (opaque since v6.x) - added with the kprobe work.

@@ -7,7 +7,8 @@
  *  2. the trace session and its buffer (tracer/), which gives the probes
  *     their buffer;
  *  3. the event registry (tracepoints found by name), the filters, raw
- *     attach (probes/): the last step that can fail before the interfaces;
+ *     attach, dynamic probes (probes/): the last steps that can fail
+ *     before the interfaces;
  *  4. the interfaces (control/): the generic netlink family, then
  *     /dev/ktr, last, so that no socket or file can reach a half-built or
  *     freed module: each is registered only when everything below it
@@ -25,6 +26,7 @@
 #include "control/ktr_control.h"
 #include "probes/ktr_events.h"
 #include "probes/ktr_filter.h"
+#include "probes/ktr_kprobe.h"
 #include "probes/ktr_raw.h"
 #include "ringbuf/ktr_rb.h"
 #include "tracer/ktr_trace.h"
@@ -96,10 +98,13 @@ static int __init ktr_init(void)
 	ret = ktr_raw_init();
 	if (ret)
 		goto err_probes;
+	ret = ktr_kprobes_init();
+	if (ret)
+		goto err_raw;
 
 	ret = ktr_nl_init();
 	if (ret)
-		goto err_raw;
+		goto err_kprobes;
 	ret = ktr_dev_init();
 	if (ret)
 		goto err_nl;
@@ -111,6 +116,8 @@ static int __init ktr_init(void)
 
 err_nl:
 	ktr_nl_exit();
+err_kprobes:
+	ktr_kprobes_exit();
 err_raw:
 	ktr_raw_exit();
 err_probes:
@@ -124,6 +131,7 @@ static void __exit ktr_exit(void)
 {
 	ktr_dev_exit();
 	ktr_nl_exit();
+	ktr_kprobes_exit();
 	ktr_raw_exit();
 	ktr_events_exit();
 	ktr_filter_exit();

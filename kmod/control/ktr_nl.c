@@ -145,11 +145,11 @@ void *ktr_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
 			   &ktr_nl_family, NLM_F_MULTI, cmd);
 }
 
-/* Tracer and probe commands: numbers reserved, not implemented yet. */
+/* Tracer commands: numbers reserved, not implemented yet. */
 static int ktr_nl_reserved(struct sk_buff *skb, struct genl_info *info)
 {
 	GENL_SET_ERR_MSG(info,
-			 "command reserved for ktr tracers/probes, not implemented by this module");
+			 "command reserved for ktr tracers, not implemented by this module");
 	return -EOPNOTSUPP;
 }
 
@@ -188,12 +188,11 @@ static const struct genl_ops ktr_nl_ops[] = {
 		  ktr_nl_no_attr_policy, 0),
 	KTR_NL_DO(KTR_CMD_SET_TRACER, ktr_nl_reserved,
 		  ktr_nl_no_attr_policy, GENL_ADMIN_PERM),
-	KTR_NL_DO(KTR_CMD_ADD_PROBE, ktr_nl_reserved,
-		  ktr_nl_no_attr_policy, GENL_ADMIN_PERM),
-	KTR_NL_DO(KTR_CMD_DEL_PROBE, ktr_nl_reserved,
-		  ktr_nl_no_attr_policy, GENL_ADMIN_PERM),
-	KTR_NL_DO(KTR_CMD_LIST_PROBES, ktr_nl_reserved,
-		  ktr_nl_no_attr_policy, 0),
+	KTR_NL_DO(KTR_CMD_ADD_PROBE, ktr_nl_add_probe,
+		  ktr_nl_add_probe_policy, GENL_ADMIN_PERM),
+	KTR_NL_DO(KTR_CMD_DEL_PROBE, ktr_nl_del_probe,
+		  ktr_nl_del_probe_policy, GENL_ADMIN_PERM),
+	KTR_NL_DUMP(KTR_CMD_LIST_PROBES, ktr_nl_list_probes),
 	KTR_NL_DO(KTR_CMD_ATTACH_RAW, ktr_nl_attach_raw, ktr_nl_raw_policy,
 		  GENL_ADMIN_PERM),
 	KTR_NL_DO(KTR_CMD_DETACH_RAW, ktr_nl_detach_raw, ktr_nl_raw_policy,

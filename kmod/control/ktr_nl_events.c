@@ -39,7 +39,9 @@ static int ktr_nl_put_field(struct sk_buff *msg, const struct ktr_field_desc *f)
 	    nla_put_u32(msg, KTR_ATTR_FIELD_TYPE, f->type) ||
 	    nla_put_u32(msg, KTR_ATTR_FIELD_OFFSET, f->offset) ||
 	    nla_put_u32(msg, KTR_ATTR_FIELD_SIZE, f->size) ||
-	    nla_put_u8(msg, KTR_ATTR_FIELD_SIGNED, f->is_signed))
+	    nla_put_u8(msg, KTR_ATTR_FIELD_SIGNED, f->is_signed) ||
+	    (f->display &&
+	     nla_put_u32(msg, KTR_ATTR_FIELD_DISPLAY, f->display)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -9,8 +9,11 @@
  * failure. A probe is registered only while its event is enabled: the
  * tracepoint's static key stays off, and costs a NOP, otherwise.
  *
- * Dynamic events (raw attach, ktr_raw.c) follow the curated groups, in
- * the order they were added; they come and go at run time.
+ * Dynamic events (raw attach, ktr_raw.c; probes, ktr_kprobe.c) follow the
+ * curated groups, in the order they were added; they come and go at run
+ * time. A probe event is not a tracepoint's: its struct ktr_event_source
+ * arms and disarms it, and everything below treats both alike through
+ * ktr_event_arm() and ktr_event_disarm().
  *
  * Invariants:
  *  1. ktr_events_lock, private to this file, guards every event's tp,
@@ -19,11 +22,13 @@
  *     through ktr_events_for_each() and ktr_event_with(), which hold it
  *     while their callback runs, so no caller can see a dynamic event
  *     being freed.
- *  2. An event is registered on its tracepoint exactly when enabled is
- *     true; rearm (tracepoint gone while enabled) is cleared by every
+ *  2. An event is registered on its tracepoint (armed, for a source
+ *     event) exactly when enabled is true; rearm (tracepoint gone while enabled) is cleared by every
  *     disable, so a reset or disabled event never comes back by itself.
- *  3. After any probe is unregistered, tracepoint_synchronize_unregister()
- *     waits for probes still running before anything they use is freed,
+ *  3. After any probe is unregistered (or disarmed),
+ *     tracepoint_synchronize_unregister() waits for probes still running
+ *     before anything they use is freed (its synchronize_rcu() also
+ *     covers kprobe handlers, which run with preemption disabled),
  *     so a disabled event writes nothing afterwards and unload cannot free
  *     the buffer under a probe.
  * Lock order: ktr_raw_lock (ktr_raw.c) -> ktr_events_lock -> the
@@ -216,7 +221,32 @@ int ktr_event_with(const char *name, ktr_event_fn fn, void *priv)
 
 bool ktr_event_available(const struct ktr_event_type *ev)
 {
+	if (ev->source)
+		return !ev->source_gone;
 	return !ev->tp_name || ev->tp;
+}
+
+/* Whether @ev can be switched now (markers and stacks never are). */
+static bool ktr_event_switchable(const struct ktr_event_type *ev)
+{
+	return ev->source ? !ev->source_gone : ev->tp != NULL;
+}
+
+static int ktr_event_arm(struct ktr_event_type *ev)
+{
+	lockdep_assert_held(&ktr_events_lock);
+	if (ev->source)
+		return ev->source->arm(ev);
+	return tracepoint_probe_register(ev->tp, ev->probe, ev);
+}
+
+static void ktr_event_disarm(struct ktr_event_type *ev)
+{
+	lockdep_assert_held(&ktr_events_lock);
+	if (ev->source)
+		ev->source->disarm(ev);
+	else
+		tracepoint_probe_unregister(ev->tp, ev->probe, ev);
 }
 
 static void ktr_events_find_tp(struct tracepoint *tp, void *priv)
@@ -253,9 +283,9 @@ void ktr_events_exit(void)
 	mutex_lock(&ktr_events_lock);
 	WARN_ON(!list_empty(&ktr_dyn_events));
 	for (i = 0; (ev = ktr_event_at(i)); i++) {
-		if (!ev->tp || !ev->enabled)
+		if (!ktr_event_switchable(ev) || !ev->enabled)
 			continue;
-		tracepoint_probe_unregister(ev->tp, ev->probe, ev);
+		ktr_event_disarm(ev);
 		ev->enabled = false;
 		any = true;
 	}
@@ -310,23 +340,24 @@ int ktr_events_set(const char *glob, bool enable,
 		matched++;
 		if (!enable)
 			ev->rearm = false;
-		if (!ev->tp)	/* the marker, or missing from this kernel */
+		/* The marker, missing from this kernel, or its module gone. */
+		if (!ktr_event_switchable(ev))
 			continue;
 		usable++;
 		if (ev->enabled == enable)
 			continue;
 		if (enable) {
-			ret = tracepoint_probe_register(ev->tp, ev->probe, ev);
+			ret = ktr_event_arm(ev);
 			if (ret) {
-				pr_warn("cannot attach to tracepoint %s: %d\n",
-					ev->tp_name, ret);
+				pr_warn("cannot enable event %s:%s: %d\n",
+					ev->system, ev->name, ret);
 				NL_SET_ERR_MSG_MOD(extack,
-						   "cannot attach to a tracepoint (see the kernel log)");
+						   "cannot attach to a tracepoint or probe (see the kernel log)");
 				goto undo;
 			}
 			ev->undo = true;
 		} else {
-			tracepoint_probe_unregister(ev->tp, ev->probe, ev);
+			ktr_event_disarm(ev);
 			unregistered = true;
 		}
 		ev->enabled = enable;
@@ -346,7 +377,7 @@ undo:
 	for (i = 0; (ev = ktr_event_at(i)); i++) {
 		if (!ev->undo)
 			continue;
-		tracepoint_probe_unregister(ev->tp, ev->probe, ev);
+		ktr_event_disarm(ev);
 		ev->enabled = false;
 		unregistered = true;
 	}
@@ -359,25 +390,38 @@ out:
 
 /**
  * ktr_events_add - add a dynamic event type, enabled
- * @ev: filled in (id, names, probe, fields, tp); the registry owns its
- *	tp, enabled, rearm, undo and node from now on.
+ * @ev: filled in (id, names, fields, and tp and probe, or source); the
+ *	registry owns its tp, enabled, rearm, source_gone, undo and node
+ *	from now on.
+ * @unique: refuse (-EEXIST) when an event of the same name exists, in
+ *	any system (probes: their names address them everywhere).
  *
- * The probe is registered first; the event is listed only once it is.
+ * The event is armed first; it is listed only once it is.
  *
  * Context: task (sleeps).
- * Return: 0, or the error of tracepoint_probe_register() (nothing added).
+ * Return: 0, -EEXIST, or the error of arming it (nothing added).
  */
-int ktr_events_add(struct ktr_event_type *ev)
+int ktr_events_add(struct ktr_event_type *ev, bool unique)
 {
+	struct ktr_event_type *other;
+	unsigned int i;
 	int ret;
 
 	mutex_lock(&ktr_events_lock);
-	ret = tracepoint_probe_register(ev->tp, ev->probe, ev);
+	for (i = 0; unique && (other = ktr_event_at(i)); i++) {
+		if (!strcmp(other->name, ev->name)) {
+			ret = -EEXIST;
+			goto out;
+		}
+	}
+	ev->source_gone = false;
+	ret = ktr_event_arm(ev);
 	if (!ret) {
 		ev->enabled = true;
 		ev->rearm = false;
 		list_add_tail(&ev->node, &ktr_dyn_events);
 	}
+out:
 	mutex_unlock(&ktr_events_lock);
 	return ret;
 }
@@ -394,8 +438,8 @@ int ktr_events_add(struct ktr_event_type *ev)
 void ktr_events_remove(struct ktr_event_type *ev)
 {
 	mutex_lock(&ktr_events_lock);
-	if (ev->enabled && ev->tp)
-		tracepoint_probe_unregister(ev->tp, ev->probe, ev);
+	if (ev->enabled && ktr_event_switchable(ev))
+		ktr_event_disarm(ev);
 	ev->enabled = false;
 	ev->rearm = false;
 	list_del(&ev->node);
@@ -420,6 +464,25 @@ void ktr_event_tp_gone(struct ktr_event_type *ev)
 	ev->rearm = ev->enabled;
 	ev->enabled = false;
 	ev->tp = NULL;
+	mutex_unlock(&ktr_events_lock);
+}
+
+/**
+ * ktr_event_source_gone - the target of source event @ev goes away
+ * @ev: listed; e.g. the module it probes is being unloaded.
+ *
+ * Disarmed if enabled; listed, unavailable, until removed.
+ *
+ * Context: task (sleeps).
+ */
+void ktr_event_source_gone(struct ktr_event_type *ev)
+{
+	mutex_lock(&ktr_events_lock);
+	if (ev->enabled && ktr_event_switchable(ev))
+		ktr_event_disarm(ev);
+	ev->enabled = false;
+	ev->rearm = false;
+	ev->source_gone = true;
 	mutex_unlock(&ktr_events_lock);
 }
 

@@ -15,6 +15,8 @@
 
 struct tracepoint;
 struct netlink_ext_ack;
+struct ktr_event_type;
+struct ktr_filter_slot;
 
 /* One field of a payload, as user space decodes it. */
 struct ktr_field_desc {
@@ -23,6 +25,7 @@ struct ktr_field_desc {
 	u32 offset;
 	u32 size;
 	bool is_signed;
+	u32 display;		/* enum ktr_field_display */
 };
 
 #define KTR_INT(st, m) {						\
@@ -51,6 +54,18 @@ extern const struct ktr_field_desc ktr_common_fields[];
 extern const unsigned int ktr_nr_common_fields;
 
 /**
+ * struct ktr_event_source - how an event that is not a tracepoint's is
+ *	switched on and off (dynamic probes, ktr_kprobe.c)
+ * @arm: start recording; called with the registry lock held.
+ * @disarm: stop; handlers still running may finish (the registry waits
+ *	for them, invariant 3 of ktr_events.c, before anything is freed).
+ */
+struct ktr_event_source {
+	int (*arm)(struct ktr_event_type *ev);
+	void (*disarm)(struct ktr_event_type *ev);
+};
+
+/**
  * struct ktr_event_type - an event ktr can record
  * @id: enum ktr_event_id.
  * @system: "sched", "ktr", ...
@@ -59,6 +74,11 @@ extern const unsigned int ktr_nr_common_fields;
  *	ktr itself, always on).
  * @probe: the probe function registered on the tracepoint, with the event
  *	type as its data pointer.
+ * @source: for an event that is not a tracepoint's (@tp_name NULL): how it
+ *	is armed; NULL for tracepoint events and for ktr's own (markers).
+ * @filter_slot: a dynamic event's filter and stack capture (ktr_filter.h),
+ *	NULL when it cannot be filtered (raw events); curated events have
+ *	theirs in ktr_filter.c.
  * @fields: the payload layout after the common fields (ktr_common_fields).
  * @nr_fields: entries in @fields.
  * @tp: the tracepoint, found by name at load (NULL: this kernel lacks it,
@@ -67,10 +87,12 @@ extern const unsigned int ktr_nr_common_fields;
  * @rearm: enabled when its tracepoint went away (its module was unloaded):
  *	registered again when the tracepoint comes back, unless disabled
  *	(or reset) meanwhile.
+ * @source_gone: a @source event whose target went away (the module it
+ *	probed was unloaded): unavailable for good.
  * @undo: scratch of ktr_events_set().
  * @node: in the registry's list of dynamic events (raw events).
  *
- * @tp, @enabled, @rearm, @undo and @node belong to the registry: they
+ * @tp, @enabled, @rearm, @source_gone, @undo and @node belong to the registry: they
  * change only under its lock (ktr_events.c), through the functions below.
  */
 struct ktr_event_type {
@@ -79,11 +101,14 @@ struct ktr_event_type {
 	const char *name;
 	const char *tp_name;
 	void *probe;
+	const struct ktr_event_source *source;
+	struct ktr_filter_slot *filter_slot;
 	const struct ktr_field_desc *fields;
 	unsigned int nr_fields;
 	struct tracepoint *tp;
 	bool enabled;
 	bool rearm;
+	bool source_gone;
 	bool undo;
 	struct list_head node;
 };
@@ -128,9 +153,10 @@ bool ktr_event_available(const struct ktr_event_type *ev);
 int ktr_events_set(const char *glob, bool enable,
 		   struct netlink_ext_ack *extack);
 
-/* Dynamic event types (raw attach), added and removed at run time. */
-int ktr_events_add(struct ktr_event_type *ev);
+/* Dynamic event types (raw attach, probes), added and removed at run time. */
+int ktr_events_add(struct ktr_event_type *ev, bool unique);
 void ktr_events_remove(struct ktr_event_type *ev);
+void ktr_event_source_gone(struct ktr_event_type *ev);
 void ktr_event_tp_gone(struct ktr_event_type *ev);
 int ktr_event_tp_back(struct ktr_event_type *ev, struct tracepoint *tp);
 

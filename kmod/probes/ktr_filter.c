@@ -53,19 +53,17 @@ static DEFINE_MUTEX(ktr_filter_lock);
 
 /* An event's program, with its text for GET_FILTERS. */
 struct ktr_event_filter {
+	struct list_head dead;	/* waiting for a grace period (clear) */
 	char *text;
 	char *strings;		/* the program's string operands point here */
 	struct ktr_fprog prog;	/* .insn = the array below */
 	struct ktr_finsn insn[];
 };
 
-static struct ktr_event_filter __rcu *ktr_event_filters[__KTR_EVENT_ID_MAX];
-static bool ktr_event_stack[__KTR_EVENT_ID_MAX];
-/*
- * The name of each event with a filter or a stack, for GET_FILTERS: only
- * curated events can have either, and their names are static.
- */
-static const char *ktr_event_filter_name[__KTR_EVENT_ID_MAX];
+/* The curated events' slots, by id; dynamic events bring their own. */
+static struct ktr_filter_slot ktr_curated_slots[__KTR_EVENT_ID_MAX];
+/* Dynamic slots with a program or a stack set (under ktr_filter_lock). */
+static LIST_HEAD(ktr_dyn_slots);
 static unsigned int ktr_nr_event_filters, ktr_nr_event_stacks;
 
 #define KTR_STACK_DEPTH	32
@@ -108,15 +106,29 @@ static noinline void ktr_filter_write_stack(struct ktr_rb *rb, u64 event_ts)
 void ktr_filter_event_end(struct ktr_rb_event *ev)
 {
 	u16 id = ((struct ktr_event_common *)ev->data)->id;
-	struct ktr_event_filter *f;
-	u64 ts = ev->ts;
 
 	if (id >= __KTR_EVENT_ID_MAX) {
 		ktr_rb_commit(ev);
 		return;
 	}
+	ktr_filter_event_end_slot(ev, &ktr_curated_slots[id]);
+}
+
+/**
+ * ktr_filter_event_end_slot - ktr_filter_event_end() with the event's slot
+ * @ev: the record the probe reserved and filled.
+ * @slot: its event's filter slot.
+ *
+ * Context: the probe's (preemption disabled, any context).
+ */
+void ktr_filter_event_end_slot(struct ktr_rb_event *ev,
+			       struct ktr_filter_slot *slot)
+{
+	struct ktr_event_filter *f;
+	u64 ts = ev->ts;
+
 	if (static_branch_unlikely(&ktr_filter_event_key)) {
-		f = rcu_dereference_sched(ktr_event_filters[id]);
+		f = rcu_dereference_sched(slot->prog);
 		if (f && !ktr_fprog_run(&f->prog, ev->data, ev->len)) {
 			ktr_rb_discard(ev);
 			return;
@@ -125,7 +137,7 @@ void ktr_filter_event_end(struct ktr_rb_event *ev)
 	ktr_rb_commit(ev);
 	/* The stack goes where its event went, even if SET_BUFFER switched. */
 	if (static_branch_unlikely(&ktr_filter_stack_key) &&
-	    READ_ONCE(ktr_event_stack[id]))
+	    READ_ONCE(slot->stack))
 		ktr_filter_write_stack(ktr_rb_event_buffer(ev), ts);
 }
 
@@ -159,6 +171,22 @@ static void ktr_fprog_free(struct ktr_event_filter *f)
 		kfree(f->strings);
 		kfree(f);
 	}
+}
+
+/* Park @f on @dead, to free after a grace period (ktr_fprog_free_list()). */
+static void ktr_fprog_free_later(struct ktr_event_filter *f,
+				 struct list_head *dead)
+{
+	if (f)
+		list_add_tail(&f->dead, dead);
+}
+
+static void ktr_fprog_free_list(struct list_head *dead)
+{
+	struct ktr_event_filter *f, *tmp;
+
+	list_for_each_entry_safe(f, tmp, dead, dead)
+		ktr_fprog_free(f);
 }
 
 /* Copy, check and translate a program (invariant 4). */
@@ -238,14 +266,19 @@ static int ktr_filter_set_event_locked(const struct ktr_event_type *ev,
 	struct netlink_ext_ack *extack = ctx->extack;
 	struct ktr_event_filter *f = NULL;
 
-	if (!ev->tp_name) {
+	struct ktr_filter_slot *slot;
+	bool was_set;
+
+	if (!ev->tp_name && !ev->source) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "markers and stacks are written by ktr itself: they cannot be filtered");
 		return -EOPNOTSUPP;
 	}
-	if (ev->id >= __KTR_EVENT_ID_MAX) {
+	slot = ev->id < __KTR_EVENT_ID_MAX ? &ktr_curated_slots[ev->id] :
+					     ev->filter_slot;
+	if (!slot) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "raw events cannot be filtered (filter on a curated event, or on pids, comms and CPUs)");
+				   "raw events cannot be filtered (filter on a curated or probe event, or on pids, comms and CPUs)");
 		return -EOPNOTSUPP;
 	}
 	if (!req->set_prog && req->stack < 0) {
@@ -258,18 +291,28 @@ static int ktr_filter_set_event_locked(const struct ktr_event_type *ev,
 			return PTR_ERR(f);
 	}
 	mutex_lock(&ktr_filter_lock);
-	ktr_event_filter_name[ev->id] = ev->name;	/* curated: static */
+	slot->id = ev->id;
+	slot->name = ev->name;	/* lives as long as the slot */
+	was_set = ktr_filter_deref(slot->prog) || slot->stack;
 	if (req->set_prog) {
-		ctx->old = ktr_filter_deref(ktr_event_filters[ev->id]);
+		ctx->old = ktr_filter_deref(slot->prog);
 		/* A new program is published before the key turns on. */
-		rcu_assign_pointer(ktr_event_filters[ev->id], f);
+		rcu_assign_pointer(slot->prog, f);
 		ktr_key_count(&ktr_filter_event_key, &ktr_nr_event_filters,
 			      ctx->old, f);
 	}
 	if (req->stack >= 0) {
 		ktr_key_count(&ktr_filter_stack_key, &ktr_nr_event_stacks,
-			      ktr_event_stack[ev->id], req->stack);
-		WRITE_ONCE(ktr_event_stack[ev->id], req->stack);
+			      slot->stack, req->stack);
+		WRITE_ONCE(slot->stack, req->stack);
+	}
+	if (ev->id >= __KTR_EVENT_ID_MAX) {
+		bool now_set = ktr_filter_deref(slot->prog) || slot->stack;
+
+		if (!was_set && now_set)
+			list_add_tail(&slot->node, &ktr_dyn_slots);
+		else if (was_set && !now_set)
+			list_del_init(&slot->node);
 	}
 	mutex_unlock(&ktr_filter_lock);
 	return 0;
@@ -299,11 +342,20 @@ int ktr_filter_set_event(const struct ktr_event_filter_req *req,
 	return ret;
 }
 
-/**
- * ktr_filter_clear - KTR_CMD_CLEAR_FILTERS: every filter and stack off
- *
- * Context: task (sleeps).
- */
+/* Take @slot's program and stack off; its program goes to @old. */
+static void ktr_filter_slot_clear(struct ktr_filter_slot *slot,
+				  struct ktr_event_filter **old)
+{
+	lockdep_assert_held(&ktr_filter_lock);
+	*old = ktr_filter_deref(slot->prog);
+	RCU_INIT_POINTER(slot->prog, NULL);
+	ktr_key_count(&ktr_filter_event_key, &ktr_nr_event_filters, *old,
+		      false);
+	ktr_key_count(&ktr_filter_stack_key, &ktr_nr_event_stacks,
+		      slot->stack, false);
+	WRITE_ONCE(slot->stack, false);
+}
+
 /**
  * ktr_filter_clear - KTR_CMD_CLEAR_FILTERS: every filter and stack off
  *
@@ -312,27 +364,62 @@ int ktr_filter_set_event(const struct ktr_event_filter_req *req,
 void ktr_filter_clear(void)
 {
 	struct ktr_event_filter *old[__KTR_EVENT_ID_MAX] = {};
+	struct ktr_filter_slot *slot, *tmp;
 	struct ktr_task_filters_old task;
+	struct ktr_event_filter *dyn_old;
+	LIST_HEAD(dead);
 	unsigned int id;
 
 	ktr_filter_task_withdraw(&task);
 	mutex_lock(&ktr_filter_lock);
-	if (ktr_nr_event_filters)
-		static_branch_disable(&ktr_filter_event_key);
-	if (ktr_nr_event_stacks)
-		static_branch_disable(&ktr_filter_stack_key);
-	ktr_nr_event_filters = 0;
-	ktr_nr_event_stacks = 0;
-	for (id = 0; id < __KTR_EVENT_ID_MAX; id++) {
-		old[id] = ktr_filter_deref(ktr_event_filters[id]);
-		RCU_INIT_POINTER(ktr_event_filters[id], NULL);
-		WRITE_ONCE(ktr_event_stack[id], false);
+	for (id = 0; id < __KTR_EVENT_ID_MAX; id++)
+		ktr_filter_slot_clear(&ktr_curated_slots[id], &old[id]);
+	/* Dynamic slots: their old programs wait on @dead for the grace period. */
+	list_for_each_entry_safe(slot, tmp, &ktr_dyn_slots, node) {
+		ktr_filter_slot_clear(slot, &dyn_old);
+		list_del_init(&slot->node);
+		ktr_fprog_free_later(dyn_old, &dead);
 	}
 	mutex_unlock(&ktr_filter_lock);
 	tracepoint_synchronize_unregister();	/* probes, follow probes */
 	ktr_filter_task_free(&task);
 	for (id = 0; id < __KTR_EVENT_ID_MAX; id++)
 		ktr_fprog_free(old[id]);
+	ktr_fprog_free_list(&dead);
+}
+
+/**
+ * ktr_filter_slot_init - ready a dynamic event's slot
+ * @slot: in the event, before the event is added to the registry.
+ * @id: the event's id.
+ * @name: the event's name, living as long as @slot.
+ */
+void ktr_filter_slot_init(struct ktr_filter_slot *slot, u16 id,
+			  const char *name)
+{
+	RCU_INIT_POINTER(slot->prog, NULL);
+	slot->stack = false;
+	slot->id = id;
+	slot->name = name;
+	INIT_LIST_HEAD(&slot->node);
+}
+
+/**
+ * ktr_filter_slot_release - a dynamic event goes: its filter and stack off
+ * @slot: the event's slot; the event is off the registry (no new filter
+ *	can be set) and its probe cannot run any more.
+ *
+ * Context: task (sleeps).
+ */
+void ktr_filter_slot_release(struct ktr_filter_slot *slot)
+{
+	struct ktr_event_filter *old;
+
+	mutex_lock(&ktr_filter_lock);
+	ktr_filter_slot_clear(slot, &old);
+	list_del_init(&slot->node);
+	mutex_unlock(&ktr_filter_lock);
+	ktr_fprog_free(old);	/* no probe can read it: see @slot */
 }
 
 /* --- reporting -------------------------------------------------------- */
@@ -344,32 +431,39 @@ void ktr_filter_clear(void)
  * Context: task (sleeps).
  * Return: 0, or -EMSGSIZE when the reply does not fit.
  */
+static int ktr_filter_put_slot(struct sk_buff *msg,
+			       const struct ktr_filter_slot *slot)
+{
+	struct ktr_event_filter *f = ktr_filter_deref(slot->prog);
+	struct nlattr *nest;
+
+	if (!f && !slot->stack)
+		return 0;
+	nest = nla_nest_start(msg, KTR_ATTR_EVENT_FILTER);
+	if (!nest ||
+	    nla_put_u32(msg, KTR_ATTR_EVENT_ID, slot->id) ||
+	    nla_put_string(msg, KTR_ATTR_EVENT_NAME, slot->name) ||
+	    (f && nla_put_string(msg, KTR_ATTR_FILTER_TEXT, f->text)) ||
+	    nla_put_u8(msg, KTR_ATTR_EVENT_STACK, slot->stack))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 int ktr_filter_put(struct sk_buff *msg)
 {
+	const struct ktr_filter_slot *slot;
 	unsigned int id;
 	int ret;
 
 	ret = ktr_filter_task_put(msg);
 	mutex_lock(&ktr_filter_lock);
-	for (id = 0; !ret && id < __KTR_EVENT_ID_MAX; id++) {
-		struct ktr_event_filter *f;
-		struct nlattr *nest;
-
-		f = ktr_filter_deref(ktr_event_filters[id]);
-		if (!f && !ktr_event_stack[id])
-			continue;
-		nest = nla_nest_start(msg, KTR_ATTR_EVENT_FILTER);
-		if (!nest ||
-		    nla_put_u32(msg, KTR_ATTR_EVENT_ID, id) ||
-		    nla_put_string(msg, KTR_ATTR_EVENT_NAME,
-				   ktr_event_filter_name[id]) ||
-		    (f && nla_put_string(msg, KTR_ATTR_FILTER_TEXT, f->text)) ||
-		    nla_put_u8(msg, KTR_ATTR_EVENT_STACK,
-			       ktr_event_stack[id])) {
-			ret = -EMSGSIZE;
+	for (id = 0; !ret && id < __KTR_EVENT_ID_MAX; id++)
+		ret = ktr_filter_put_slot(msg, &ktr_curated_slots[id]);
+	list_for_each_entry(slot, &ktr_dyn_slots, node) {
+		if (ret)
 			break;
-		}
-		nla_nest_end(msg, nest);
+		ret = ktr_filter_put_slot(msg, slot);
 	}
 	mutex_unlock(&ktr_filter_lock);
 	return ret;

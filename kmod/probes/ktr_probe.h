@@ -115,4 +115,19 @@ static __always_inline void ktr_event_end(struct ktr_rb_event *ev)
 	ktr_rb_commit(ev);
 }
 
+/*
+ * ktr_event_end() for a dynamic event that brings its own filter slot
+ * (probe events, ktr_kprobe_fetch.c).
+ */
+static __always_inline void ktr_event_end_slot(struct ktr_rb_event *ev,
+					       struct ktr_filter_slot *slot)
+{
+	if (static_branch_unlikely(&ktr_filter_event_key) ||
+	    static_branch_unlikely(&ktr_filter_stack_key)) {
+		ktr_filter_event_end_slot(ev, slot);
+		return;
+	}
+	ktr_rb_commit(ev);
+}
+
 #endif /* _KTR_PROBE_H */

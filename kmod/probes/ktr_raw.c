@@ -263,7 +263,7 @@ int ktr_raw_attach(const char *name, unsigned int nargs,
 	raw->type.fields = ktr_raw_fields;
 	raw->type.nr_fields = nargs;
 	raw->type.tp = tp;
-	ret = ktr_events_add(&raw->type);
+	ret = ktr_events_add(&raw->type, false);
 	if (ret) {
 		pr_warn("cannot attach to tracepoint %s: %d\n", name, ret);
 		NL_SET_ERR_MSG_MOD(extack,

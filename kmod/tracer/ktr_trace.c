@@ -37,6 +37,7 @@
 #include "ktr_trace.h"
 #include "probes/ktr_events.h"
 #include "probes/ktr_filter.h"
+#include "probes/ktr_kprobe.h"
 #include "probes/ktr_probe.h"
 #include "ringbuf/ktr_rb.h"
 
@@ -299,6 +300,7 @@ static int ktr_trace_replace(const struct ktr_geometry_change *chg,
 	if (!chg) {
 		/* Every event off; -ENOENT/-EOPNOTSUPP: none can be switched. */
 		ktr_events_set("*", false, NULL);
+		ktr_kprobes_del_all();
 		ktr_filter_clear();	/* task and event filters, stacks */
 		ktr_tracing_on = true;
 	}

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 //
-// ktr-raw-request: send one KTR_CMD_ATTACH_RAW or KTR_CMD_DETACH_RAW built
-// by hand, including requests libktr and the CLI refuse to build, for the
-// bad-input checks of tests/vm/events-raw.sh.
+// ktr-raw-request: send one request built by hand, including requests
+// libktr and the CLI refuse to build: KTR_CMD_ATTACH_RAW / _DETACH_RAW for
+// the bad-input checks of tests/vm/events-raw.sh, KTR_CMD_ADD_PROBE /
+// _DEL_PROBE for those of tests/vm/probes-*.sh (a definition sent as is,
+// never parsed by user space first).
 //
 //   ktr-raw-request attach|detach [name=STR] [nargs=U32] [nargs8=U8]
+//   ktr-raw-request probe-add [def=STR]
+//   ktr-raw-request probe-del [name=STR] [all=U8]
 //
 // Prints the kernel's answer as "errno=N msg=EXTACK" (N = 0 for success)
 // and exits 0 whenever an answer came.
@@ -56,10 +60,17 @@ int on_ack(nl_msg *, void *)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		std::fprintf(stderr, "usage: ktr-raw-request attach|detach [name=S] [nargs=N] [nargs8=N]\n");
+		std::fprintf(stderr, "usage: ktr-raw-request attach|detach|probe-add|probe-del [name=S] [nargs=N] [nargs8=N] [def=S] [all=N]\n");
 		return 2;
 	}
-	const bool attach = std::strcmp(argv[1], "attach") == 0;
+	const std::string verb = argv[1];
+	std::uint8_t cmd = KTR_CMD_DETACH_RAW;
+	if (verb == "attach")
+		cmd = KTR_CMD_ATTACH_RAW;
+	else if (verb == "probe-add")
+		cmd = KTR_CMD_ADD_PROBE;
+	else if (verb == "probe-del")
+		cmd = KTR_CMD_DEL_PROBE;
 	nl_sock *sock = nl_socket_alloc();
 	if (!sock || genl_connect(sock) < 0) {
 		std::perror("genl_connect");
@@ -74,11 +85,18 @@ int main(int argc, char **argv)
 	}
 	nl_msg *msg = nlmsg_alloc();
 	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_ACK,
-		    attach ? KTR_CMD_ATTACH_RAW : KTR_CMD_DETACH_RAW, KTR_GENL_VERSION);
+		    cmd, KTR_GENL_VERSION);
+	const bool probe = cmd == KTR_CMD_ADD_PROBE || cmd == KTR_CMD_DEL_PROBE;
 	for (int i = 2; i < argc; i++) {
 		const std::string a = argv[i];
 		if (a.starts_with("name="))
-			nla_put_string(msg, KTR_ATTR_RAW_TRACEPOINT, a.c_str() + 5);
+			nla_put_string(msg, probe ? KTR_ATTR_PROBE_NAME : KTR_ATTR_RAW_TRACEPOINT,
+				       a.c_str() + 5);
+		else if (a.starts_with("def="))
+			nla_put_string(msg, KTR_ATTR_PROBE_DEF, a.c_str() + 4);
+		else if (a.starts_with("all="))
+			nla_put_u8(msg, KTR_ATTR_PROBE_ALL,
+				   static_cast<std::uint8_t>(std::strtoul(a.c_str() + 4, nullptr, 0)));
 		else if (a.starts_with("nargs="))
 			nla_put_u32(msg, KTR_ATTR_RAW_NARGS,
 				    static_cast<std::uint32_t>(std::strtoul(a.c_str() + 6, nullptr, 0)));
