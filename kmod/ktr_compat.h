@@ -10,7 +10,9 @@
 #define _KTR_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/err.h>
 #include <linux/mm.h>
+#include <linux/uprobes.h>
 #include <net/genetlink.h>
 
 /*
@@ -72,6 +74,43 @@ static inline void ktr_extack_set_static(struct netlink_ext_ack *extack,
 {
 	if (extack)
 		extack->_msg = msg;
+}
+
+/*
+ * v6.12 (commit "uprobes: make uprobe_register() return struct uprobe *")
+ * changed the uprobe API: register returns the uprobe, which unregistering
+ * names; unregistering no longer waits for running handlers by itself
+ * (uprobe_unregister_sync() does). Before, both name inode and offset.
+ */
+struct ktr_uprobe_handle {
+	struct inode *inode;
+	loff_t offset;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	struct uprobe *uprobe;
+#endif
+};
+
+static inline int ktr_uprobe_register(struct ktr_uprobe_handle *h,
+				      struct uprobe_consumer *uc)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	h->uprobe = uprobe_register(h->inode, h->offset, 0, uc);
+	return IS_ERR(h->uprobe) ? PTR_ERR(h->uprobe) : 0;
+#else
+	return uprobe_register(h->inode, h->offset, uc);
+#endif
+}
+
+/* Returns once no handler of @uc runs any more. */
+static inline void ktr_uprobe_unregister(struct ktr_uprobe_handle *h,
+					 struct uprobe_consumer *uc)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	uprobe_unregister_nosync(h->uprobe, uc);
+	uprobe_unregister_sync();
+#else
+	uprobe_unregister(h->inode, h->offset, uc);
+#endif
 }
 
 /*

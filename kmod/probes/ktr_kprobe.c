@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktr_kprobe.c - dynamic probes: kprobes and kretprobes defined at run
- * time (KTR_CMD_ADD_PROBE, uapi/ktr.h), each an event type of the
- * registry (ktr_events.c) that is armed and disarmed like any event.
+ * ktr_kprobe.c - dynamic probes: kprobes, kretprobes and (through
+ * ktr_uprobe.c) uprobes defined at run time (KTR_CMD_ADD_PROBE,
+ * uapi/ktr.h), each an event type of the registry (ktr_events.c) that is
+ * armed and disarmed like any event.
  *
  * A definition is parsed here from its text (ktr_probe_def.c, the parser
  * the tools also run: the module never trusts a compiled form), its
@@ -131,6 +132,8 @@ static void ktr_kprobe_free(struct ktr_kprobe *p)
 {
 	if (!p)
 		return;
+	if (ktr_kprobe_is_user(p))
+		ktr_uprobe_release(p);
 	free_percpu(p->hits);
 	kfree(p->target);
 	kfree(p->text);
@@ -161,6 +164,11 @@ static int ktr_kprobe_resolve(struct ktr_kprobe *p,
 
 		if (a->base != KTR_PFETCH_SYMBOL)
 			continue;
+		if (ktr_kprobe_is_user(p)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "@SYM names a kernel symbol: a uprobe reads user memory (use @ADDR)");
+			return -EINVAL;
+		}
 		if (a->sym_len >= sizeof(name)) {
 			NL_SET_ERR_MSG_MOD(extack, "@SYM: symbol name too long");
 			return -EINVAL;
@@ -283,8 +291,11 @@ static int ktr_kprobe_register(struct ktr_kprobe *p,
 	return ret ? ktr_kprobe_reg_error(p, ret, extack) : 0;
 }
 
+/* Kprobes only: a uprobe is registered exactly while armed. */
 static void ktr_kprobe_unregister(struct ktr_kprobe *p)
 {
+	if (ktr_kprobe_is_user(p))
+		return;
 	if (ktr_kprobe_is_return(p))
 		unregister_kretprobe(&p->rp);
 	else
@@ -303,12 +314,6 @@ static int ktr_kprobe_parse(struct ktr_kprobe *p,
 		KTR_ERR_MSG_FMT_IF_ABLE(extack, "at column %u: %s",
 					err.pos + 1, err.msg);
 		return -EINVAL;
-	}
-	if (p->def.kind == KTR_PROBE_UPROBE ||
-	    p->def.kind == KTR_PROBE_URETPROBE) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "uprobes are not supported by this module yet");
-		return -EOPNOTSUPP;
 	}
 	return 0;
 }
@@ -343,11 +348,16 @@ static void ktr_kprobe_info(struct ktr_kprobe *p, struct ktr_kprobe_info *info)
 	info->enabled = READ_ONCE(p->armed);
 	info->gone = !ktr_event_available(&p->type);
 	info->kind = p->def.kind;
+	for_each_possible_cpu(cpu)
+		info->hits += *per_cpu_ptr(p->hits, cpu);
+	if (ktr_kprobe_is_user(p)) {
+		info->mech = KTR_MECH_UPROBE;
+		info->addr = p->def.offset;
+		return;
+	}
 	info->mech = (kp->flags & KPROBE_FLAG_FTRACE) ? KTR_MECH_FTRACE :
 							KTR_MECH_BREAKPOINT;
 	info->addr = (unsigned long)kp->addr;
-	for_each_possible_cpu(cpu)
-		info->hits += *per_cpu_ptr(p->hits, cpu);
 	info->missed = kp->nmissed;
 	if (ktr_kprobe_is_return(p)) {
 		info->missed += p->rp.nmissed;
@@ -395,9 +405,15 @@ int ktr_kprobe_add(const char *text, struct ktr_kprobe_added *added,
 	if (ret)
 		goto err_free;
 	ktr_kprobe_fields(p);
+	if (ktr_kprobe_is_user(p)) {
+		ret = ktr_uprobe_prepare(p, extack);
+		if (ret)
+			goto err_free;
+	}
 	p->type.system = p->def.group;
 	p->type.name = p->def.event;
-	p->type.source = &ktr_kprobe_source;
+	p->type.source = ktr_kprobe_is_user(p) ? &ktr_uprobe_source :
+						 &ktr_kprobe_source;
 	p->type.fields = p->fields;
 	p->type.nr_fields = p->def.nargs;
 
@@ -415,10 +431,12 @@ int ktr_kprobe_add(const char *text, struct ktr_kprobe_added *added,
 	p->type.id = ktr_kprobe_next_id;
 	ktr_filter_slot_init(&p->filter, p->type.id, p->def.event);
 	p->type.filter_slot = &p->filter;
-	ret = ktr_kprobe_register(p, extack);
-	if (ret)
-		goto err_unlock;
-	ktr_kprobe_modname(p);
+	if (!ktr_kprobe_is_user(p)) {
+		ret = ktr_kprobe_register(p, extack);
+		if (ret)
+			goto err_unlock;
+		ktr_kprobe_modname(p);
+	}
 	ret = ktr_events_add(&p->type, true);
 	if (ret) {
 		ktr_kprobe_unregister(p);
@@ -427,6 +445,9 @@ int ktr_kprobe_add(const char *text, struct ktr_kprobe_added *added,
 					"an event of that name exists already: name the probe (p:NAME ...)",
 					"an event named %s exists already: name the probe (p:NAME ...)",
 					p->def.event);
+		else if (ktr_kprobe_is_user(p))
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the kernel refused the uprobe: the offset is not an instruction the kernel can probe, or the file cannot be probed");
 		else
 			NL_SET_ERR_MSG_MOD(extack, "cannot arm the probe");
 		goto err_unlock;

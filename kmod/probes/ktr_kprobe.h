@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ktr_kprobe.h - dynamic probes (KTR_CMD_ADD_PROBE, uapi/ktr.h): kprobes
- * and kretprobes defined at run time from ftrace's kprobe_events grammar,
- * each an event type of the registry (ktr_events.h).
+ * ktr_kprobe.h - dynamic probes (KTR_CMD_ADD_PROBE, uapi/ktr.h): kprobes,
+ * kretprobes, uprobes and uretprobes defined at run time from ftrace's
+ * kprobe_events / uprobe_events grammar, each an event type of the
+ * registry (ktr_events.h).
  *
- * ktr_kprobe.c owns the probes (add, delete, list, module unload);
- * ktr_kprobe_fetch.c is the handler path (fetch the arguments, record).
+ * ktr_kprobe.c owns the probes (add, delete, list, module unload) and the
+ * kprobe mechanics; ktr_uprobe.c the uprobe mechanics; ktr_kprobe_fetch.c
+ * is the handler path of both (fetch the arguments, record).
  */
 #ifndef _KTR_KPROBE_H
 #define _KTR_KPROBE_H
@@ -13,7 +15,11 @@
 #include <linux/kprobes.h>
 #include <linux/list.h>
 #include <linux/module.h>
+#include <linux/path.h>
 #include <linux/types.h>
+#include <linux/uprobes.h>
+
+#include "ktr_compat.h"
 
 #include "ktr_events.h"
 #include "ktr_filter.h"
@@ -33,6 +39,9 @@ struct netlink_ext_ack;
  * @modname: the module the probed address lies in ("": vmlinux).
  * @kp: the kprobe (entry probes).
  * @rp: the kretprobe (return probes).
+ * @uc: the uprobe consumer (uprobes, uretprobes).
+ * @upath: uprobes: the executable (held while the probe exists).
+ * @uh: uprobes: what (un)registering names.
  * @armed: handlers record only while set (a return handler may still run
  *	after disable_kretprobe(), for a call that entered before).
  * @has_strings: some argument is a string: fetch into the CPU's scratch
@@ -51,6 +60,9 @@ struct ktr_kprobe {
 	char modname[MODULE_NAME_LEN];
 	struct kprobe kp;
 	struct kretprobe rp;
+	struct uprobe_consumer uc;
+	struct path upath;
+	struct ktr_uprobe_handle uh;
 	bool armed;
 	bool has_strings;
 	u64 __percpu *hits;
@@ -89,6 +101,17 @@ int ktr_kprobe_add(const char *text, struct ktr_kprobe_added *added,
 int ktr_kprobe_del(const char *name, struct netlink_ext_ack *extack);
 unsigned int ktr_kprobes_del_all(void);
 int ktr_kprobes_for_each(unsigned long *pos, ktr_kprobe_fn fn, void *priv);
+
+static inline bool ktr_kprobe_is_user(const struct ktr_kprobe *p)
+{
+	return p->def.kind == KTR_PROBE_UPROBE ||
+	       p->def.kind == KTR_PROBE_URETPROBE;
+}
+
+/* ktr_uprobe.c: the uprobe mechanics. */
+extern const struct ktr_event_source ktr_uprobe_source;
+int ktr_uprobe_prepare(struct ktr_kprobe *p, struct netlink_ext_ack *extack);
+void ktr_uprobe_release(struct ktr_kprobe *p);
 
 /* ktr_kprobe_fetch.c: the handler path. */
 void ktr_kprobe_record(struct ktr_kprobe *p, struct pt_regs *regs,

@@ -88,6 +88,55 @@ static u32 ktr_kprobe_read_str(char *dst, unsigned long addr, u32 max,
 }
 NOKPROBE_SYMBOL(ktr_kprobe_read_str);
 
+/* Word @n of the user stack at @regs (0 when unreadable). */
+static unsigned long ktr_user_stack_nth(struct pt_regs *regs, unsigned int n)
+{
+	unsigned long v;
+
+	if (!ktr_kprobe_read(&v, user_stack_pointer(regs) + n * sizeof(v),
+			     sizeof(v), true))
+		return 0;
+	return v;
+}
+
+/*
+ * A uprobe's starting value: registers are the task's user registers, the
+ * stack its user stack ($argN past the sixth as the SysV x86-64 ABI puts
+ * them, above the return address, as for the kernel's).
+ */
+static unsigned long ktr_uprobe_base(const struct ktr_kprobe *p,
+				     unsigned int i, struct pt_regs *regs)
+{
+	static const unsigned int arg_regs[] = {
+		offsetof(struct pt_regs, di), offsetof(struct pt_regs, si),
+		offsetof(struct pt_regs, dx), offsetof(struct pt_regs, cx),
+		offsetof(struct pt_regs, r8), offsetof(struct pt_regs, r9),
+	};
+	const struct ktr_parg *a = &p->def.args[i];
+
+	switch (a->base) {
+	case KTR_PFETCH_REG:
+		return ((unsigned long *)regs)[a->reg];
+	case KTR_PFETCH_ARG:
+		if (a->index <= ARRAY_SIZE(arg_regs))
+			return regs_get_register(regs, arg_regs[a->index - 1]);
+		return ktr_user_stack_nth(regs, a->index - ARRAY_SIZE(arg_regs));
+	case KTR_PFETCH_RETVAL:
+		return regs_return_value(regs);
+	case KTR_PFETCH_STACK:
+		return user_stack_pointer(regs);
+	case KTR_PFETCH_STACKN:
+		return ktr_user_stack_nth(regs, a->index);
+	case KTR_PFETCH_IMM:
+	case KTR_PFETCH_ADDR:
+		return a->imm;
+	case KTR_PFETCH_COMM:
+		return (unsigned long)current->comm;
+	default:		/* @SYM and $duration are refused for uprobes */
+		return 0;
+	}
+}
+
 /* The value an argument starts from, before any dereference. */
 static unsigned long ktr_kprobe_base(const struct ktr_kprobe *p,
 				     unsigned int i, struct pt_regs *regs,
@@ -95,6 +144,8 @@ static unsigned long ktr_kprobe_base(const struct ktr_kprobe *p,
 {
 	const struct ktr_parg *a = &p->def.args[i];
 
+	if (ktr_kprobe_is_user(p))
+		return ktr_uprobe_base(p, i, regs);
 	switch (a->base) {
 	case KTR_PFETCH_REG:
 		return ((unsigned long *)regs)[a->reg];
@@ -154,16 +205,20 @@ static u32 ktr_kprobe_fetch(const struct ktr_kprobe *p, unsigned int i,
 	unsigned int k;
 	u64 out = 0;
 
+	/* A uprobe's memory is the task's: every read is a user one. */
+	const bool in_user = ktr_kprobe_is_user(p);
+
 	/* Every level but the last reads a pointer... */
 	for (k = 0; ok && k + 1 < levels; k++) {
 		d = ktr_kprobe_level(a, mem, k);
-		ok = ktr_kprobe_read(&v, v + d->offset, sizeof(v), d->user);
+		ok = ktr_kprobe_read(&v, v + d->offset, sizeof(v),
+				     d->user || in_user);
 	}
 	/* ...the last one names the address of the value (or string). */
 	if (ok && levels) {
 		d = ktr_kprobe_level(a, mem, levels - 1);
 		v += d->offset;
-		user = d->user;
+		user = d->user || in_user;
 	}
 
 	if (string) {
