@@ -14,8 +14,8 @@
  * jumps: a program runs straight through, once per event.
  *
  * Invariants: what ktr_fprog_verify() guarantees, so that ktr_fprog_run()
- * checks nothing at run time (it runs inside tracepoints, with preemption
- * and maybe interrupts off):
+ * checks nothing at run time but the bounds of 7 (it runs inside
+ * tracepoints and kprobes, with preemption and maybe interrupts off):
  *  1. 1 <= n <= KTR_FILTER_INSNS_MAX: each instruction pushes at most one
  *     value, so the VM's stack of KTR_FILTER_INSNS_MAX values cannot
  *     overflow, and the run takes n steps.
@@ -25,9 +25,10 @@
  *  3. A comparison reads one field of the event, found in the caller's
  *     field table at exactly its offset and size, of the type its op needs:
  *     an integer of 1, 2, 4 or 8 bytes (loaded with the field's sign), a
- *     char array (read up to its size, or its first NUL) or a REST string
- *     (read up to the payload's length, or its first NUL). Fixed fields end
- *     at or before @need, which the caller's payloads always cover.
+ *     char array (read up to its size, or its first NUL), a REST string
+ *     (read up to the payload's length, or its first NUL) or a STRING_LOC
+ *     of 4 bytes (see 7). Fixed fields end at or before @need, which the
+ *     caller's payloads always cover.
  *  4. A string operand starts inside the strings, which end with a NUL:
  *     it is a C string inside the caller's copy of them.
  *  5. At most KTR_FILTER_GLOBS_MAX globs, each pattern shorter than
@@ -35,6 +36,12 @@
  *     pattern length times the text length, with interrupts off.
  *  6. Reserved bits and the operands of AND, OR and NOT are zero, so that
  *     a later ABI minor can give them a meaning.
+ *  7. The text a STRING_LOC locates is the one thing the VM checks at run
+ *     time, as the location is data of the event: ktr_fcmp_str() reads it
+ *     only when its offset plus its length lie within the payload's
+ *     length, and then reads at most its length (a NUL within it ends it
+ *     sooner; without one, the length does); a length of 0 or a location
+ *     outside the payload compares as the empty string.
  */
 #include "ktr_filter_prog.h"
 
@@ -130,7 +137,7 @@ bool ktr_glob_n(const char *pat, const char *s, size_t n)
 	return true;
 }
 
-/* --- the VM (invariants 1 to 4: no checks) ----------------------------- */
+/* --- the VM (invariants 1 to 4: no checks but 7's) --------------------- */
 
 /* Payloads are 4-byte aligned only: load through memcpy. */
 static u64 ktr_fload(const char *p, u32 size, bool is_signed)
@@ -188,6 +195,20 @@ static bool ktr_fcmp_str(const struct ktr_finsn *in, const char *data,
 
 	if (in->rest)
 		n = len > in->offset ? len - in->offset : 0;
+	if (in->loc) {	/* invariant 7 */
+		u32 loc, at, loc_len;
+
+		memcpy(&loc, s, sizeof(loc));
+		at = loc & 0xffff;
+		loc_len = loc >> 16;
+		if (!loc_len || at + loc_len > len) {
+			s = "";
+			n = 0;
+		} else {
+			s = data + at;
+			n = loc_len;
+		}
+	}
 	slen = strnlen(s, n);
 	switch (in->op) {
 	case KTR_FOP_STR_EQ:
@@ -282,7 +303,8 @@ static bool ktr_ffield_ok(const struct ktr_fprog_field *fd, u32 size,
 {
 	if (is_str)
 		return fd->type == KTR_FIELD_CHAR_ARRAY ||
-		       fd->type == KTR_FIELD_REST_STRING;
+		       fd->type == KTR_FIELD_REST_STRING ||
+		       (fd->type == KTR_FIELD_STRING_LOC && size == 4);
 	return fd->type == KTR_FIELD_INT &&
 	       (size == 1 || size == 2 || size == 4 || size == 8);
 }
@@ -314,6 +336,7 @@ ktr_fprog_check_cmp(const struct ktr_filter_insn *in, struct ktr_finsn *out,
 	out->size = in->size;
 	out->is_signed = fd.type == KTR_FIELD_INT && fd.is_signed;
 	out->rest = fd.type == KTR_FIELD_REST_STRING;
+	out->loc = fd.type == KTR_FIELD_STRING_LOC;
 	out->value = in->value;
 	out->str = is_str ? strings + in->value : NULL;
 	return KTR_FPROG_OK;

@@ -20,6 +20,7 @@ struct ktr_finsn {
 	u16 op;
 	bool is_signed;
 	bool rest;		/* a REST string: to the end of the payload */
+	bool loc;		/* a STRING_LOC: a u32 locating the text */
 	u32 offset;
 	u32 size;
 	u64 value;
@@ -30,8 +31,9 @@ struct ktr_finsn {
  * struct ktr_fprog - a program the verifier accepted
  * @insn: the caller's array, of ktr_fprog_count() entries at least.
  * @n: instructions in @insn.
- * @need: payload bytes the program reads at most, REST strings aside (their
- *	length is the payload's): the caller runs the program only over
+ * @need: payload bytes the program reads at most, REST strings and the text
+ *	STRING_LOC fields locate aside (their bounds are checked against the
+ *	payload's length at run time): the caller runs the program only over
  *	payloads of at least this length (a probe's are always the size of
  *	the event's fixed fields).
  */

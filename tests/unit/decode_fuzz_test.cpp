@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ktr_event.h>
 #include <ktr_ringbuf.h>
 
 #include "ktr/decode.h"
@@ -157,6 +158,47 @@ TEST(DecodeFuzz, RandomPayloadsNeverCrashThePrinter)
 		(void)printer.text(1, rng(), p);
 		(void)printer.json(1, rng(), p);
 	}
+}
+
+// Probe events locate their strings (FieldType::StringLoc): random
+// locations and payload lengths must decode to text or an Error, never
+// make the printer read outside the payload.
+TEST(DecodeFuzz, RandomStringLocationsNeverCrashThePrinter)
+{
+	FormatTable table = builtin_formats();
+	ASSERT_TRUE(table.add(EventFormat{KTR_EVENT_PROBE_FIRST,
+					  "kprobes",
+					  "p",
+					  {{"common_id", FieldType::Int, 0, 2, false},
+					   {"common_flags", FieldType::Int, 2, 2, false},
+					   {"common_pid", FieldType::Int, 4, 4, true},
+					   {"a", FieldType::StringLoc, 8, 4, false},
+					   {"b", FieldType::StringLoc, 12, 4, false},
+					   {"ip", FieldType::Int, 16, 8, false, FieldDisplay::Symbol}}}));
+	std::mt19937 rng(17);
+	EventPrinter printer(table, ClockMap{});
+	printer.set_symbolizer([](std::uint64_t addr) { return addr % 2 ? "f+0x1" : ""; });
+	int decoded = 0, refused = 0;
+	for (int i = 0; i < 20000; i++) {
+		Bytes p(std::uniform_int_distribution<std::size_t>(8, 96)(rng));
+		for (std::byte &b : p)
+			b = static_cast<std::byte>(rng() & 0xff);
+		test::put_u32(p, 0, KTR_EVENT_PROBE_FIRST);	// id, flags 0
+		if (p.size() >= 16 && rng() % 2) {	// plausible locations
+			const auto near = [&] {
+				return static_cast<std::uint32_t>((rng() % (p.size() + 8)) |
+								  ((rng() % 40) << 16));
+			};
+			test::put_u32(p, 8, near());
+			test::put_u32(p, 12, near());
+		}
+		const Result<std::string> t = printer.text(0, 0, p);
+		const Result<std::string> j = printer.json(0, 0, p);
+		EXPECT_EQ(bool(t), bool(j));
+		(t ? decoded : refused)++;
+	}
+	EXPECT_GT(decoded, 1000);
+	EXPECT_GT(refused, 1000);
 }
 
 } // namespace

@@ -287,6 +287,91 @@ TEST(EventMessage, RestStringOfANonMarkerEvent)
 	EXPECT_EQ(ev->format.fields[4], (FieldFormat{"old_pid", FieldType::Int, 12, 4, true}));
 }
 
+// A probe event as the module lists it (ABI minor 5): STRING_LOC and
+// display hints.
+EventMessage probe_event_message()
+{
+	const auto display = [](std::uint32_t d) {
+		return [d](nl_msg *msg) { check(nla_put_u32(msg, KTR_ATTR_FIELD_DISPLAY, d)); };
+	};
+	EventMessage m;
+	m.id = KTR_EVENT_PROBE_FIRST;
+	m.system = "kprobes";
+	m.name = "myopen";
+	m.enabled = 1;
+	FieldAttrs dfd = int_field("dfd", 8, 4, true);
+	FieldAttrs flags = int_field("flags", 16, 8, false);
+	flags.extra = display(KTR_DISPLAY_HEX);
+	FieldAttrs caller = int_field("caller", 24, 8, false);
+	caller.extra = display(KTR_DISPLAY_SYMBOL);
+	FieldAttrs later = int_field("later", 32, 8, false);
+	later.extra = display(77);	// a newer minor's display
+	m.fields = {
+		int_field("common_id", 0, 2, false),
+		int_field("common_flags", 2, 2, false),
+		int_field("common_pid", 4, 4, true),
+		dfd,
+		FieldAttrs{"path", KTR_FIELD_STRING_LOC, 12, 4, 0, {}, {}},
+		flags,
+		caller,
+		later,
+	};
+	return m;
+}
+
+TEST(EventMessage, ProbeEventWithStringLocAndDisplays)
+{
+	Result<EventInfo> ev = parse(probe_event_message());
+	ASSERT_TRUE(ev) << ev.error().message();
+	ASSERT_EQ(ev->format.fields.size(), 8U);
+	EXPECT_EQ(ev->format.fields[3], (FieldFormat{"dfd", FieldType::Int, 8, 4, true}));
+	EXPECT_EQ(ev->format.fields[4], (FieldFormat{"path", FieldType::StringLoc, 12, 4, false}));
+	EXPECT_EQ(ev->format.fields[5],
+		  (FieldFormat{"flags", FieldType::Int, 16, 8, false, FieldDisplay::Hex}));
+	EXPECT_EQ(ev->format.fields[6],
+		  (FieldFormat{"caller", FieldType::Int, 24, 8, false, FieldDisplay::Symbol}));
+	// Unknown display: shown as by default.
+	EXPECT_EQ(ev->format.fields[7].display, FieldDisplay::Default);
+
+	EXPECT_EQ(field_type_text(ev->format.fields[4]), "string");
+	EXPECT_EQ(field_type_text(ev->format.fields[5]), "x64");
+	EXPECT_EQ(field_type_text(ev->format.fields[6]), "symbol");
+	EXPECT_EQ(field_type_text(ev->format.fields[3]), "s32");
+	const std::string table = format_events_text({*ev}, true);
+	const std::size_t path_line = table.find("\n    path ");
+	ASSERT_NE(path_line, std::string::npos) << table;
+	const std::string line = table.substr(path_line + 1, table.find('\n', path_line + 1) - path_line);
+	EXPECT_NE(line.find(" string "), std::string::npos) << line;
+	EXPECT_TRUE(line.ends_with(" 12     4\n")) << line;
+	const std::string json = format_events_json({*ev});
+	EXPECT_NE(json.find(R"({"name":"path","type":"string_loc","signed":false,"display":"default","offset":12,"size":4})"),
+		  std::string::npos)
+		<< json;
+	EXPECT_NE(json.find(R"("name":"caller","type":"int","signed":false,"display":"symbol")"),
+		  std::string::npos)
+		<< json;
+}
+
+TEST(EventMessage, RefusesABadStringLocOrADisplayOnText)
+{
+	EventMessage wide = probe_event_message();
+	wide.fields[4].size = 8;
+	Result<EventInfo> r = parse(wide);
+	ASSERT_FALSE(r);
+	EXPECT_NE(r.error().message().find("string location of 8 bytes (must be 4)"),
+		  std::string::npos)
+		<< r.error().message();
+
+	EventMessage hex_text = probe_event_message();
+	hex_text.fields[4].extra = [](nl_msg *msg) {
+		check(nla_put_u32(msg, KTR_ATTR_FIELD_DISPLAY, KTR_DISPLAY_HEX));
+	};
+	r = parse(hex_text);
+	ASSERT_FALSE(r);
+	EXPECT_NE(r.error().message().find("'path' has an integer display"), std::string::npos)
+		<< r.error().message();
+}
+
 TEST(EventMessage, UnknownAttributesAreIgnoredAtEveryLevel)
 {
 	EventMessage m;
@@ -871,12 +956,12 @@ TEST(FormatEvents, Json)
 	const std::string marker_line =
 		R"({"id":1,"system":"ktr","name":"marker","available":true,"enabled":true,)"
 		R"("state":"enabled","fields":[)"
-		R"({"name":"common_id","type":"int","signed":false,"offset":0,"size":2},)"
-		R"({"name":"common_flags","type":"int","signed":false,"offset":2,"size":2},)"
-		R"({"name":"common_pid","type":"int","signed":true,"offset":4,"size":4},)"
-		R"({"name":"tgid","type":"int","signed":true,"offset":8,"size":4},)"
-		R"({"name":"comm","type":"char_array","signed":false,"offset":12,"size":16},)"
-		R"({"name":"text","type":"rest_string","signed":false,"offset":28,"size":0}]})"
+		R"({"name":"common_id","type":"int","signed":false,"display":"default","offset":0,"size":2},)"
+		R"({"name":"common_flags","type":"int","signed":false,"display":"default","offset":2,"size":2},)"
+		R"({"name":"common_pid","type":"int","signed":true,"display":"default","offset":4,"size":4},)"
+		R"({"name":"tgid","type":"int","signed":true,"display":"default","offset":8,"size":4},)"
+		R"({"name":"comm","type":"char_array","signed":false,"display":"default","offset":12,"size":16},)"
+		R"({"name":"text","type":"rest_string","signed":false,"display":"default","offset":28,"size":0}]})"
 		"\n";
 	EXPECT_TRUE(out.starts_with(marker_line)) << out;
 	// One line per event.

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <ktr.h>
+#include <ktr_event.h>
 
 #include "filter/typecheck.h"
 #include "filter_host.h"
@@ -73,6 +74,18 @@ const EventFormat &exec_event()
 			{"pid", FieldType::Int, 8, 4, true},
 			{"old_pid", FieldType::Int, 12, 4, true},
 			{"filename", FieldType::RestString, 16, 0, false},
+		});
+	return ev;
+}
+
+// A probe event: pid 8, path 12 (a string location), flags 16 (hex u64).
+const EventFormat &probe_event()
+{
+	static const EventFormat ev = make_event(
+		KTR_EVENT_PROBE_FIRST, "myopen", {
+			{"pid", FieldType::Int, 8, 4, true},
+			{"path", FieldType::StringLoc, 12, 4, false},
+			{"flags", FieldType::Int, 16, 8, false, FieldDisplay::Hex},
 		});
 	return ev;
 }
@@ -623,6 +636,20 @@ Bytes sys_enter_payload(std::int64_t id, std::uint64_t args0)
 	return b;
 }
 
+// A probe_event() payload: @text at byte 24 (NUL added when @nul), and the
+// location @loc (default: that text, NUL included).
+Bytes probe_payload(std::string_view text, bool nul = true, std::int64_t loc = -1)
+{
+	Bytes b(24 + text.size() + (nul ? 1 : 0));
+	put<std::uint16_t>(b, 0, KTR_EVENT_PROBE_FIRST);
+	put<std::int32_t>(b, 8, 7);
+	const auto len = static_cast<std::uint32_t>(text.size() + (nul ? 1 : 0));
+	put<std::uint32_t>(b, 12, loc >= 0 ? static_cast<std::uint32_t>(loc) : 24 | (len << 16));
+	put<std::uint64_t>(b, 16, 0x8000);
+	put_text(b, 24, text);
+	return b;
+}
+
 bool run(const EventFormat &ev, std::string_view expr, const Bytes &payload)
 {
 	return test::HostFilter(ev, compiled(ev, expr)).run(payload);
@@ -718,6 +745,91 @@ TEST(FilterRun, RestStrings)
 			exec_payload("/usr/bin/make")));
 }
 
+TEST(FilterCompile, StringLocationComparisons)
+{
+	const EventFormat &ev = probe_event();
+	const FilterProgram p = compiled(ev, "path == \"/etc/passwd\" || path ~ /tmp/* && pid != 1");
+	EXPECT_EQ(insns_of(p), (std::vector<Insn>{{KTR_FOP_STR_EQ, 12, 4, 0},
+						  {KTR_FOP_GLOB, 12, 4, 12},
+						  {KTR_FOP_NE, 8, 4, 1},
+						  AND,
+						  OR}));
+	EXPECT_EQ(p.strings, std::string("/etc/passwd\0/tmp/*\0", 19));
+	EXPECT_EQ(p.text, "path == \"/etc/passwd\" || path ~ \"/tmp/*\" && pid != 1");
+	EXPECT_EQ(insns_of(compiled(ev, "path != x")),
+		  (std::vector<Insn>{{KTR_FOP_STR_NE, 12, 4, 0}}));
+	EXPECT_EQ(insns_of(compiled(ev, "path !~ \"*.so\"")),
+		  (std::vector<Insn>{{KTR_FOP_NGLOB, 12, 4, 0}}));
+	EXPECT_TRUE(verified_first(ev, compiled(ev, "path == x")).loc);
+	// A hex integer compares as an integer.
+	EXPECT_EQ(insns_of(compiled(ev, "flags & 0x8000")),
+		  (std::vector<Insn>{{KTR_FOP_BAND, 16, 8, 0x8000}}));
+}
+
+TEST(FilterCompileErrors, StringLocationsAreText)
+{
+	EXPECT_NE(error_of(probe_event(), "path < 3").find("'<' compares integers but 'path' is a "
+							   "text field"),
+		  std::string::npos)
+		<< error_of(probe_event(), "path < 3");
+	EXPECT_NE(error_of(probe_event(), "pid ~ x").find("is an integer field"), std::string::npos);
+}
+
+TEST(FilterRun, StringLocations)
+{
+	const EventFormat &ev = probe_event();
+	// Accepted and matched, or not matched.
+	EXPECT_TRUE(run(ev, "path == /etc/passwd", probe_payload("/etc/passwd")));
+	EXPECT_FALSE(run(ev, "path == /etc/passwd", probe_payload("/etc/passwd2")));
+	EXPECT_FALSE(run(ev, "path == /etc/passwd", probe_payload("/etc/passw")));
+	EXPECT_TRUE(run(ev, "path != /etc/passwd", probe_payload("/etc/shadow")));
+	EXPECT_TRUE(run(ev, "path ~ \"/etc/*\"", probe_payload("/etc/shadow")));
+	EXPECT_FALSE(run(ev, "path ~ \"/tmp/*\"", probe_payload("/etc/shadow")));
+	EXPECT_TRUE(run(ev, "path !~ \"/tmp/*\" && pid == 7", probe_payload("/etc/shadow")));
+	// A NUL inside the length ends the text.
+	EXPECT_TRUE(run(ev, "path == ab", probe_payload(std::string("ab\0cd", 5))));
+	// No text (length 0): the empty string.
+	const Bytes none = probe_payload("junk", true, 24);
+	EXPECT_TRUE(run(ev, "path == \"\"", none));
+	EXPECT_FALSE(run(ev, "path == junk", none));
+	EXPECT_TRUE(run(ev, "path ~ *", none));
+	EXPECT_FALSE(run(ev, "path ~ ?*", none));
+}
+
+TEST(FilterRun, StringLocationOutsideThePayloadIsEmpty)
+{
+	const EventFormat &ev = probe_event();
+	const Bytes p = probe_payload("abc");	// 28 bytes: text 24..28
+	ASSERT_EQ(p.size(), 28U);
+	for (const std::uint32_t bad : {24U | (5U << 16), 28U | (1U << 16), 0xffffU | (1U << 16),
+					27U | (0xffffU << 16), 0xffffffffU}) {
+		Bytes b = p;
+		put<std::uint32_t>(b, 12, bad);
+		EXPECT_TRUE(run(ev, "path == \"\"", b)) << std::hex << bad;
+		EXPECT_FALSE(run(ev, "path == abc", b)) << std::hex << bad;
+		EXPECT_FALSE(run(ev, "path ~ ?*", b)) << std::hex << bad;
+		EXPECT_TRUE(run(ev, "path != abc", b)) << std::hex << bad;
+	}
+	// Exactly to the end is inside.
+	EXPECT_TRUE(run(ev, "path == abc", p));
+}
+
+TEST(FilterRun, StringLocationWithoutNulIsBoundedByItsLength)
+{
+	const EventFormat &ev = probe_event();
+	// "abcd" without a NUL, "XYZ" after it outside the location.
+	const Bytes b = probe_payload("abcdXYZ", false, 24 | (4U << 16));
+	EXPECT_TRUE(run(ev, "path == abcd", b));
+	EXPECT_FALSE(run(ev, "path == abcdXYZ", b));
+	EXPECT_TRUE(run(ev, "path ~ *d", b));
+	EXPECT_FALSE(run(ev, "path ~ *Z", b));
+	// The text runs to the payload's very end, without a NUL.
+	const Bytes tail = probe_payload("abcd", false);
+	ASSERT_EQ(tail.size(), 28U);
+	EXPECT_TRUE(run(ev, "path == abcd", tail));
+	EXPECT_TRUE(run(ev, "path ~ a*d", tail));
+}
+
 TEST(FilterRun, TheVerifierSaysHowMuchOfThePayloadAProgramReads)
 {
 	// The VM checks nothing at run time: the module's payloads always hold
@@ -735,6 +847,7 @@ TEST(FilterRun, TheVerifierSaysHowMuchOfThePayloadAProgramReads)
 		{&sys_enter(), "args0 & 1", 24},
 		{&exec_event(), "filename == \"\"", 0},
 		{&exec_event(), "filename ~ *ls && pid == 1", 12},
+		{&probe_event(), "path == x", 16},
 	};
 	for (const auto &tc : cases) {
 		const test::HostFilter h(*tc.ev, compiled(*tc.ev, tc.expr));

@@ -7,6 +7,7 @@
 // verifier accepts, the VM runs within the payload (ASan builds check it).
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -52,6 +53,20 @@ const EventFormat &rest_event()
 		EventFormat e{12, "test", "exec", test::common_fields()};
 		e.fields.push_back({"pid", FieldType::Int, 8, 4, true});
 		e.fields.push_back({"filename", FieldType::RestString, 12, 0, false});
+		return e;
+	}();
+	return ev;
+}
+
+// A probe event: pid 8/4, path 12/4 (a string location), name 16/4 (an
+// integer of the same size, not a location).
+const EventFormat &loc_event()
+{
+	static const EventFormat ev = [] {
+		EventFormat e{13, "kprobes", "myopen", test::common_fields()};
+		e.fields.push_back({"pid", FieldType::Int, 8, 4, true});
+		e.fields.push_back({"path", FieldType::StringLoc, 12, 4, false});
+		e.fields.push_back({"name", FieldType::Int, 16, 4, false});
 		return e;
 	}();
 	return ev;
@@ -185,6 +200,24 @@ TEST(FilterVerifier, RefusesAFieldOfTheWrongType)
 	EXPECT_REFUSED(KTR_FPROG_ETYPE, {insn(KTR_FOP_EQ, 48, 3, 0)});
 }
 
+TEST(FilterVerifier, StringLocationsTakeStringOpsOnly)
+{
+	for (const std::uint16_t op : {KTR_FOP_STR_EQ, KTR_FOP_STR_NE, KTR_FOP_GLOB, KTR_FOP_NGLOB})
+		EXPECT_REFUSED(KTR_FPROG_OK, {insn(op, 12, 4, 0)}, "a*\0"s, loc_event());
+	const test::HostFilter h(loc_event(), Insns{insn(KTR_FOP_STR_EQ, 12, 4, 0)}, "a\0"s);
+	ASSERT_EQ(h.error(), KTR_FPROG_OK);
+	EXPECT_TRUE(h.prog().insn[0].loc);
+	EXPECT_FALSE(h.prog().insn[0].rest);
+	EXPECT_EQ(h.prog().need, 16U);	// the location itself, not its text
+	// Integer ops on a location, string ops on the integer beside it.
+	for (const std::uint16_t op : {KTR_FOP_EQ, KTR_FOP_LT, KTR_FOP_BAND})
+		EXPECT_REFUSED(KTR_FPROG_ETYPE, {insn(op, 12, 4, 0)}, "", loc_event());
+	EXPECT_REFUSED(KTR_FPROG_ETYPE, {insn(KTR_FOP_STR_EQ, 16, 4, 0)}, "a\0"s, loc_event());
+	// Any other size is not the field.
+	EXPECT_REFUSED(KTR_FPROG_EFIELD, {insn(KTR_FOP_STR_EQ, 12, 2, 0)}, "a\0"s, loc_event());
+	EXPECT_REFUSED(KTR_FPROG_EFIELD, {insn(KTR_FOP_STR_EQ, 12, 0, 0)}, "a\0"s, loc_event());
+}
+
 TEST(FilterVerifier, RefusesStringsOutOfBoundsOrUnterminated)
 {
 	const ktr_filter_insn streq = insn(KTR_FOP_STR_EQ, 8, 16, 0);
@@ -251,6 +284,33 @@ TEST(FilterVerifier, MutatedProgramsAreRefusedOrSafe)
 	}
 	EXPECT_GT(refused, 10000U);
 	EXPECT_GT(taken, 100U);
+}
+
+// Whatever a location says, the VM reads only inside the payload: random
+// locations over payloads of every length up to the text's end (ASan
+// builds check the reads; the payload is a vector of its exact size).
+TEST(FilterVerifier, RandomLocationsStayInsideThePayload)
+{
+	const test::HostFilter eq(loc_event(), Insns{insn(KTR_FOP_STR_EQ, 12, 4, 0)}, "ab\0"s);
+	const test::HostFilter glob(loc_event(), Insns{insn(KTR_FOP_GLOB, 12, 4, 0)}, "*b*\0"s);
+	ASSERT_EQ(eq.error(), KTR_FPROG_OK);
+	ASSERT_EQ(glob.error(), KTR_FPROG_OK);
+	std::mt19937 rng(11);
+	unsigned matched = 0;
+	for (int i = 0; i < 20000; i++) {
+		std::vector<std::byte> payload(16 + rng() % 48);
+		for (std::byte &b : payload)
+			b = static_cast<std::byte>("abc\0"[rng() % 4]);
+		const auto where = static_cast<std::uint32_t>(
+			rng() % 2 ? rng() : (16 + rng() % 40) | ((rng() % 40) << 16));
+		std::memcpy(payload.data() + 12, &where, 4);
+		const bool e = eq.run(payload), g = glob.run(payload);
+		matched += (e ? 1U : 0U) + (g ? 1U : 0U);
+		if (e) {	// "ab" matches "*b*" too
+			EXPECT_TRUE(g);
+		}
+	}
+	EXPECT_GT(matched, 100U);
 }
 
 } // namespace

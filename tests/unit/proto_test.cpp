@@ -498,5 +498,102 @@ TEST(ProtoAbi, NoFallbackWhenTheModuleSpeaksAnotherMajor)
 	EXPECT_TRUE(contains(info.error().message(), "ABI mismatch")) << info.error().message();
 }
 
+// --- dynamic probes (ABI minor 5) --------------------------------------------
+
+TEST(ProtoProbes, AddListDelThroughTheCallPath)
+{
+	Fixture f = open_fake([](FakeKernel &k) {
+		k.module_abi(KTR_ABI_MAJOR, KTR_ABI_MINOR);
+		k.on(KTR_CMD_ADD_PROBE, [](const SeenRequest &req) {
+			EXPECT_EQ(req.attrs().str(KTR_ATTR_PROBE_DEF), "p:myopen do_sys_openat2");
+			return one(test::reply_message(KTR_CMD_ADD_PROBE, [](nl_msg *m) {
+				nla_put_u32(m, KTR_ATTR_EVENT_ID, 0x4000);
+				nla_put_string(m, KTR_ATTR_EVENT_SYSTEM, "kprobes");
+				nla_put_string(m, KTR_ATTR_EVENT_NAME, "myopen");
+			}));
+		});
+		k.on(KTR_CMD_DEL_PROBE, [](const SeenRequest &req) {
+			const Attrs a = req.attrs();
+			const bool all = a.has(KTR_ATTR_PROBE_ALL);
+			EXPECT_NE(all, a.has(KTR_ATTR_PROBE_NAME));
+			if (all)
+				EXPECT_EQ(a.u8(KTR_ATTR_PROBE_ALL), 1);
+			else if (a.str(KTR_ATTR_PROBE_NAME) == "nosuch")
+				return test::kernel_fails(ENOENT, "no probe nosuch");
+			return one(test::reply_message(KTR_CMD_DEL_PROBE, [all](nl_msg *m) {
+				nla_put_u32(m, KTR_ATTR_EVENT_COUNT, all ? 3 : 1);
+			}));
+		});
+		k.on(KTR_CMD_LIST_PROBES, [](const SeenRequest &) { return FakeAnswer{}; });
+	});
+	Result<ProbeAdded> added = f.ctl->add_probe("p:myopen do_sys_openat2");
+	ASSERT_TRUE(added) << added.error().message();
+	EXPECT_EQ(*added, (ProbeAdded{0x4000, "kprobes", "myopen"}));
+	Result<std::uint32_t> n = f.ctl->del_probe("kprobes:myopen");
+	ASSERT_TRUE(n) << n.error().message();
+	EXPECT_EQ(*n, 1U);
+	n = f.ctl->del_all_probes();
+	ASSERT_TRUE(n) << n.error().message();
+	EXPECT_EQ(*n, 3U);
+	n = f.ctl->del_probe("nosuch");
+	ASSERT_FALSE(n);
+	EXPECT_EQ(n.error().message(), "no probe named 'nosuch' (see 'ktr probe list')");
+	Result<std::vector<ProbeInfo>> list = f.ctl->list_probes();
+	ASSERT_TRUE(list) << list.error().message();
+	EXPECT_TRUE(list->empty());
+	// Refused before asking: nothing sent.
+	const std::size_t seen = f.kernel->commands().size();
+	EXPECT_FALSE(f.ctl->add_probe(""));
+	EXPECT_FALSE(f.ctl->del_probe("a b"));
+	EXPECT_EQ(f.kernel->commands().size(), seen);
+}
+
+TEST(ProtoProbes, TheKernelsReasonReachesTheUserOnOneLine)
+{
+	Fixture f = open_fake([](FakeKernel &k) {
+		k.module_abi(KTR_ABI_MAJOR, KTR_ABI_MINOR);
+		k.on(KTR_CMD_ADD_PROBE, [](const SeenRequest &) {
+			return test::kernel_fails(EINVAL, "p:x do_sys_open a=%zz\n            ^ unknown "
+							  "register 'zz'");
+		});
+	});
+	Result<ProbeAdded> r = f.ctl->add_probe("p:x do_sys_open a=%zz");
+	ASSERT_FALSE(r);
+	EXPECT_EQ(r.error().errnum(), EINVAL);
+	EXPECT_EQ(r.error().message(),
+		  "cannot add probe: p:x do_sys_open a=%zz ^ unknown register 'zz'");
+}
+
+TEST(ProtoProbes, AModuleBeforeMinor5HasNoProbes)
+{
+	Fixture f = open_fake([](FakeKernel &k) { k.module_abi(KTR_ABI_MAJOR, 4); });
+	const std::string want = "the loaded ktr module has no dynamic probes (ABI minor 4 < 5): "
+				 "load a newer ktr.ko";
+	Result<ProbeAdded> a = f.ctl->add_probe("p:x f");	// unscripted: EOPNOTSUPP
+	ASSERT_FALSE(a);
+	EXPECT_EQ(a.error().errnum(), EOPNOTSUPP);
+	EXPECT_EQ(a.error().message(), want);
+	Result<std::vector<ProbeInfo>> l = f.ctl->list_probes();
+	ASSERT_FALSE(l);
+	EXPECT_EQ(l.error().message(), want);
+	Result<std::uint32_t> d = f.ctl->del_all_probes();
+	ASSERT_FALSE(d);
+	EXPECT_EQ(d.error().message(), want);
+}
+
+TEST(ProtoProbes, ACurrentModuleRefusingAProbeGivesItsReason)
+{
+	Fixture f = open_fake([](FakeKernel &k) {
+		k.module_abi(KTR_ABI_MAJOR, KTR_ABI_MINOR);
+		k.on(KTR_CMD_ADD_PROBE, [](const SeenRequest &) {
+			return test::kernel_fails(EOPNOTSUPP, "uprobes are not supported yet");
+		});
+	});
+	Result<ProbeAdded> r = f.ctl->add_probe("p:u /bin/sh:0x100");
+	ASSERT_FALSE(r);
+	EXPECT_EQ(r.error().errnum(), EOPNOTSUPP);
+	EXPECT_EQ(r.error().message(), "cannot add probe: uprobes are not supported yet");
+}
+
 } // namespace
 } // namespace ktr

@@ -15,6 +15,7 @@
 #include <ktr_ringbuf.h>
 
 #include "ktr/errors.h"
+#include "ktr/probes.h"
 #include "ktr/raw.h"
 #include "proto/call.h"
 #include "proto/netlink_transport.h"
@@ -146,6 +147,62 @@ Result<void> Control::raw_request(bool attach, std::string_view name, std::uint3
 		return raw_request_error(attach, name, answer.errnum, answer.extack);
 	});
 	return client_->call(req);
+}
+
+namespace {
+
+const auto probes_too_old = [](const proto::ModuleAbi &abi) {
+	return no_probes_error(abi.minor);
+};
+
+} // namespace
+
+Result<ProbeAdded> Control::add_probe(std::string_view def)
+{
+	if (Result<void> ok = check_probe_text(def); !ok)
+		return ok.error();
+	proto::Request req(KTR_CMD_ADD_PROBE, "KTR_CMD_ADD_PROBE", proto::Expect::reply);
+	req.string(KTR_ATTR_PROBE_DEF, def);
+	req.since_minor(5, probes_too_old);
+	req.word([](const proto::KernelAnswer &answer, const Error &) {
+		return add_probe_error(answer.errnum, answer.extack);
+	});
+	return proto::call_reading(*client_, req, replies::probe_added);
+}
+
+Result<std::uint32_t> Control::delete_probes(std::string_view name)
+{
+	proto::Request req(KTR_CMD_DEL_PROBE, "KTR_CMD_DEL_PROBE", proto::Expect::reply);
+	if (name.empty())
+		req.u8(KTR_ATTR_PROBE_ALL, 1);
+	else
+		req.string(KTR_ATTR_PROBE_NAME, name);
+	req.since_minor(5, probes_too_old);
+	req.word([&](const proto::KernelAnswer &answer, const Error &) {
+		return del_probe_error(name, answer.errnum, answer.extack);
+	});
+	return proto::call_reading(*client_, req, [&](const proto::Attrs &a) {
+		return replies::event_count(a, req.name());
+	});
+}
+
+Result<std::uint32_t> Control::del_probe(std::string_view name)
+{
+	if (Result<void> ok = check_probe_name(name); !ok)
+		return ok.error();
+	return delete_probes(name);
+}
+
+Result<std::uint32_t> Control::del_all_probes()
+{
+	return delete_probes("");
+}
+
+Result<std::vector<ProbeInfo>> Control::list_probes()
+{
+	proto::Request req(KTR_CMD_LIST_PROBES, "KTR_CMD_LIST_PROBES", proto::Expect::dump);
+	req.since_minor(5, probes_too_old);
+	return proto::call_reading_all(*client_, req, replies::probe);
 }
 
 Result<void> Control::attach_raw(std::string_view name, std::uint32_t nargs)

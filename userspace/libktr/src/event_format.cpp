@@ -59,6 +59,11 @@ Result<void> validate_field(const EventFormat &f, const FieldFormat &field)
 		if (field.size == 0)
 			return invalid_field(f, field, "is a char array of 0 bytes");
 		break;
+	case FieldType::StringLoc:
+		if (field.size != 4)
+			return invalid_field(f, field, "is a string location of " + num(field.size) +
+							       " bytes (must be 4)");
+		break;
 	case FieldType::RestString:
 	case FieldType::RestU64:
 		if (field.size != 0)
@@ -71,6 +76,12 @@ Result<void> validate_field(const EventFormat &f, const FieldFormat &field)
 	}
 	if (field.is_signed && field.type != FieldType::Int)
 		return invalid_field(f, field, "is signed but not an integer");
+	if (field.display != FieldDisplay::Default && field.type != FieldType::Int)
+		return invalid_field(f, field, "has an integer display (hex or symbol) but is not "
+					       "an integer");
+	if (field.display > FieldDisplay::Symbol)
+		return invalid_field(f, field, "has unknown display " +
+						       num(static_cast<unsigned>(field.display)));
 	if (std::uint64_t{field.offset} + field.size > format_payload_max)
 		return invalid_field(f, field, "ends at byte " +
 						       num(std::uint64_t{field.offset} + field.size) +
@@ -88,6 +99,17 @@ std::string_view field_type_name(FieldType type)
 	case FieldType::CharArray: return "char_array";
 	case FieldType::RestString: return "rest_string";
 	case FieldType::RestU64: return "rest_u64";
+	case FieldType::StringLoc: return "string_loc";
+	}
+	return "unknown";
+}
+
+std::string_view field_display_name(FieldDisplay display)
+{
+	switch (display) {
+	case FieldDisplay::Default: return "default";
+	case FieldDisplay::Hex: return "hex";
+	case FieldDisplay::Symbol: return "symbol";
 	}
 	return "unknown";
 }
@@ -189,7 +211,8 @@ std::vector<std::byte> FormatTable::serialize() const
 			out.string16(field.name);
 			out.put(static_cast<std::uint8_t>(field.type));
 			out.put(static_cast<std::uint8_t>(field.is_signed ? 1 : 0));
-			out.put(std::uint16_t{0});
+			out.put(static_cast<std::uint8_t>(field.display));
+			out.put(std::uint8_t{0});
 			out.put(field.offset).put(field.size);
 		}
 	}
@@ -221,21 +244,23 @@ Result<FormatTable> FormatTable::parse(std::span<const std::byte> bytes)
 				   num(format_fields_max) + ")");
 		for (std::uint16_t j = 0; j < nfields; j++) {
 			FieldFormat field;
-			std::uint8_t type = 0, is_signed = 0;
-			std::uint16_t reserved = 0;
+			std::uint8_t type = 0, is_signed = 0, display = 0, reserved = 0;
 			if (!in.string16(field.name) || !in.get(type) || !in.get(is_signed) ||
-			    !in.get(reserved) || !in.get(field.offset) || !in.get(field.size))
+			    !in.get(display) || !in.get(reserved) || !in.get(field.offset) ||
+			    !in.get(field.size))
 				return bad("field " + num(j) + " of event " + shown_name(f) +
 					   " is cut short");
 			if (type < static_cast<std::uint8_t>(FieldType::Int) ||
-			    type > static_cast<std::uint8_t>(FieldType::RestU64))
+			    type > static_cast<std::uint8_t>(FieldType::StringLoc))
 				return bad("field '" + one_line(field.name) + "' of event " +
 					   shown_name(f) + " has unknown type " + num(type));
-			if (is_signed > 1 || reserved != 0)
+			if (is_signed > 1 || display > static_cast<std::uint8_t>(FieldDisplay::Symbol) ||
+			    reserved != 0)
 				return bad("field '" + one_line(field.name) + "' of event " +
 					   shown_name(f) + " has invalid flag bytes");
 			field.type = static_cast<FieldType>(type);
 			field.is_signed = is_signed != 0;
+			field.display = static_cast<FieldDisplay>(display);
 			f.fields.push_back(std::move(field));
 		}
 		if (auto r = table.add(std::move(f)); !r)
@@ -323,6 +348,20 @@ Result<FieldValue> field_value(const EventFormat &format, const FieldFormat &fie
 		for (std::size_t i = 0; i < values.size(); i++)
 			values[i] = load<std::uint64_t>(payload, field.offset + i * 8);
 		return FieldValue{std::move(values)};
+	}
+	case FieldType::StringLoc: {
+		const std::uint32_t loc = load<std::uint32_t>(bytes, 0);
+		const std::uint32_t at = loc & 0xffff, len = loc >> 16;
+		if (len == 0)
+			return FieldValue{std::string()};
+		if (std::uint64_t{at} + len > payload.size())
+			return Error{EPROTO, "event " + shown_name(format) + ": string field '" +
+						     one_line(field.name) + "' locates bytes " + num(at) +
+						     ".." + num(std::uint64_t{at} + len) +
+						     ", outside the " + num(payload.size()) +
+						     "-byte payload"};
+		const auto *p = reinterpret_cast<const char *>(payload.data() + at);
+		return FieldValue{std::string(p, strnlen(p, len))};
 	}
 	}
 	return Error{EINVAL, "event " + shown_name(format) + ": field '" + one_line(field.name) +

@@ -55,6 +55,25 @@ std::string value_text(const FieldValue &v, bool hex = false)
 	return escape_text(std::get<std::string>(v));
 }
 
+// An Int field's value as the bits of its @size bytes (a signed value
+// shown in hex is shown as the field holds it: -1 in an s8 is 0xff).
+std::uint64_t int_bits(const FieldValue &v, std::uint32_t size)
+{
+	std::uint64_t bits = 0;
+	if (const auto *i = std::get_if<std::int64_t>(&v))
+		bits = static_cast<std::uint64_t>(*i);
+	else if (const auto *u = std::get_if<std::uint64_t>(&v))
+		bits = *u;
+	return size >= 8 ? bits : bits & ((std::uint64_t{1} << (size * 8)) - 1);
+}
+
+std::string hex_text(std::uint64_t v)
+{
+	char buf[24];
+	std::snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return buf;
+}
+
 } // namespace
 
 std::uint64_t ClockMap::to_mono(std::uint64_t ts) const noexcept
@@ -195,6 +214,21 @@ Result<EventPrinter::Decoded> EventPrinter::decode(std::uint32_t cpu, std::uint6
 	return d;
 }
 
+std::string EventPrinter::field_text(const EventFormat &format, const FieldFormat &field,
+				     const FieldValue &value) const
+{
+	if (field.type == FieldType::Int && field.display != FieldDisplay::Default) {
+		const std::uint64_t bits = int_bits(value, field.size);
+		std::string out = hex_text(bits);
+		if (field.display == FieldDisplay::Symbol && symbolizer_ && bits != 0) {
+			if (std::string sym = symbolizer_(bits); !sym.empty())
+				out = sym;
+		}
+		return out;
+	}
+	return value_text(value, prints_hex(format));
+}
+
 Result<std::string> EventPrinter::text(std::uint32_t cpu, std::uint64_t ts,
 				       std::span<const std::byte> payload)
 {
@@ -245,7 +279,7 @@ Result<std::string> EventPrinter::text(std::uint32_t cpu, std::uint64_t ts,
 			line += ' ';
 			line += field->name;
 			line += '=';
-			line += value_text(value, prints_hex(*d.format));
+			line += field_text(*d.format, *field, value);
 		}
 	}
 	line += '\n';

@@ -38,10 +38,22 @@ Result<FieldType> field_type(std::uint32_t type)
 	case KTR_FIELD_CHAR_ARRAY: return FieldType::CharArray;
 	case KTR_FIELD_REST_STRING: return FieldType::RestString;
 	case KTR_FIELD_REST_U64: return FieldType::RestU64;
+	case KTR_FIELD_STRING_LOC: return FieldType::StringLoc;
 	default: break;
 	}
 	return Error{EPROTO, "KTR_ATTR_FIELD_TYPE " + num(type) +
 				     " is not a known field type (module newer than this tool?)"};
+}
+
+// KTR_ATTR_FIELD_DISPLAY (ABI minor 5, optional): a display this tool does
+// not know (a newer module) shows the field as by default.
+FieldDisplay field_display(std::uint32_t display)
+{
+	switch (display) {
+	case KTR_DISPLAY_HEX: return FieldDisplay::Hex;
+	case KTR_DISPLAY_SYMBOL: return FieldDisplay::Symbol;
+	default: return FieldDisplay::Default;
+	}
 }
 
 // One KTR_ATTR_FIELD; errors say which field and attribute.
@@ -65,6 +77,8 @@ Result<FieldFormat> parse_field(const proto::Attrs &a, std::size_t index)
 	f.offset = a.u32(KTR_ATTR_FIELD_OFFSET);
 	f.size = a.u32(KTR_ATTR_FIELD_SIZE);
 	f.is_signed = a.flag(KTR_ATTR_FIELD_SIGNED);
+	f.display = a.valid(KTR_ATTR_FIELD_DISPLAY) ? field_display(a.u32(KTR_ATTR_FIELD_DISPLAY))
+						    : FieldDisplay::Default;
 	return f;
 }
 
@@ -240,10 +254,16 @@ std::string field_type_text(const FieldFormat &field)
 {
 	switch (field.type) {
 	case FieldType::Int:
-		return (field.is_signed ? "s" : "u") + num(std::uint64_t{field.size} * 8);
+		if (field.display == FieldDisplay::Symbol)
+			return "symbol";
+		return (field.display == FieldDisplay::Hex ? "x"
+			: field.is_signed			 ? "s"
+							 : "u") +
+		       num(std::uint64_t{field.size} * 8);
 	case FieldType::CharArray:
 		return "char[" + num(field.size) + "]";
 	case FieldType::RestString:
+	case FieldType::StringLoc:
 		return "string";
 	case FieldType::RestU64:
 		return "u64[]";
@@ -309,6 +329,7 @@ std::string format_events_json(const std::vector<EventInfo> &events)
 				.key("name").value(f.name)
 				.key("type").value(field_type_name(f.type))
 				.key("signed").value(f.is_signed)
+				.key("display").value(field_display_name(f.display))
 				.key("offset").value(f.offset)
 				.key("size").value(f.size)
 				.end_object();

@@ -14,6 +14,7 @@
 #include "ktr/events.h"
 #include "ktr/filters.h"
 #include "ktr/info.h"
+#include "ktr/probes.h"
 #include "ktr/result.h"
 #include "ktr/selftest.h"
 #include "ktr/tracing.h"
@@ -30,6 +31,8 @@ Result<bool> tracing_on(const proto::Attrs &a, std::string_view request);
 Result<BufferConfig> buffer(const proto::Attrs &a);
 Result<std::uint32_t> marker_cpu(const proto::Attrs &a);
 Result<FilterState> filters(const proto::Attrs &a);
+Result<ProbeAdded> probe_added(const proto::Attrs &a);
+Result<ProbeInfo> probe(const proto::Attrs &a);
 
 /// proto::reply_attrs(@msg, @request, @cmd), then @read.
 template <typename Read>

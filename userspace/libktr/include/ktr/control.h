@@ -22,6 +22,7 @@
 #include "ktr/events.h"
 #include "ktr/filters.h"
 #include "ktr/info.h"
+#include "ktr/probes.h"
 #include "ktr/result.h"
 #include "ktr/selftest.h"
 #include "ktr/tracing.h"
@@ -119,7 +120,22 @@ public:
 	/// prefix allowed). Not attached: ENOENT.
 	Result<void> detach_raw(std::string_view name);
 
+	/// KTR_CMD_ADD_PROBE of definition @def (one line of the kprobe_events
+	/// grammar; check_probe_text() first): the event it became. Failures
+	/// are add_probe_error()s ("cannot add probe: <kernel message>"); a
+	/// module of ABI minor < 5: no_probes_error().
+	Result<ProbeAdded> add_probe(std::string_view def);
+	/// KTR_CMD_DEL_PROBE of the probe @name ("name" or "system:name";
+	/// check_probe_name() first): the number removed (1). Unknown:
+	/// ENOENT (del_probe_error()).
+	Result<std::uint32_t> del_probe(std::string_view name);
+	/// KTR_CMD_DEL_PROBE of every probe: the number removed (0 or more).
+	Result<std::uint32_t> del_all_probes();
+	/// KTR_CMD_LIST_PROBES (a dump): every probe, in id order.
+	Result<std::vector<ProbeInfo>> list_probes();
+
 private:
+	Result<std::uint32_t> delete_probes(std::string_view name);
 	Result<std::uint32_t> set_events(std::string_view glob, bool enable);
 	Result<void> raw_request(bool attach, std::string_view name, std::uint32_t nargs);
 

@@ -28,6 +28,17 @@ enum class FieldType : std::uint8_t {
 	CharArray = 2,	// fixed size, NUL-padded (not always NUL-terminated)
 	RestString = 3,	// the bytes from offset to the end of the payload; size 0
 	RestU64 = 4,	// 64-bit values from offset to the end of the payload; size 0
+	// A u32 that locates text in the payload (ftrace's __data_loc char[]):
+	// bits 0-15 its offset from the payload start, bits 16-31 its length,
+	// NUL included (0: no text); size 4.
+	StringLoc = 5,
+};
+
+/// How a tool shows an Int field (KTR_ATTR_FIELD_DISPLAY).
+enum class FieldDisplay : std::uint8_t {
+	Default = 0,	// decimal, signed as the field is
+	Hex = 1,	// 0x...
+	Symbol = 2,	// a kernel address: function+0xoff when it can be named
 };
 
 /// Whether @type runs to the end of the payload (RestString, RestU64).
@@ -36,8 +47,11 @@ constexpr bool runs_to_end(FieldType type)
 	return type == FieldType::RestString || type == FieldType::RestU64;
 }
 
-/// "int", "char_array", "rest_string", "rest_u64".
+/// "int", "char_array", "rest_string", "rest_u64", "string_loc".
 std::string_view field_type_name(FieldType type);
+
+/// "default", "hex", "symbol".
+std::string_view field_display_name(FieldDisplay display);
 
 struct FieldFormat {
 	std::string name;
@@ -45,6 +59,7 @@ struct FieldFormat {
 	std::uint32_t offset = 0;
 	std::uint32_t size = 0;
 	bool is_signed = false;	// Int only
+	FieldDisplay display = FieldDisplay::Default;	// Int only
 
 	bool operator==(const FieldFormat &) const = default;
 };
@@ -69,8 +84,9 @@ inline constexpr std::uint32_t format_payload_max = 1U << 20;
 
 /// Checks @format (EINVAL, naming the event and the field): id not 0; names
 /// of [A-Za-z0-9_], 1..format_name_max long, field names unique; Int of 1,
-/// 2, 4 or 8 bytes; CharArray of 1 byte or more, RestString of size 0, the
-/// last field, after every other; only Int signed; fields end within
+/// 2, 4 or 8 bytes; CharArray of 1 byte or more, StringLoc of 4 bytes,
+/// RestString of size 0, the last field, after every other; only Int
+/// signed or shown other than by default; fields end within
 /// format_payload_max.
 Result<void> validate_format(const EventFormat &format);
 
@@ -114,12 +130,15 @@ const FormatTable &builtin_formats();
 
 /// A field's value: Int fields give int64 (signed) or uint64 (unsigned),
 /// CharArray the bytes before the first NUL, RestString all its bytes,
-/// RestU64 its values.
+/// RestU64 its values, StringLoc the text it locates: the bytes before
+/// the first NUL within its length, or all of them when there is none (as
+/// the filters compare it); "" for length 0.
 using FieldValue = std::variant<std::int64_t, std::uint64_t, std::string,
 				std::vector<std::uint64_t>>;
 
 /// The value of @field (of @format) in @payload. A field that does not lie
-/// inside the payload is an Error (EPROTO), never read.
+/// inside the payload, or a StringLoc whose text does not, is an Error
+/// (EPROTO), never read.
 Result<FieldValue> field_value(const EventFormat &format, const FieldFormat &field,
 			       std::span<const std::byte> payload);
 

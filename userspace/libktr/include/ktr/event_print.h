@@ -15,10 +15,13 @@
 // marker shows its text (one trailing newline dropped); other events show
 // their fields as name=value, after the common header. Strings have their
 // control characters and backslashes escaped (\n, \t, \\, \xNN).
+// Integers of FieldDisplay::Hex show as 0x..., of FieldDisplay::Symbol as
+// "function+0xoff" when the symbolizer names them, else as 0x....
 //
 // JSON: one object per event: ts_ns, ts (the text's seconds, as a string),
 // cpu, pid, comm (null when unknown), event, then every field after the
-// common header (integers as numbers, strings escaped as JSON). A field
+// common header (integers as numbers, whatever their display, as the
+// addresses of stack traces are; strings escaped as JSON). A field
 // named like one of those keys gets a '_' prefix; a char array named "comm"
 // that gave "comm" is not repeated.
 //
@@ -97,8 +100,9 @@ public:
 	[[nodiscard]] std::string lost_json(std::uint32_t cpu, std::uint64_t ts,
 					    std::uint64_t count) const;
 
-	/// Names kernel addresses (RestU64 values of ktr:stack events) in text
-	/// lines: returns "function+0xoff" or "" when it cannot.
+	/// Names kernel addresses (RestU64 values of ktr:stack events, Int
+	/// fields of FieldDisplay::Symbol) in text lines: returns
+	/// "function+0xoff" or "" when it cannot.
 	using Symbolizer = std::function<std::string(std::uint64_t addr)>;
 	void set_symbolizer(Symbolizer symbolizer) { symbolizer_ = std::move(symbolizer); }
 
@@ -110,6 +114,8 @@ private:
 	Result<Decoded> decode(std::uint32_t cpu, std::uint64_t ts,
 			       std::span<const std::byte> payload);
 	void remember_comms(Decoded &d);
+	[[nodiscard]] std::string field_text(const EventFormat &format, const FieldFormat &field,
+					     const FieldValue &value) const;
 
 	const FormatTable &formats_;
 	ClockMap clock_;

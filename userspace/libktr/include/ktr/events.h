@@ -44,7 +44,9 @@ inline constexpr std::size_t event_glob_max = 127;
 /// _SYSTEM, _NAME (NUL-terminated strings of at most event_string_max
 /// bytes), _AVAILABLE, _ENABLED (u8, 0 or 1), _FIELDS (nested, one
 /// KTR_ATTR_FIELD per field, each with _NAME, _TYPE (u32, enum
-/// ktr_field_type), _OFFSET, _SIZE (u32) and _SIGNED (u8, 0 or 1)). The
+/// ktr_field_type), _OFFSET, _SIZE (u32) and _SIGNED (u8, 0 or 1), and
+/// optionally _DISPLAY (u32, enum ktr_field_display; absent or unknown:
+/// FieldDisplay::Default)). The
 /// first fields must be the common header (common_id, common_flags,
 /// common_pid, as struct ktr_event_common), and the whole format must pass
 /// validate_format(). Unknown attributes are ignored at every level (a
@@ -90,7 +92,8 @@ bool event_matches(const EventFormat &format, std::string_view glob);
 std::string_view event_state(const EventInfo &event);
 
 /// A field's type as `ktr list --fields` shows it: s8..s64, u8..u64,
-/// char[N], string.
+/// x8..x64 (integers shown in hex), symbol (kernel addresses shown as
+/// function+0xoff), char[N], string (RestString and StringLoc), u64[].
 std::string field_type_text(const FieldFormat &field);
 
 /// The table of `ktr list`: a header line, then "system:name id state",
@@ -99,7 +102,8 @@ std::string field_type_text(const FieldFormat &field);
 std::string format_events_text(const std::vector<EventInfo> &events, bool fields);
 
 /// JSON Lines: one object per event: id, system, name, available, enabled,
-/// state, fields: [{name, type (field_type_name()), signed, offset, size}].
+/// state, fields: [{name, type (field_type_name()), signed, display
+/// (field_display_name()), offset, size}].
 std::string format_events_json(const std::vector<EventInfo> &events);
 
 } // namespace ktr
