@@ -94,6 +94,18 @@ constexpr std::array ktr_attrs = {
 	ROW(KTR_ATTR_FILTER_TRACKED, Kind::u32),
 	ROW(KTR_ATTR_RAW_TRACEPOINT, Kind::string, KTR_EVENT_NAME_MAX),
 	ROW(KTR_ATTR_RAW_NARGS, Kind::u32),
+	ROW(KTR_ATTR_FIELD_DISPLAY, Kind::u32),
+	ROW(KTR_ATTR_PROBE_DEF, Kind::string, KTR_PROBE_DEF_MAX),
+	// "name" or "system:name"
+	ROW(KTR_ATTR_PROBE_NAME, Kind::string, 2 * KTR_EVENT_NAME_MAX),
+	ROW(KTR_ATTR_PROBE_ALL, Kind::flag),
+	ROW(KTR_ATTR_PROBE_KIND, Kind::u32),
+	ROW(KTR_ATTR_PROBE_MECH, Kind::u32),
+	ROW(KTR_ATTR_PROBE_ADDR, Kind::u64),
+	ROW(KTR_ATTR_PROBE_HITS, Kind::u64),
+	ROW(KTR_ATTR_PROBE_MISSED, Kind::u64),
+	ROW(KTR_ATTR_PROBE_MAXACTIVE, Kind::u32),
+	ROW(KTR_ATTR_PROBE_GONE, Kind::flag),
 };
 
 constexpr std::array stats_attrs = {
