@@ -35,6 +35,13 @@
 
 #include "ktr.h"
 
+/*
+ * Bounds of $argN (N from 1: past the sixth, x86-64 passes arguments on
+ * the stack) and $stackN (N from 0: the words of a 16 KiB kernel stack).
+ */
+#define KTR_PROBE_ARGN_MAX	16
+#define KTR_PROBE_STACKN_MAX	2047
+
 /* Where an argument's value starts (before any dereference). */
 enum ktr_pfetch_base {
 	KTR_PFETCH_REG = 1,	/* %REG: reg = pt_regs word index */
@@ -71,7 +78,8 @@ struct ktr_pderef {
  * @index: KTR_PFETCH_ARG: N (1..); KTR_PFETCH_STACKN: N (0..).
  * @imm: KTR_PFETCH_IMM: the value; KTR_PFETCH_ADDR: the address;
  *	KTR_PFETCH_SYMBOL: the offset from the symbol (two's complement).
- * @sym_pos: KTR_PFETCH_SYMBOL: where the symbol's name starts in the text.
+ * @sym_pos: KTR_PFETCH_SYMBOL: where the symbol's name starts in the text
+ *	("MOD:SYM" whole when a module is named).
  * @sym_len: its length (no NUL in the text there).
  * @nderef: levels in @deref (0..KTR_PROBE_DEREF_MAX).
  * @deref: innermost first: value = *(base + deref[0].offset), then
@@ -165,6 +173,18 @@ struct ktr_probe_err {
  */
 bool ktr_probe_def_parse(const char *text, size_t len,
 			 struct ktr_probe_def *def, struct ktr_probe_err *err);
+
+/**
+ * ktr_probe_def_layout - lay out a parsed definition's payload
+ * @def: its args parsed; sets each arg's @offset, @fixed_size, @max_size.
+ * @err: on failure, the argument that makes the payload too large.
+ *
+ * ktr_probe_def_parse() calls it; slots are packed in argument order
+ * right after struct ktr_event_common.
+ *
+ * Return: false when a payload could exceed KTR_PROBE_PAYLOAD_MAX.
+ */
+bool ktr_probe_def_layout(struct ktr_probe_def *def, struct ktr_probe_err *err);
 
 /* The name of pt_regs word @reg as ftrace spells it ("di"), or NULL. */
 const char *ktr_probe_reg_name(unsigned int reg);
