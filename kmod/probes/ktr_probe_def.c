@@ -64,6 +64,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <linux/types.h>
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 #include "ktr_probe_def.h"
@@ -72,10 +73,22 @@
 #define KTR_PD_STR_(x) #x
 #define KTR_PD_STR(x) KTR_PD_STR_(x)
 
-/* The messages spell these limits out. */
-_Static_assert(KTR_PROBE_DEF_MAX == 1024, "update \"at most 1023 bytes\"");
-_Static_assert(KTR_EVENT_NAME_MAX == 64, "update \"at most 63 characters\"");
-_Static_assert(sizeof(struct ktr_event_common) == 8, "payload layout");
+/* Messages that spell limits out. */
+#if KTR_PROBE_DEF_MAX != 1024 || KTR_EVENT_NAME_MAX != 64
+#error "update the messages saying 1023 bytes and 63 characters"
+#endif
+static const char ktr_pd_msg_stackn[] =
+	"$stackN out of range (at most " KTR_PD_STR(KTR_PROBE_STACKN_MAX) ")";
+static const char ktr_pd_msg_argn[] =
+	"$argN out of range (1 to " KTR_PD_STR(KTR_PROBE_ARGN_MAX) ")";
+static const char ktr_pd_msg_deref[] =
+	"dereference nested too deeply (at most " KTR_PD_STR(KTR_PROBE_DEREF_MAX) ")";
+static const char ktr_pd_msg_payload[] =
+	"payload too large (at most " KTR_PD_STR(KTR_PROBE_PAYLOAD_MAX) " bytes)";
+static const char ktr_pd_msg_maxactive[] =
+	"maxactive out of range (1 to " KTR_PD_STR(KTR_PROBE_MAXACTIVE_MAX) ")";
+static const char ktr_pd_msg_nargs[] =
+	"too many arguments (at most " KTR_PD_STR(KTR_PROBE_ARGS_MAX) ")";
 
 #define KTR_PD_REGS	21	/* words of x86-64's struct pt_regs */
 
@@ -533,12 +546,10 @@ static bool ktr_pd_reg(struct ktr_pd *pd, size_t *pos, size_t end,
 	if (i == KTR_PD_REGS) {
 		unsigned int a;
 
-		for (a = 0; a < sizeof(ktr_pd_reg_aliases) /
-				sizeof(ktr_pd_reg_aliases[0]); a++)
+		for (a = 0; a < ARRAY_SIZE(ktr_pd_reg_aliases); a++)
 			if (ktr_pd_is(pd, b, e - b, ktr_pd_reg_aliases[a].name))
 				break;
-		if (a == sizeof(ktr_pd_reg_aliases) /
-			 sizeof(ktr_pd_reg_aliases[0]))
+		if (a == ARRAY_SIZE(ktr_pd_reg_aliases))
 			return ktr_pd_fail(pd, b, "unknown register");
 		i = ktr_pd_reg_aliases[a].reg;
 	}
@@ -635,7 +646,7 @@ static bool ktr_pd_var(struct ktr_pd *pd, size_t *pos, size_t end,
 				return false;
 			if (n > KTR_PROBE_STACKN_MAX)
 				return ktr_pd_fail(pd, nb,
-						   "$stackN out of range (at most " KTR_PD_STR(KTR_PROBE_STACKN_MAX) ")");
+						   ktr_pd_msg_stackn);
 			arg->base = KTR_PFETCH_STACKN;
 			arg->index = (__u32)n;
 		}
@@ -646,7 +657,7 @@ static bool ktr_pd_var(struct ktr_pd *pd, size_t *pos, size_t end,
 		    !ktr_pd_num(pd, &e, end, &n) || n < 1 ||
 		    n > KTR_PROBE_ARGN_MAX)
 			return ktr_pd_fail(pd, nb,
-					   "$argN out of range (1 to " KTR_PD_STR(KTR_PROBE_ARGN_MAX) ")");
+					   ktr_pd_msg_argn);
 		if (pd->ret)
 			return ktr_pd_fail(pd, d, "$argN is not valid in a return probe");
 		if (pd->def->offset && !pd->user)
@@ -704,7 +715,7 @@ static bool ktr_pd_fetch(struct ktr_pd *pd, size_t *pos, size_t end,
 	case '-':
 		if (depth == KTR_PROBE_DEREF_MAX)
 			return ktr_pd_fail(pd, p,
-					   "dereference nested too deeply (at most " KTR_PD_STR(KTR_PROBE_DEREF_MAX) ")");
+					   ktr_pd_msg_deref);
 		if (!ktr_pd_snum(pd, &p, end, true, &user, &off))
 			return false;
 		if (p == end || pd->s[p] != '(')
@@ -752,8 +763,7 @@ static bool ktr_pd_arg(struct ktr_pd *pd, size_t pos, size_t end, __u32 n)
 	if (eq < end) {
 		if (!ktr_pd_name(pd, pos, eq, arg->name, &ktr_pd_arg_msgs))
 			return false;
-		for (i = 0; i < sizeof(ktr_pd_common_fields) /
-				sizeof(ktr_pd_common_fields[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(ktr_pd_common_fields); i++)
 			if (ktr_pd_is(pd, pos, eq - pos, ktr_pd_common_fields[i]))
 				return ktr_pd_fail(pd, pos,
 						   "argument name clashes with a common field");
@@ -774,10 +784,10 @@ static bool ktr_pd_arg(struct ktr_pd *pd, size_t pos, size_t end, __u32 n)
 		tpos = p + 1;
 		if (tpos == end)
 			return ktr_pd_fail(pd, tpos, "missing type after ':'");
-		for (t = 0; t < sizeof(ktr_pd_types) / sizeof(ktr_pd_types[0]); t++)
+		for (t = 0; t < ARRAY_SIZE(ktr_pd_types); t++)
 			if (ktr_pd_is(pd, tpos, end - tpos, ktr_pd_types[t].name))
 				break;
-		if (t == sizeof(ktr_pd_types) / sizeof(ktr_pd_types[0]))
+		if (t == ARRAY_SIZE(ktr_pd_types))
 			return ktr_pd_fail(pd, tpos, "unknown type");
 	} else if (arg->base == KTR_PFETCH_COMM) {
 		t = KTR_PD_TYPE_STRING;
@@ -832,7 +842,7 @@ bool ktr_probe_def_layout(struct ktr_probe_def *def, struct ktr_probe_err *err)
 			strings++;
 		if (off + strings * KTR_PROBE_STRING_MAX > KTR_PROBE_PAYLOAD_MAX) {
 			err->pos = arg->pos;
-			err->msg = "payload too large (at most " KTR_PD_STR(KTR_PROBE_PAYLOAD_MAX) " bytes)";
+			err->msg = ktr_pd_msg_payload;
 			return false;
 		}
 	}
@@ -878,7 +888,7 @@ bool ktr_probe_def_parse(const char *text, size_t len,
 			return false;
 		if (n < 1 || n > KTR_PROBE_MAXACTIVE_MAX)
 			return ktr_pd_fail(&pd, maxact_pos,
-					   "maxactive out of range (1 to " KTR_PD_STR(KTR_PROBE_MAXACTIVE_MAX) ")");
+					   ktr_pd_msg_maxactive);
 		def->maxactive = (__u32)n;
 	}
 	if (p < pd.end && text[p] == ':') {
@@ -926,7 +936,7 @@ bool ktr_probe_def_parse(const char *text, size_t len,
 			break;
 		if (def->nargs == KTR_PROBE_ARGS_MAX)
 			return ktr_pd_fail(&pd, p,
-					   "too many arguments (at most " KTR_PD_STR(KTR_PROBE_ARGS_MAX) ")");
+					   ktr_pd_msg_nargs);
 		te = ktr_pd_tok_end(&pd, p);
 		if (!ktr_pd_arg(&pd, p, te, def->nargs))
 			return false;
