@@ -46,10 +46,6 @@ TEST(ProbeCli, BadArgumentsAreUsageErrors)
 		{{"probe"}, "subcommand is required"},
 		{{"probe", "nosuch"}, "subcommand is required"},
 		{{"probe", "add"}, "definition is required"},
-		{{"probe", "add", ""}, "empty probe definition"},
-		{{"probe", "add", "   "}, "empty probe definition"},
-		{{"probe", "add", std::string(1024, 'p')}, "at most 1023"},
-		{{"probe", "add", "p:a f\np:b g"}, "one line"},
 		{{"probe", "add", "p:a f", "extra"}, "extra"},
 		{{"probe", "list", "x"}, "x"},
 		{{"probe", "del"}, "give a probe NAME or --all (exactly one of them)"},
@@ -65,6 +61,36 @@ TEST(ProbeCli, BadArgumentsAreUsageErrors)
 		EXPECT_TRUE(is_one_line(r.err, "ktr: "));
 		EXPECT_TRUE(contains(r.err, want)) << r.err;
 		EXPECT_EQ(r.out, "");
+	}
+}
+
+// A definition the module's parser refuses: the text with a caret under the
+// bad character, then the one-line error naming the column; nothing sent
+// (these run without a module).
+TEST(ProbeCli, BadDefinitionsPointAtTheColumn)
+{
+	const Outcome r = ktr({"probe", "add", "p:x do_sys_openat2 a=%di:u9"});
+	EXPECT_EQ(r.status, 2);
+	EXPECT_EQ(r.out, "");
+	EXPECT_EQ(r.err, "definition:\n"
+			 "  p:x do_sys_openat2 a=%di:u9\n"
+			 "                           ^ unknown type\n"
+			 "ktr: bad probe definition at column 26: unknown type\n");
+	const std::vector<std::pair<std::string, std::string>> cases = {
+		{"", "empty definition"},
+		{"   ", "empty definition"},
+		{std::string(1024, 'p'), "at most 1023"},
+		{"p:a f\np:b g", "control character"},
+		{"r:x vfs_read+4", "column 14: a return probe's offset must be 0"},
+	};
+	for (const auto &[def, want] : cases) {
+		SCOPED_TRACE(def.substr(0, 40));
+		const Outcome o = ktr({"probe", "add", def});
+		EXPECT_EQ(o.status, 2);
+		const std::size_t last = o.err.rfind("ktr: bad probe definition at column ");
+		ASSERT_NE(last, std::string::npos) << o.err;
+		EXPECT_TRUE(contains(o.err.substr(last), want)) << o.err;
+		EXPECT_TRUE(o.err.starts_with("definition:\n")) << o.err;
 	}
 }
 

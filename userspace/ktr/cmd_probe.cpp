@@ -4,8 +4,9 @@
 // ktr probe list [--json]
 // ktr probe del NAME | --all
 // Dynamic probes (KTR_CMD_ADD_PROBE / _LIST_PROBES / _DEL_PROBE, ABI minor
-// 5): a kprobe or kretprobe defined by one line of ftrace's kprobe_events
-// grammar becomes an event (enabled at once) that ktr records, filters and
+// 5): a kprobe, kretprobe, uprobe or uretprobe defined by one line of
+// ftrace's kprobe_events / uprobe_events grammar (uprobes also as
+// /PATH:SYMBOL, resolved here) becomes an event (enabled at once) that ktr records, filters and
 // lists like any other; list shows each probe's kind, state, mechanism and
 // hit/miss counters; del removes one probe or all of them.
 #include <cerrno>
@@ -15,12 +16,15 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "cli_main.h"
 #include "commands.h"
 #include "ktr/control.h"
+#include "ktr/elf_symbol.h"
 #include "ktr/errors.h"
+#include "ktr/probe_def.h"
 #include "ktr/probes.h"
 
 namespace ktr::cmd {
@@ -38,15 +42,23 @@ struct ProbeOptions {
 };
 
 /*
- * The checks made before a definition is sent, so that a mistake is shown
- * without a module. TODO(parser): call parse_probe_def() (ktr/probe_def.h,
- * the module's own parser) here and, on a ProbeDefError, fail with
- * render_probe_def_error(text, error); until it lands, only the length and
- * emptiness checks.
+ * The definition the module gets: a uprobe's PATH:SYMBOL turned into
+ * PATH:0xOFFSET (ktr/elf_symbol.h), checked by the module's own parser
+ * (ktr/probe_def.h) so that a mistake is shown, with a caret under the bad
+ * character (printed above the one-line error), without a module.
  */
-Result<void> validate_definition(std::string_view text)
+std::string validate_definition(std::string_view text)
 {
-	return check_probe_text(text);
+	const std::string def = cli::or_fail(resolve_uprobe_symbol(text));
+	auto parsed = parse_probe_def(def);
+	if (const auto *e = std::get_if<ProbeDefError>(&parsed)) {
+		std::cerr << render_probe_def_error(def, *e) << '\n';
+		throw cli::Failure(Error{EINVAL, "bad probe definition at column " +
+							 std::to_string(e->pos + 1) + ": " +
+							 e->message},
+				   cli::exit_usage);
+	}
+	return def;
 }
 
 // The int3 probes the kernel optimized, when debugfs says so (root, debugfs
@@ -69,10 +81,9 @@ std::set<std::uint64_t> optimized_addrs(const std::vector<ProbeInfo> &probes)
 
 void run_add(const ProbeOptions &opt)
 {
-	if (Result<void> ok = validate_definition(opt.def); !ok)
-		throw cli::Failure(ok.error(), cli::exit_usage);
+	const std::string def = validate_definition(opt.def);
 	Control ctl = cli::or_fail(Control::open());
-	const ProbeAdded added = cli::or_fail(ctl.add_probe(opt.def));
+	const ProbeAdded added = cli::or_fail(ctl.add_probe(def));
 	std::cout << "added " << added.system << ':' << added.name << " (id " << added.id << ")\n";
 }
 
@@ -102,17 +113,19 @@ void setup_probe(CLI::App &app)
 {
 	auto opt = std::make_shared<ProbeOptions>();
 	CLI::App *probe = app.add_subcommand(
-		"probe", "Add, list or delete dynamic probes (kprobes, kretprobes): events "
-			 "defined at run time on a kernel function");
+		"probe", "Add, list or delete dynamic probes (kprobes, kretprobes, uprobes, "
+			 "uretprobes): events defined at run time on a kernel or user function");
 	probe->require_subcommand(1);
 
 	CLI::App *add = probe->add_subcommand(
-		"add", "Add a probe from one line of ftrace's kprobe_events grammar; its event is "
-		       "enabled at once (e.g. 'p:myopen do_sys_openat2 "
-		       "dfd=$arg1:s32 path=+0($arg2):string', 'r:myret vfs_read ret=$retval')");
+		"add", "Add a probe from one line of ftrace's kprobe_events or uprobe_events "
+		       "grammar; its event is enabled at once (e.g. 'p:myopen do_sys_openat2 "
+		       "dfd=%di:s32 path=+0(%si):ustring', 'r:myret vfs_read ret=$retval:s64', "
+		       "'p:rl /bin/bash:readline')");
 	add->add_option("definition", opt->def,
-			"p[:[GRP/]EVENT] [MOD:]SYMBOL[+OFFS]|ADDR [FETCHARGS] or "
-			"r[MAXACTIVE][:[GRP/]EVENT] [MOD:]SYMBOL [FETCHARGS] (quote it)")
+			"p[:[GRP/]EVENT] [MOD:]SYMBOL[+OFFS]|ADDR [FETCHARGS], "
+			"r[MAXACTIVE][:[GRP/]EVENT] [MOD:]SYMBOL [FETCHARGS], or "
+			"p|r[:[GRP/]EVENT] /PATH:SYMBOL[+OFFS]|/PATH:OFFSET [FETCHARGS] (quote it)")
 		->type_name("DEF")
 		->required();
 	add->callback([opt] { run_add(*opt); });

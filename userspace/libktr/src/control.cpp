@@ -4,6 +4,7 @@
 // proto::Request sent through proto::Client::call() (proto/call.h); the
 // replies are read by replies.h.
 #include "ktr/control.h"
+#include "ktr/probe_def.h"
 
 #include <cerrno>
 #include <string>
@@ -159,7 +160,8 @@ const auto probes_too_old = [](const proto::ModuleAbi &abi) {
 
 Result<ProbeAdded> Control::add_probe(std::string_view def)
 {
-	if (Result<void> ok = check_probe_text(def); !ok)
+	// The module's own parser: what it would refuse is not sent.
+	if (Result<ktr_probe_def> ok = check_probe_def(def); !ok)
 		return ok.error();
 	proto::Request req(KTR_CMD_ADD_PROBE, "KTR_CMD_ADD_PROBE", proto::Expect::reply);
 	req.string(KTR_ATTR_PROBE_DEF, def);

@@ -123,19 +123,6 @@ Result<std::uint32_t> parse_del_probe_reply(nl_msg *reply)
 	});
 }
 
-Result<void> check_probe_text(std::string_view def)
-{
-	if (def.find_first_not_of(" \t") == std::string_view::npos)
-		return Error{EINVAL, "empty probe definition (e.g. 'p:myopen do_sys_openat2 "
-				     "dfd=$arg1:s32')"};
-	if (def.size() > probe_def_max)
-		return Error{EINVAL, "the probe definition is " + num(def.size()) +
-					     " bytes long (at most " + num(probe_def_max) + ")"};
-	if (def.find_first_of(std::string_view("\0\n\r", 3)) != std::string_view::npos)
-		return Error{EINVAL, "the probe definition must be one line (no newline or NUL)"};
-	return {};
-}
-
 Result<void> check_probe_name(std::string_view name)
 {
 	const std::size_t colon = name.find(':');

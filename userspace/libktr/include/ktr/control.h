@@ -121,7 +121,7 @@ public:
 	Result<void> detach_raw(std::string_view name);
 
 	/// KTR_CMD_ADD_PROBE of definition @def (one line of the kprobe_events
-	/// grammar; check_probe_text() first): the event it became. Failures
+	/// grammar; checked first by the module's own parser, check_probe_def()): the event it became. Failures
 	/// are add_probe_error()s ("cannot add probe: <kernel message>"); a
 	/// module of ABI minor < 5: no_probes_error().
 	Result<ProbeAdded> add_probe(std::string_view def);

@@ -81,10 +81,6 @@ Result<ProbeInfo> parse_probe_message(nl_msg *msg);
 /// Parse the reply to KTR_CMD_DEL_PROBE: KTR_ATTR_EVENT_COUNT (required).
 Result<std::uint32_t> parse_del_probe_reply(nl_msg *reply);
 
-/// Checks a definition before it is sent (EINVAL): not empty or blank, at
-/// most probe_def_max bytes, no NUL or newline (one line of the grammar).
-Result<void> check_probe_text(std::string_view def);
-
 /// Checks a probe name given to delete (EINVAL): "name" or "system:name",
 /// each part 1..63 of [A-Za-z0-9_].
 Result<void> check_probe_name(std::string_view name);
