@@ -305,6 +305,12 @@ ktr_config() { # $1: definition
 	settle
 	ok=0
 	measure && ok=1
+	# ktr's own view of its probe (KTR_CMD_LIST_PROBES): hits, missed,
+	# mechanism; a cross-check of kprobes/list and of the count.
+	ktr probe list --json >$W/plist.json 2>&1
+	raw ktr-probe-list $W/plist.json
+	kview=$(tr '\n' ' ' <$W/plist.json | sed -n 's/.*"mechanism": *"\([a-z0-9]*\)".*"hits": *\([0-9]*\).*"missed": *\([0-9]*\).*/ktr_mech=\1 hits=\2 missed=\3/p')
+	[ -n "$kview" ] || kview="ktr_mech=unknown"
 	counters=$(ktr_counters)
 	raw ktr-read $W/stats.err
 	tail -n 20 $W/ktr.txt >$W/last.txt
@@ -315,7 +321,7 @@ ktr_config() { # $1: definition
 	unload || ok=0
 	[ "$(mech)" = none ] || { fail "a kprobe on $symbol is left after the ktr probe's deletion"; ok=0; }
 	[ $ok = 1 ] && check_written "$counters" &&
-		result "$m_fields mech=$m_mech $counters value_check=$vc"
+		result "$m_fields mech=$m_mech $counters $kview value_check=$vc"
 }
 
 ftrace_config() { # $1: definition, $2: event name
