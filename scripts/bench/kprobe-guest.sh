@@ -153,8 +153,13 @@ load() {
 	fi
 }
 
-# The kprobes the kernel has on SYMBOL: their lines of kprobes/list.
-kp_lines() { grep " $symbol+0x" $KPLIST; }
+# The kprobes the kernel has on SYMBOL: their lines of kprobes/list, which
+# names an address by the first of its aliases kallsyms finds (on 6.1
+# __x64_sys_getppid is listed as __do_sys_getppid+0x0): any name at
+# SYMBOL's address.
+symaddr=$(grep " [tT] $symbol\$" /proc/kallsyms | head -n 1 | cut -d ' ' -f 1)
+aliases=$(awk -v a="$symaddr" '$1 == a { printf "%s%s", (n++ ? "|" : ""), $3 }' /proc/kallsyms)
+kp_lines() { grep -E " ($aliases)\+0x" $KPLIST; }
 # mech: the mechanism of the one probe on SYMBOL (ftrace, optimized, int3),
 # or "none" / "several".
 mech() {
@@ -225,7 +230,8 @@ meta iters "$iters"
 meta pinned_cpu "$cpu"
 meta configs "$configs"
 meta symbol "$symbol"
-meta symbol_addr "$(grep " [tT] $symbol\$" /proc/kallsyms | head -n 1 | cut -d ' ' -f 1)"
+meta symbol_addr "$symaddr"
+meta symbol_aliases "$aliases"
 meta mid_offset "$mid_offset"
 meta mid_offset_source "$offset_source"
 meta def_entry "$def_entry"
