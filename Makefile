@@ -62,7 +62,7 @@ clean:
 	rm -rf build
 
 # Benchmarks (never part of make check): tables on stdout, JSON under build/bench/.
-#   make bench            every benchmark (bench-ringbuf, bench-read, bench-events)
+#   make bench            every benchmark (bench-ringbuf, bench-read, bench-events, bench-kprobe)
 #   make bench-ringbuf    ktr's ring buffer against ftrace's in one VM per vCPU count;
 #                         knobs: SMP="2 4" ROUNDS=3 CONFIGS="off pages" (scripts/bench-ringbuf)
 #   make bench-read       events/s ktr-read consumes with zero loss against trace-cmd, same VM;
@@ -70,9 +70,13 @@ clean:
 #   make bench-events     ns added per syscall (sys_enter+sys_exit) and per context switch
 #                         (sched_switch): ktr vs ftrace vs not loaded vs loaded-idle, same VM;
 #                         knobs: ROUNDS=8 REPS=10 SMP=2 CONFIGS="off loaded ktr ftrace floor" (scripts/bench-events)
-.PHONY: bench bench-ringbuf bench-read bench-events
+#   make bench-kprobe     ns added per getppid() by a kprobe with 2 fetch args on its implementation,
+#                         ktr vs ftrace's kprobe_events (same definition), at entry (ftrace-based) and
+#                         mid-function (int3/optimized), same VM; knobs: ROUNDS=8 REPS=10 SMP=2
+#                         CONFIGS="off ktr-entry ftrace-entry ktr-mid ftrace-mid" MID_OFFSET= (scripts/bench-kprobe)
+.PHONY: bench bench-ringbuf bench-read bench-events bench-kprobe
 
-bench: bench-ringbuf bench-read bench-events
+bench: bench-ringbuf bench-read bench-events bench-kprobe
 
 bench-ringbuf: deps
 	@KERNEL=$(KERNEL) scripts/bench-ringbuf
@@ -82,3 +86,6 @@ bench-read: deps
 
 bench-events: deps
 	@KERNEL=$(KERNEL) scripts/bench-events
+
+bench-kprobe: deps
+	@KERNEL=$(KERNEL) scripts/bench-kprobe
