@@ -558,7 +558,9 @@
  * (buffer, enabled events, RESET) is neither used nor touched.
  *   All or nothing: if any function cannot be probed, the ones done are
  *   removed, the call fails and @failed names the function (its index);
- *   errors about the request itself leave @failed at KTR_FUNCLAT_NONE.
+ *   errors about the request itself leave @failed at KTR_FUNCLAT_NONE
+ *   (-EBADF, -EPERM and -EFAULT may come before the struct is read or
+ *   written: callers set @failed to KTR_FUNCLAT_NONE themselves).
  *   Errors: -EINVAL bad flags, @nr_funcs 0 or above KTR_FUNCLAT_FUNCS_MAX,
  *   a name slot empty or without its NUL (@failed: that slot), @stat_size
  *   below KTR_FUNCLAT_STAT_SIZE_VER0 or above a page, @maxactive or

@@ -153,6 +153,9 @@ int ktr_funclat_fd_open(struct ktr_funclat_open __user *uarg)
 	u32 usize;
 	int ret;
 
+	/* The first versions are the layouts of this header. */
+	BUILD_BUG_ON(sizeof(o) != KTR_FUNCLAT_OPEN_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct ktr_funclat_stat) != KTR_FUNCLAT_STAT_SIZE_VER0);
 	if (!ktr_capable())
 		return -EPERM;
 	if (get_user(usize, &uarg->size))

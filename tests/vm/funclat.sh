@@ -8,7 +8,7 @@
 # module), the module's own checks through raw ioctls, no capability.
 # The harness unloads ktr at the end and checks for leaks.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
-# kernels: 6.1 6.12
+# kernels: 6.1 6.12 debug
 . ./testlib.sh
 
 fn=__x64_sys_getppid
@@ -26,8 +26,9 @@ wait_for() {
 		sleep 0.1
 	done
 }
-# probed NAME: how many kprobes the kernel lists on NAME.
-probed() { grep -c " $1+0x0" $KL; }
+# probed NAME: how many kprobes the kernel lists on NAME (at +0x0, or +0x4
+# past an ENDBR64 with IBT).
+probed() { grep -cE " $1\+0x[0-9a-f]+( |\$)" $KL; }
 # hist_sum FILE: the counts of the histogram lines of a text report.
 hist_sum() { sed -nE 's/^\[[^)]*\) +([0-9]+) \|.*/\1/p' "$1" | awk '{ s += $1 } END { print s + 0 }'; }
 
@@ -49,6 +50,7 @@ measure() {
 	fi
 	fp=$!
 	wait_for $tag.err "measuring" || bad "$tag: funclat did not start: $(cat $tag.err)"
+	grep " $fn+" $KL
 	expect_eq "$tag: kretprobes on $fn while running" "$(probed $fn)" 1
 	touch go
 	wait $cp
@@ -139,7 +141,7 @@ raw pid "errno=3 failed=none"
 raw stat0 "errno=22 failed=none"
 raw unit "errno=22 failed=none"
 raw maxactive "errno=22 failed=none"
-raw wronly "errno=9 failed=none"
+raw wronly "errno=9 failed=12345"	# refused before the struct is read
 ktr-funclat-probe raw read >read.txt
 cat read.txt
 expect_eq "raw read: result" "$(sed -n 1p read.txt)" "errno=0 failed=none"

@@ -18,6 +18,9 @@
 
 namespace ktr {
 
+static_assert(sizeof(ktr_funclat_open) == KTR_FUNCLAT_OPEN_SIZE_VER0);
+static_assert(sizeof(ktr_funclat_stat) == KTR_FUNCLAT_STAT_SIZE_VER0);
+
 namespace {
 
 constexpr std::size_t bar_width = 52;	// as bpftrace's hist()
