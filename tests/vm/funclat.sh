@@ -26,8 +26,8 @@ wait_for() {
 		sleep 0.1
 	done
 }
-# probed NAME: how many kprobes the kernel lists on NAME (at +0x0, or +0x4
-# past an ENDBR64 with IBT).
+# probed NAME: how many kprobes the kernel lists as NAME+0xOFF (the list
+# names an address by one of its symbols: an alias may be shown instead).
 probed() { grep -cE " $1\+0x[0-9a-f]+( |\$)" $KL; }
 # hist_sum FILE: the counts of the histogram lines of a text report.
 hist_sum() { sed -nE 's/^\[[^)]*\) +([0-9]+) \|.*/\1/p' "$1" | awk '{ s += $1 } END { print s + 0 }'; }
