@@ -545,6 +545,48 @@
  * stream fd, and a mapping of one, is then itself the right to read that
  * CPU's trace, as perf's fds are: whoever receives one (SCM_RIGHTS, an
  * inherited fd) reads with it.
+ *
+ * Function latency histograms (ABI minor 6)
+ * -----------------------------------------
+ * ioctl(KTR_IOC_FUNCLAT_OPEN, struct ktr_funclat_open *) on the device
+ * (open for reading: -EBADF otherwise) puts a kretprobe on each of 1 to
+ * KTR_FUNCLAT_FUNCS_MAX kernel functions and returns a new file descriptor
+ * (O_RDONLY | O_CLOEXEC) that owns them. Every call of a function (of the
+ * process @pid only, when given) adds its duration, entry to return in ns
+ * of the local clock, to a log2 histogram of its own, kept per CPU in the
+ * kernel: no event goes through the trace buffer, and the trace session
+ * (buffer, enabled events, RESET) is neither used nor touched.
+ *   All or nothing: if any function cannot be probed, the ones done are
+ *   removed, the call fails and @failed names the function (its index);
+ *   errors about the request itself leave @failed at KTR_FUNCLAT_NONE
+ *   (-EBADF, -EPERM and -EFAULT may come before the struct is read or
+ *   written: callers set @failed to KTR_FUNCLAT_NONE themselves).
+ *   Errors: -EINVAL bad flags, @nr_funcs 0 or above KTR_FUNCLAT_FUNCS_MAX,
+ *   a name slot empty or without its NUL (@failed: that slot), @stat_size
+ *   below KTR_FUNCLAT_STAT_SIZE_VER0 or above a page, @maxactive or
+ *   @unit_ns out of range; -EPERM without CAP_PERFMON or CAP_SYS_ADMIN
+ *   (checked again: the device fd may have been passed on);
+ *   -ESRCH no process @pid (a process id, in the caller's pid namespace);
+ *   -EFAULT; -ENOMEM; and, with @failed set, what the kernel said about the
+ *   function: -ENOENT no such function in the kernel or a loaded module,
+ *   -EOPNOTSUPP the kernel will not probe its return (not a function entry,
+ *   not text, blacklisted: NOKPROBE, kprobes' own code), -EBUSY, -EILSEQ.
+ *   A function name may be "MOD:NAME". The same function given twice is
+ *   probed twice (user space should not).
+ * The histogram fd supports:
+ *   read(fd, buf, n): a snapshot of every function, in the order given: for
+ *       each, the first @stat_size bytes of its struct ktr_funclat_stat
+ *       (zero-filled past what the module knows), nr_funcs * @stat_size
+ *       bytes in all (a smaller n: -EINVAL). Each read() is a new snapshot
+ *       from the start (no file position). Each CPU's counters are copied
+ *       consistently (a sequence count per CPU); CPUs are added one after
+ *       the other while calls go on.
+ *   close(): the kretprobes are removed (waiting for running handlers; a
+ *       call still pending on a stack is no longer counted).
+ * The fd holds a reference on the module: rmmod ktr fails while one is
+ * open. Why one kretprobe per function and no multi-function mechanism:
+ * Debian's 6.1 kernel is built without CONFIG_FPROBE, so globs are
+ * expanded by the tools into names (at most KTR_FUNCLAT_FUNCS_MAX).
  */
 #ifndef _UAPI_LINUX_KTR_H
 #define _UAPI_LINUX_KTR_H
@@ -555,7 +597,7 @@
 #include "ktr_ringbuf.h"
 
 #define KTR_ABI_MAJOR		1
-#define KTR_ABI_MINOR		5
+#define KTR_ABI_MINOR		6
 
 #define KTR_GENL_NAME		"ktr"
 #define KTR_GENL_VERSION	1
@@ -964,5 +1006,88 @@ struct ktr_stream_meta {
 #define KTR_IOC_GET_SUBBUF	_IOWR(KTR_IOC_MAGIC, 2, struct ktr_stream_subbuf)
 #define KTR_IOC_PUT_SUBBUF	_IO(KTR_IOC_MAGIC, 3)
 #define KTR_IOC_FLUSH		_IO(KTR_IOC_MAGIC, 4)
+
+/* --- function latency histograms (ABI minor 6) ------------------------- */
+
+/* At most this many functions per KTR_IOC_FUNCLAT_OPEN. */
+#define KTR_FUNCLAT_FUNCS_MAX		64u
+/* Bytes of one name slot, its terminating NUL included. */
+#define KTR_FUNCLAT_NAME_SLOT		128u
+/* Log2 buckets of a histogram. */
+#define KTR_FUNCLAT_BUCKETS		64u
+/* Largest kretprobe instance count a caller may ask for. */
+#define KTR_FUNCLAT_MAXACTIVE_MAX	4096u
+/* Largest bucket unit: one second. */
+#define KTR_FUNCLAT_UNIT_NS_MAX		1000000000u
+/* ktr_funclat_open.failed when no one function is at fault. */
+#define KTR_FUNCLAT_NONE		0xffffffffU
+
+/**
+ * struct ktr_funclat_open - argument of KTR_IOC_FUNCLAT_OPEN
+ * @size: in: sizeof(struct ktr_funclat_open) as the caller knows it (at
+ *	least KTR_FUNCLAT_OPEN_SIZE_VER0).
+ * @flags: in: 0 (-EINVAL otherwise).
+ * @pid: in: count only the calls made by the threads of this process (a
+ *	process id in the caller's pid namespace; -ESRCH if none); 0: all.
+ *	Calls made in interrupt context count for the task they interrupted.
+ * @nr_funcs: in: 1..KTR_FUNCLAT_FUNCS_MAX.
+ * @names: in: user address of @nr_funcs slots of KTR_FUNCLAT_NAME_SLOT
+ *	bytes each, one function name per slot, NUL-terminated ("NAME" or
+ *	"MOD:NAME"); bytes after the NUL are ignored.
+ * @maxactive: in: kretprobe instances per function, how many calls may be
+ *	pending at once before more are counted as missed; 0: the module's
+ *	default (max(64, 4 x possible CPUs)); at most
+ *	KTR_FUNCLAT_MAXACTIVE_MAX.
+ * @unit_ns: in: the histogram's unit: a call of d ns goes to the bucket of
+ *	d / @unit_ns (0 or 1: ns; 1000: us; at most KTR_FUNCLAT_UNIT_NS_MAX).
+ *	sum_ns, min_ns and max_ns are always in ns.
+ * @stat_size: in: bytes of struct ktr_funclat_stat the caller reads per
+ *	function (at least KTR_FUNCLAT_STAT_SIZE_VER0).
+ * @failed: out: the index of the function the error is about, or
+ *	KTR_FUNCLAT_NONE (success, or an error about the request itself).
+ */
+struct ktr_funclat_open {
+	__u32 size;
+	__u32 flags;
+	__u32 pid;
+	__u32 nr_funcs;
+	__u64 names;
+	__u32 maxactive;
+	__u32 unit_ns;
+	__u32 stat_size;
+	__u32 failed;
+};
+
+#define KTR_FUNCLAT_OPEN_SIZE_VER0	40
+
+/**
+ * struct ktr_funclat_stat - one function's histogram, as read()
+ * @size: sizeof(struct ktr_funclat_stat) as the module knows it.
+ * @index: the function's index in the open request.
+ * @count: calls that returned and were counted.
+ * @sum_ns: their total duration (ns).
+ * @min_ns: the shortest (0 when @count is 0).
+ * @max_ns: the longest.
+ * @missed: calls not counted: no free kretprobe instance (raise
+ *	@maxactive), a probe hit while another kprobe handler ran on the CPU,
+ *	or a return inside this function's own handler on the same CPU (an
+ *	interrupt). Calls filtered out by @pid are not missed.
+ * @buckets: bucket i counts the calls with d / unit in [2^i, 2^(i+1));
+ *	bucket 0 also counts d / unit = 0.
+ */
+struct ktr_funclat_stat {
+	__u32 size;
+	__u32 index;
+	__u64 count;
+	__u64 sum_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+	__u64 missed;
+	__u64 buckets[KTR_FUNCLAT_BUCKETS];
+};
+
+#define KTR_FUNCLAT_STAT_SIZE_VER0	560
+
+#define KTR_IOC_FUNCLAT_OPEN	_IOWR(KTR_IOC_MAGIC, 5, struct ktr_funclat_open)
 
 #endif /* _UAPI_LINUX_KTR_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ktr_control.h - the control plane's entry points: the generic netlink
- * family (ktr_nl*.c), /dev/ktr (ktr_dev.c) and its streams (ktr_stream.c).
+ * family (ktr_nl*.c), /dev/ktr (ktr_dev.c), its streams (ktr_stream.c) and
+ * its function latency fds (ktr_funclat_fd.c).
  * Module init (ktr_main.c) registers them last and removes them first.
  */
 #ifndef _KTR_CONTROL_H
@@ -10,6 +11,7 @@
 #include <linux/capability.h>
 
 struct ktr_stream_open;
+struct ktr_funclat_open;
 
 /**
  * ktr_capable - may the current task control ktr or read its buffers?
@@ -28,6 +30,9 @@ void ktr_nl_exit(void);
 int ktr_dev_init(void);
 void ktr_dev_exit(void);
 
+int ktr_copy_struct_in(void *dst, size_t ksize, size_t ver0,
+		       const void __user *src, u32 usize);
 int ktr_stream_open(struct ktr_stream_open __user *uarg);
+int ktr_funclat_fd_open(struct ktr_funclat_open __user *uarg);
 
 #endif /* _KTR_CONTROL_H */

@@ -7,17 +7,42 @@
  * that dropped CAP_PERFMON/CAP_SYS_ADMIN cannot read buffers either.
  *
  * write() records a marker event; KTR_IOC_STREAM_OPEN opens a per-CPU
- * stream (ktr_stream.c). The protocol is in uapi/ktr.h.
+ * stream (ktr_stream.c), KTR_IOC_FUNCLAT_OPEN a set of function latency
+ * histograms (ktr_funclat_fd.c). The protocol is in uapi/ktr.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/uaccess.h>
 
 #include "ktr.h"
 #include "ktr_control.h"
 #include "tracer/ktr_trace.h"
+
+/**
+ * ktr_copy_struct_in - copy in an ioctl's extensible struct
+ * @dst: the module's struct.
+ * @ksize: its size.
+ * @ver0: the first version's size: the least a caller may give.
+ * @src: the caller's struct.
+ * @usize: its size field.
+ *
+ * Newer fields the module does not know must be zero
+ * (copy_struct_from_user()); at most a page.
+ *
+ * Return: 0, -EINVAL (below @ver0), -E2BIG, or -EFAULT.
+ */
+int ktr_copy_struct_in(void *dst, size_t ksize, size_t ver0,
+		       const void __user *src, u32 usize)
+{
+	if (usize < ver0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	return copy_struct_from_user(dst, ksize, src, usize);
+}
 
 static int ktr_dev_open(struct inode *inode, struct file *file)
 {
@@ -49,6 +74,11 @@ static long ktr_dev_ioctl(struct file *file, unsigned int cmd,
 		if (!(file->f_mode & FMODE_READ))
 			return -EBADF;
 		return ktr_stream_open((void __user *)arg);
+	case _IOC_NR(KTR_IOC_FUNCLAT_OPEN):
+		/* Like reading the trace: a readable fd. */
+		if (!(file->f_mode & FMODE_READ))
+			return -EBADF;
+		return ktr_funclat_fd_open((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

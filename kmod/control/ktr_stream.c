@@ -195,21 +195,6 @@ static int ktr_stream_wait(struct ktr_stream *st, bool nonblock, int why)
 	}
 }
 
-/*
- * Copy in an extensible struct: @usize from its size field, at least @ver0
- * (the first version's size), at most a page; newer fields the module does
- * not know must be zero (copy_struct_from_user()).
- */
-static int ktr_copy_struct_in(void *dst, size_t ksize, size_t ver0,
-			      const void __user *src, u32 usize)
-{
-	if (usize < ver0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	return copy_struct_from_user(dst, ksize, src, usize);
-}
-
 static int ktr_stream_ioc_get(struct ktr_stream *st, struct file *file,
 			      struct ktr_stream_subbuf __user *uarg)
 {
