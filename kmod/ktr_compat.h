@@ -57,7 +57,10 @@ static inline void ktr_vm_flags_clear(struct vm_area_struct *vma,
 #ifdef NL_SET_ERR_MSG_FMT_MOD
 #define KTR_ERR_MSG_FMT_IF_ABLE(extack, fmt, args...)			\
 	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##args)
+/* Bytes a formatted message may take, NUL included (longer: truncated). */
+#define KTR_ERR_MSG_FMT_MAX	NETLINK_MAX_FMTMSG_LEN
 #else
+#define KTR_ERR_MSG_FMT_MAX	0
 #define KTR_ERR_MSG_FMT_IF_ABLE(extack, fmt, args...) do { } while (0)
 #endif
 #define KTR_ERR_MSG_FMT(extack, plain, fmt, args...) do {		\

@@ -309,10 +309,15 @@ static int ktr_kprobe_parse(struct ktr_kprobe *p,
 	struct ktr_probe_err err = { 0 };
 
 	if (!ktr_probe_def_parse(p->text, strlen(p->text), &p->def, &err)) {
-		/* The column where the kernel can say it; the reason always. */
+		/*
+		 * The reason always; the column too where the kernel formats
+		 * messages and the whole line fits its buffer.
+		 */
 		ktr_extack_set_static(extack, err.msg);
-		KTR_ERR_MSG_FMT_IF_ABLE(extack, "at column %u: %s",
-					err.pos + 1, err.msg);
+		if (sizeof(KBUILD_MODNAME ": at column 1234: ") + strlen(err.msg) <=
+		    KTR_ERR_MSG_FMT_MAX)
+			KTR_ERR_MSG_FMT_IF_ABLE(extack, "at column %u: %s",
+						err.pos + 1, err.msg);
 		return -EINVAL;
 	}
 	return 0;
