@@ -175,6 +175,11 @@ static int ktr_kprobe_resolve(struct ktr_kprobe *p,
 		}
 		memcpy(name, p->text + a->sym_pos, a->sym_len);
 		name[a->sym_len] = '\0';
+		if (!ktr_ksym_available()) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "@SYM: this kernel does not let ktr look symbols up (see the kernel log); use @ADDR");
+			return -EOPNOTSUPP;
+		}
 		addr = ktr_ksym_lookup(name);
 		if (!addr) {
 			KTR_ERR_MSG_FMT(extack,

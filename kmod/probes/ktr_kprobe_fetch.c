@@ -20,8 +20,9 @@
  *     the payload start, length with the NUL).
  *  4. Strings need the record's size before the reservation: they are
  *     fetched into this CPU's scratch area first. A scratch area is used
- *     by one handler at a time (kprobes do not nest on a CPU; a handler
- *     that finds it busy anyway drops its event, counted as a miss).
+ *     by one handler at a time (kprobes do not nest on a CPU; a kprobe
+ *     firing in an interrupt of a uprobe's fetch finds it busy and drops
+ *     its event, counted in hits but recorded nowhere).
  */
 #include <linux/kprobes.h>
 #include <linux/percpu.h>

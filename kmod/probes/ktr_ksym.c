@@ -8,7 +8,9 @@
  * on it: registering one (never armed: KPROBE_FLAG_DISABLED) on
  * "kallsyms_lookup_name" itself tells its address, once, at load. On a
  * kernel built with IBT the kprobe's address is past the function's
- * ENDBR64, which an indirect call must land on: step back over it.
+ * ENDBR64, which an indirect call must land on: step back over it, and use
+ * the function only if a real ENDBR64 is there (not the seal IBT-enforcing
+ * CPUs leave on functions whose address is never taken).
  * Without it (a kernel that refuses the kprobe), @SYM arguments are
  * refused with a message; everything else works.
  */
@@ -21,10 +23,10 @@
 
 typedef unsigned long (*ktr_lookup_fn)(const char *name);
 
-static ktr_lookup_fn ktr_kallsyms_lookup_name __ro_after_init;
+static ktr_lookup_fn ktr_kallsyms_lookup_name;
 
 /* Context: load (sleeps). Never fails the load: see the file comment. */
-void __init ktr_ksym_init(void)
+void ktr_ksym_init(void)
 {
 	struct kprobe kp = {
 		.symbol_name = "kallsyms_lookup_name",
@@ -43,15 +45,31 @@ void __init ktr_ksym_init(void)
 	unregister_kprobe(&kp);
 #ifdef CONFIG_X86_KERNEL_IBT
 	{
+		/*
+		 * Called indirectly, the function must start with ENDBR64.
+		 * The kprobe sits past it when it is there; a function whose
+		 * address the kernel never takes has it sealed (poisoned) at
+		 * boot on CPUs that enforce IBT: calling it would fault, so
+		 * lookups are then unavailable.
+		 */
 		static const u8 endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
 		u8 insn[4];
 
-		if (!copy_from_kernel_nofault(insn, (void *)(addr - 4), 4) &&
-		    !memcmp(insn, endbr64, 4))
-			addr -= 4;
+		if (copy_from_kernel_nofault(insn, (void *)(addr - 4), 4) ||
+		    memcmp(insn, endbr64, 4)) {
+			pr_warn("kallsyms_lookup_name has no ENDBR64 to call (IBT): @SYM probe arguments are unavailable\n");
+			return;
+		}
+		addr -= 4;
 	}
 #endif
 	ktr_kallsyms_lookup_name = (ktr_lookup_fn)addr;
+}
+
+/* Whether ktr_ksym_lookup() can find anything on this kernel. */
+bool ktr_ksym_available(void)
+{
+	return ktr_kallsyms_lookup_name != NULL;
 }
 
 /**

@@ -7,6 +7,7 @@
 #define _KTR_KSYM_H
 
 void ktr_ksym_init(void);
+bool ktr_ksym_available(void);
 unsigned long ktr_ksym_lookup(const char *name);
 
 #endif /* _KTR_KSYM_H */
