@@ -18,6 +18,7 @@
 
 #include <linux/kprobes.h>
 #include <linux/uaccess.h>
+#include <asm/cpufeature.h>
 
 #include "ktr_ksym.h"
 
@@ -44,14 +45,13 @@ void ktr_ksym_init(void)
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
 #ifdef CONFIG_X86_KERNEL_IBT
-	{
-		/*
-		 * Called indirectly, the function must start with ENDBR64.
-		 * The kprobe sits past it when it is there; a function whose
-		 * address the kernel never takes has it sealed (poisoned) at
-		 * boot on CPUs that enforce IBT: calling it would fault, so
-		 * lookups are then unavailable.
-		 */
+	/*
+	 * On a CPU that enforces IBT, an indirect call must land on ENDBR64.
+	 * The kprobe sits past it when it is there; a function whose address
+	 * the kernel never takes has it sealed (poisoned) at boot on such
+	 * CPUs: calling it would fault, so lookups are then unavailable.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_IBT)) {
 		static const u8 endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
 		u8 insn[4];
 

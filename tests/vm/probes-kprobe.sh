@@ -44,6 +44,19 @@ grep -q -- '^-2$' rets.txt && ok "kretprobe saw -ENOENT" || bad "no -2 return: $
 grep -qE '^[3-9]$' rets.txt && ok "kretprobe saw a fd" || bad "no fd return: $(tr '\n' ' ' <rets.txt)"
 grep ': myopen_ret: ' mine.txt | grep -qE ' took=(0x[0-9a-f]*[1-9a-f][0-9a-f]*|[1-9][0-9]*)' && ok "duration recorded" || bad "no duration"
 
+# @SYM: a kernel variable read at each hit (jiffies moves, never 0 here).
+ktr probe add 'p:symread do_sys_openat2 j=@jiffies:u64 j4=+0(@jiffies):u32' >sym.txt 2>&1 ||
+	bad "add @SYM probe: $(cat sym.txt)"
+ktr-read -d 1500ms >symev.txt 2>/dev/null &
+rp=$!
+sleep 0.5
+sh -c 'echo $$ >pid.txt; exec cat /proc/version' >/dev/null
+wait $rp
+grep -E -- "-$(cat pid.txt) +\[" symev.txt | grep ': symread: ' | head -n 2
+grep -E -- "-$(cat pid.txt) +\[" symev.txt | grep -qE ': symread: j=[1-9][0-9]* ' &&
+	ok "@jiffies read at the probe" || bad "no @jiffies value"
+ktr probe del symread >/dev/null || bad "del symread"
+
 # Disable, then enable again: the probe stays defined.
 # (Checks look at the events of one workload process: the shell's own
 # redirections open files too, and a reader may find older events.)
