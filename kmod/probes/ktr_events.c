@@ -23,8 +23,9 @@
  *     while their callback runs, so no caller can see a dynamic event
  *     being freed.
  *  2. An event is registered on its tracepoint (armed, for a source
- *     event) exactly when enabled is true; rearm (tracepoint gone while enabled) is cleared by every
- *     disable, so a reset or disabled event never comes back by itself.
+ *     event) exactly when enabled is true; rearm (tracepoint gone while
+ *     enabled) is cleared by every disable, so a reset or disabled
+ *     event never comes back by itself.
  *  3. After any probe is unregistered (or disarmed),
  *     tracepoint_synchronize_unregister() waits for probes still running
  *     before anything they use is freed (its synchronize_rcu() also
@@ -229,7 +230,7 @@ bool ktr_event_available(const struct ktr_event_type *ev)
 /* Whether @ev can be switched now (markers and stacks never are). */
 static bool ktr_event_switchable(const struct ktr_event_type *ev)
 {
-	return ev->source ? !ev->source_gone : ev->tp != NULL;
+	return ev->source ? !ev->source_gone : !!ev->tp;
 }
 
 static int ktr_event_arm(struct ktr_event_type *ev)

@@ -124,6 +124,7 @@ static int ktr_funclat_entry(struct kretprobe_instance *ri,
 	*(u64 *)ri->data = local_clock();
 	return 0;
 }
+
 NOKPROBE_SYMBOL(ktr_funclat_entry);
 
 static int ktr_funclat_ret(struct kretprobe_instance *ri,
@@ -165,6 +166,7 @@ static int ktr_funclat_ret(struct kretprobe_instance *ri,
 	WRITE_ONCE(c->busy, false);
 	return 0;
 }
+
 NOKPROBE_SYMBOL(ktr_funclat_ret);
 
 /* --- sets --- */

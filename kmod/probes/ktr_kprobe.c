@@ -70,6 +70,7 @@ static int ktr_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 		ktr_kprobe_record(p, regs, 0);
 	return 0;
 }
+
 NOKPROBE_SYMBOL(ktr_kprobe_pre);
 
 /* Return probes with $duration: the entry time, per instance. */
@@ -79,6 +80,7 @@ static int ktr_kprobe_entry(struct kretprobe_instance *ri,
 	*(u64 *)ri->data = local_clock();
 	return 0;
 }
+
 NOKPROBE_SYMBOL(ktr_kprobe_entry);
 
 static int ktr_kprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -97,6 +99,7 @@ static int ktr_kprobe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	ktr_kprobe_record(p, regs, duration);
 	return 0;
 }
+
 NOKPROBE_SYMBOL(ktr_kprobe_ret);
 
 /* --- arming, through the registry (its lock held) --- */

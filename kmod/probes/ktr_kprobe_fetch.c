@@ -57,6 +57,7 @@ static bool ktr_kprobe_read(void *dst, unsigned long addr, size_t n, bool user)
 		return !copy_from_user_nofault(dst, (const void __user *)addr, n);
 	return !copy_from_kernel_nofault(dst, (const void *)addr, n);
 }
+
 NOKPROBE_SYMBOL(ktr_kprobe_read);
 
 /*
@@ -87,6 +88,7 @@ static u32 ktr_kprobe_read_str(char *dst, unsigned long addr, u32 max,
 	dst[len] = '\0';
 	return len + 1;
 }
+
 NOKPROBE_SYMBOL(ktr_kprobe_read_str);
 
 /* Word @n of the user stack at @regs (0 when unreadable). */
@@ -171,19 +173,21 @@ static unsigned long ktr_kprobe_base(const struct ktr_kprobe *p,
 		return 0;
 	}
 }
+
 NOKPROBE_SYMBOL(ktr_kprobe_base);
 
 /* @ADDR and @SYM read memory at the address: a level of offset 0. */
 static const struct ktr_pderef ktr_kprobe_at_addr;
 
 /* Level @k of argument @a's reads (@mem: @ADDR or @SYM first). */
-static const struct ktr_pderef *ktr_kprobe_level(const struct ktr_parg *a,
-						  bool mem, unsigned int k)
+static const struct ktr_pderef *
+ktr_kprobe_level(const struct ktr_parg *a, bool mem, unsigned int k)
 {
 	if (mem)
 		return k ? &a->deref[k - 1] : &ktr_kprobe_at_addr;
 	return &a->deref[k];
 }
+
 NOKPROBE_SYMBOL(ktr_kprobe_level);
 
 /*
@@ -252,6 +256,7 @@ static u32 ktr_kprobe_fetch(const struct ktr_kprobe *p, unsigned int i,
 	memcpy(rec + a->offset, &out, a->size);	/* little-endian: low bytes */
 	return len;
 }
+
 NOKPROBE_SYMBOL(ktr_kprobe_fetch);
 
 /* Fill the arguments of @rec; return the payload's length. */
@@ -265,6 +270,7 @@ static u32 ktr_kprobe_fill(const struct ktr_kprobe *p, struct pt_regs *regs,
 		len = ktr_kprobe_fetch(p, i, regs, duration, rec, len);
 	return len;
 }
+
 NOKPROBE_SYMBOL(ktr_kprobe_fill);
 
 /**
@@ -307,6 +313,7 @@ void ktr_kprobe_record(struct ktr_kprobe *p, struct pt_regs *regs,
 	barrier();
 	s->busy = 0;
 }
+
 NOKPROBE_SYMBOL(ktr_kprobe_record);
 
 int ktr_kprobe_fetch_init(void)

@@ -69,7 +69,7 @@ void ktr_ksym_init(void)
 /* Whether ktr_ksym_lookup() can find anything on this kernel. */
 bool ktr_ksym_available(void)
 {
-	return ktr_kallsyms_lookup_name != NULL;
+	return !!ktr_kallsyms_lookup_name;
 }
 
 /**

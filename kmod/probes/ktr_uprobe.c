@@ -91,7 +91,8 @@ int ktr_uprobe_prepare(struct ktr_kprobe *p, struct netlink_ext_ack *extack)
 	ret = kern_path(path, LOOKUP_FOLLOW, &p->upath);
 	kfree(path);
 	if (ret) {
-		NL_SET_ERR_MSG_MOD(extack, "uprobe: cannot look the file up (missing, or not reachable)");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "uprobe: cannot look the file up (missing, or not reachable)");
 		return ret;
 	}
 	inode = d_real_inode(p->upath.dentry);

@@ -70,7 +70,7 @@ Result<std::uint64_t> elf_symbol_offset(const std::string &path, std::string_vie
 
 	std::uint64_t value = 0;
 	bool found = false;
-	for (const Elf64_Word type : {SHT_SYMTAB, SHT_DYNSYM}) {
+	for (const Elf64_Word type : {Elf64_Word{SHT_SYMTAB}, Elf64_Word{SHT_DYNSYM}}) {
 		for (Elf_Scn *scn = nullptr; !found && (scn = elf_nextscn(f.elf, scn));) {
 			GElf_Shdr shdr;
 			if (gelf_getshdr(scn, &shdr) && shdr.sh_type == type)
