@@ -237,7 +237,7 @@ const Cmd all_cmds[] = {
 	{KTR_CMD_SET_TRACER, "SET_TRACER", false},
 	{KTR_CMD_ADD_PROBE, "ADD_PROBE", false},
 	{KTR_CMD_DEL_PROBE, "DEL_PROBE", false},
-	{KTR_CMD_LIST_PROBES, "LIST_PROBES", false},
+	{KTR_CMD_LIST_PROBES, "LIST_PROBES", true},
 	{KTR_CMD_SET_TASK_FILTER, "SET_TASK_FILTER", false},
 	{KTR_CMD_SET_EVENT_FILTER, "SET_EVENT_FILTER", false},
 	{KTR_CMD_GET_FILTERS, "GET_FILTERS", false},
@@ -499,11 +499,37 @@ std::vector<Bad> specific_bad(int cmd)
 			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_RAW_TRACEPOINT, "sched_switch"); },
 			 ENOENT},
 		};
+	case KTR_CMD_ADD_PROBE:
+		return {
+			{"definition missing", {}, EINVAL},
+			{"definition of 1100 bytes",
+			 [](nl_msg *m) {
+				 nla_put_string(m, KTR_ATTR_PROBE_DEF, std::string(1100, 'p').c_str());
+			 },
+			 EINVAL},
+			{"bad definition",
+			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_PROBE_DEF, "p:x vfs_read a=%zz"); },
+			 EINVAL},
+			{"unknown symbol",
+			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_PROBE_DEF, "p:x no_such_fn_ktr"); },
+			 ENOENT},
+		};
+	case KTR_CMD_DEL_PROBE:
+		return {
+			{"neither name nor all", {}, EINVAL},
+			{"name and all",
+			 [](nl_msg *m) {
+				 nla_put_string(m, KTR_ATTR_PROBE_NAME, "x");
+				 nla_put_u8(m, KTR_ATTR_PROBE_ALL, 1);
+			 },
+			 EINVAL},
+			{"all = 2", [](nl_msg *m) { nla_put_u8(m, KTR_ATTR_PROBE_ALL, 2); }, ERANGE},
+			{"no such probe",
+			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_PROBE_NAME, "no_such_probe"); },
+			 ENOENT},
+		};
 	case KTR_CMD_LIST_TRACERS:
 	case KTR_CMD_SET_TRACER:
-	case KTR_CMD_ADD_PROBE:
-	case KTR_CMD_DEL_PROBE:
-	case KTR_CMD_LIST_PROBES:
 		return {{"reserved command", {}, EOPNOTSUPP}};
 	default:
 		return {};
@@ -559,7 +585,7 @@ int run_nobody()
 		{KTR_CMD_SET_TRACER, false, {}},
 		{KTR_CMD_ADD_PROBE, false, {}},
 		{KTR_CMD_DEL_PROBE, false, {}},
-		{KTR_CMD_LIST_PROBES, false, {}},
+		{KTR_CMD_LIST_PROBES, true, {}},
 		{KTR_CMD_SET_TASK_FILTER, false, put_pids({1})},
 		{KTR_CMD_SET_EVENT_FILTER, false,
 		 [](nl_msg *m) {
