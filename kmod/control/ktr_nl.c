@@ -138,11 +138,48 @@ int ktr_nl_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
-/* The header of the next message of a dump of @cmd, or NULL when full. */
-void *ktr_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+/**
+ * ktr_nl_dump_one - add one object's message to a dump
+ * @d: the dump.
+ * @obj: what @d->fill puts.
+ *
+ * Return: 0, or -EMSGSIZE when the message does not fit what is left of
+ * the reply (then nothing of it stays there: the object goes in the next
+ * one).
+ */
+int ktr_nl_dump_one(struct ktr_nl_dump *d, const void *obj)
 {
-	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			   &ktr_nl_family, NLM_F_MULTI, cmd);
+	void *hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+				d->cb->nlh->nlmsg_seq, &ktr_nl_family,
+				NLM_F_MULTI, d->cmd);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (d->fill(d->skb, obj)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/**
+ * ktr_nl_dump_done - what a dumpit returns after its walk
+ * @d: the dump.
+ * @pos: where the walk stopped (the position to resume from).
+ * @ret: what the walk returned: 0 when it is over, -EMSGSIZE when the
+ *	reply filled up.
+ *
+ * Return: the reply's length (a full reply: netlink calls again and the
+ * walk resumes at @pos; an empty one ends the dump), or @ret when not even
+ * the first object fitted an empty reply: an error, not a silent end.
+ */
+int ktr_nl_dump_done(struct ktr_nl_dump *d, unsigned long pos, int ret)
+{
+	if (ret && pos == d->cb->args[0])
+		return ret;
+	d->cb->args[0] = pos;
+	return d->skb->len;
 }
 
 /* Tracer commands: numbers reserved, not implemented yet. */

@@ -37,8 +37,21 @@ struct ktr_nl_u64 {
 int ktr_nl_put_u64s(struct sk_buff *msg, const struct ktr_nl_u64 *v,
 		    size_t n, int pad);
 int ktr_nl_dump_start(struct netlink_callback *cb);
-void *ktr_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
-		      u8 cmd);
+
+/*
+ * A dump in progress: every object a walk visits becomes one NLM_F_MULTI
+ * message @cmd whose attributes @fill puts; cb->args[0] keeps the walk's
+ * position between the calls of one dump.
+ */
+struct ktr_nl_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	u8 cmd;
+	ktr_nl_fill_t fill;
+};
+
+int ktr_nl_dump_one(struct ktr_nl_dump *d, const void *obj);
+int ktr_nl_dump_done(struct ktr_nl_dump *d, unsigned long pos, int ret);
 
 /* Commands that take no attribute. */
 extern const struct nla_policy ktr_nl_no_attr_policy[KTR_ATTR_MAX + 1];

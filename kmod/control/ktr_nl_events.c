@@ -47,9 +47,9 @@ static int ktr_nl_put_field(struct sk_buff *msg, const struct ktr_field_desc *f)
 	return 0;
 }
 
-static int ktr_nl_put_event(struct sk_buff *msg,
-			    const struct ktr_event_type *ev)
+static int ktr_nl_put_event(struct sk_buff *msg, const void *arg)
 {
+	const struct ktr_event_type *ev = arg;
 	struct nlattr *fields;
 	unsigned int i;
 
@@ -73,40 +73,22 @@ static int ktr_nl_put_event(struct sk_buff *msg,
 	return 0;
 }
 
-struct ktr_nl_list_ctx {
-	struct sk_buff *skb;		/* the reply being filled */
-	struct netlink_callback *cb;
-};
-
 /* One KTR_CMD_LIST_EVENTS message for @ev; -EMSGSIZE when it is full. */
 static int ktr_nl_list_one(const struct ktr_event_type *ev, void *priv)
 {
-	const struct ktr_nl_list_ctx *d = priv;
-	struct sk_buff *skb = d->skb;
-	void *hdr;
-
-	hdr = ktr_nl_dump_put(skb, d->cb, KTR_CMD_LIST_EVENTS);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (ktr_nl_put_event(skb, ev)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
+	return ktr_nl_dump_one(priv, ev);
 }
 
 int ktr_nl_list_events(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct ktr_nl_list_ctx d = { .skb = skb, .cb = cb };
+	struct ktr_nl_dump d = {
+		.skb = skb, .cb = cb, .cmd = KTR_CMD_LIST_EVENTS,
+		.fill = ktr_nl_put_event,
+	};
 	unsigned long idx = cb->args[0];
-	int ret;
+	int ret = ktr_events_for_each(&idx, ktr_nl_list_one, &d);
 
-	ret = ktr_events_for_each(&idx, ktr_nl_list_one, &d);
-	if (ret && idx == cb->args[0])
-		return ret;	/* one event does not fit a message */
-	cb->args[0] = idx;
-	return skb->len;
+	return ktr_nl_dump_done(&d, idx, ret);
 }
 
 static int ktr_nl_set_events(struct genl_info *info, bool enable)

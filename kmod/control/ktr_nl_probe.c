@@ -77,24 +77,16 @@ int ktr_nl_del_probe(struct sk_buff *skb, struct genl_info *info)
 	return ktr_nl_reply(info, KTR_CMD_DEL_PROBE, ktr_nl_put_count, &count);
 }
 
-struct ktr_nl_probe_dump {
-	struct sk_buff *skb;
-	struct netlink_callback *cb;
-};
-
-static int ktr_nl_put_probe(const struct ktr_kprobe_info *p, void *priv)
+/* The attributes of one KTR_CMD_LIST_PROBES message. */
+static int ktr_nl_put_probe(struct sk_buff *msg, const void *arg)
 {
-	struct ktr_nl_probe_dump *d = priv;
-	struct sk_buff *msg = d->skb;
+	const struct ktr_kprobe_info *p = arg;
 	const struct ktr_nl_u64 counters[] = {
 		{ KTR_ATTR_PROBE_ADDR, p->addr },
 		{ KTR_ATTR_PROBE_HITS, p->hits },
 		{ KTR_ATTR_PROBE_MISSED, p->missed },
 	};
-	void *hdr = ktr_nl_dump_put(msg, d->cb, KTR_CMD_LIST_PROBES);
 
-	if (!hdr)
-		return -EMSGSIZE;
 	if (nla_put_u32(msg, KTR_ATTR_EVENT_ID, p->id) ||
 	    nla_put_string(msg, KTR_ATTR_EVENT_SYSTEM, p->system) ||
 	    nla_put_string(msg, KTR_ATTR_EVENT_NAME, p->name) ||
@@ -104,23 +96,24 @@ static int ktr_nl_put_probe(const struct ktr_kprobe_info *p, void *priv)
 	    nla_put_u32(msg, KTR_ATTR_PROBE_MECH, p->mech) ||
 	    ktr_nl_put_u64s(msg, counters, ARRAY_SIZE(counters), KTR_ATTR_PAD) ||
 	    nla_put_u32(msg, KTR_ATTR_PROBE_MAXACTIVE, p->maxactive) ||
-	    nla_put_u8(msg, KTR_ATTR_PROBE_GONE, p->gone)) {
-		genlmsg_cancel(msg, hdr);
+	    nla_put_u8(msg, KTR_ATTR_PROBE_GONE, p->gone))
 		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
 	return 0;
+}
+
+static int ktr_nl_list_probe(const struct ktr_kprobe_info *p, void *priv)
+{
+	return ktr_nl_dump_one(priv, p);
 }
 
 int ktr_nl_list_probes(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct ktr_nl_probe_dump d = { .skb = skb, .cb = cb };
+	struct ktr_nl_dump d = {
+		.skb = skb, .cb = cb, .cmd = KTR_CMD_LIST_PROBES,
+		.fill = ktr_nl_put_probe,
+	};
 	unsigned long pos = cb->args[0];
-	int ret;
+	int ret = ktr_kprobes_for_each(&pos, ktr_nl_list_probe, &d);
 
-	ret = ktr_kprobes_for_each(&pos, ktr_nl_put_probe, &d);
-	if (ret && pos == cb->args[0])
-		return ret;	/* one probe does not fit a message */
-	cb->args[0] = pos;
-	return skb->len;	/* full (continued next time) or done */
+	return ktr_nl_dump_done(&d, pos, ret);
 }

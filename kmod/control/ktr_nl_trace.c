@@ -100,28 +100,36 @@ static int ktr_nl_put_stats(struct sk_buff *msg, unsigned int cpu,
 	return 0;
 }
 
+/* What one KTR_CMD_GET_STATS message says. */
+struct ktr_nl_cpu_stats {
+	unsigned int cpu;
+	struct ktr_rb_cpu_stats c;
+};
+
+static int ktr_nl_fill_stats(struct sk_buff *msg, const void *arg)
+{
+	const struct ktr_nl_cpu_stats *s = arg;
+
+	return ktr_nl_put_stats(msg, s->cpu, &s->c);
+}
+
 int ktr_nl_get_stats(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct ktr_rb_cpu_stats c;
-	unsigned int cpu;
-	void *hdr;
+	struct ktr_nl_dump d = {
+		.skb = skb, .cb = cb, .cmd = KTR_CMD_GET_STATS,
+		.fill = ktr_nl_fill_stats,
+	};
+	struct ktr_nl_cpu_stats s;
+	int ret = 0;
 
-	for (cpu = cb->args[0]; cpu < nr_cpu_ids; cpu++) {
-		if (!cpu_possible(cpu))
+	for (s.cpu = cb->args[0]; s.cpu < nr_cpu_ids; s.cpu++) {
+		if (!cpu_possible(s.cpu) || ktr_trace_get_stats(s.cpu, &s.c))
 			continue;
-		if (ktr_trace_get_stats(cpu, &c))
-			continue;
-		hdr = ktr_nl_dump_put(skb, cb, KTR_CMD_GET_STATS);
-		if (!hdr)
+		ret = ktr_nl_dump_one(&d, &s);
+		if (ret)
 			break;
-		if (ktr_nl_put_stats(skb, cpu, &c)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
 	}
-	cb->args[0] = cpu;
-	return skb->len;
+	return ktr_nl_dump_done(&d, s.cpu, ret);
 }
 
 static int ktr_nl_fill_cpu(struct sk_buff *msg, const void *arg)
