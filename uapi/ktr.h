@@ -191,7 +191,11 @@
  *   fresh buffer of the same geometry and mode replaces it), and tracing
  *   is on. Refused with -EBUSY and a message while any stream is open or
  *   mapped (nothing changes then: close the readers first). Every filter
- *   and stack capture (KTR_CMD_CLEAR_FILTERS) is removed too.
+ *   and stack capture (KTR_CMD_CLEAR_FILTERS) is removed too, and every
+ *   dynamic probe is deleted (ABI minor 6): the KTR_CMD_RESET notice is
+ *   the only notice of all this (no DISABLE_EVENTS or DEL_PROBE notice
+ *   comes with it); a listener drops what it knew of events, filters and
+ *   probes.
  *   Request:  no attributes.
  *   Reply:    KTR_CMD_RESET with KTR_ATTR_TRACING_ON (1).
  *
@@ -567,6 +571,8 @@
  *   @unit_ns out of range; -EPERM without CAP_PERFMON or CAP_SYS_ADMIN
  *   (checked again: the device fd may have been passed on);
  *   -ESRCH no process @pid (a process id, in the caller's pid namespace);
+ *   -ENOSPC KTR_FUNCLAT_SETS_MAX histogram fds are open already (all
+ *   users together: each pins kretprobes and per-CPU counters; close one);
  *   -EFAULT; -ENOMEM; and, with @failed set, what the kernel said about the
  *   function: -ENOENT no such function in the kernel or a loaded module,
  *   -EOPNOTSUPP the kernel will not probe its return (not a function entry,
@@ -1011,6 +1017,8 @@ struct ktr_stream_meta {
 
 /* At most this many functions per KTR_IOC_FUNCLAT_OPEN. */
 #define KTR_FUNCLAT_FUNCS_MAX		64u
+/* At most this many histogram fds (sets) open at once, all users together. */
+#define KTR_FUNCLAT_SETS_MAX		16u
 /* Bytes of one name slot, its terminating NUL included. */
 #define KTR_FUNCLAT_NAME_SLOT		128u
 /* Log2 buckets of a histogram. */

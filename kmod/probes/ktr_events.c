@@ -220,17 +220,23 @@ int ktr_event_with(const char *name, ktr_event_fn fn, void *priv)
 	return ret;
 }
 
+/* Whether source event @ev's target is gone, said or found out. */
+static bool ktr_event_target_gone(const struct ktr_event_type *ev)
+{
+	return ev->source_gone || (ev->source->gone && ev->source->gone(ev));
+}
+
 bool ktr_event_available(const struct ktr_event_type *ev)
 {
 	if (ev->source)
-		return !ev->source_gone;
+		return !ktr_event_target_gone(ev);
 	return !ev->tp_name || ev->tp;
 }
 
 /* Whether @ev can be switched now (markers and stacks never are). */
 static bool ktr_event_switchable(const struct ktr_event_type *ev)
 {
-	return ev->source ? !ev->source_gone : !!ev->tp;
+	return ev->source ? !ktr_event_target_gone(ev) : !!ev->tp;
 }
 
 static int ktr_event_arm(struct ktr_event_type *ev)
@@ -368,7 +374,7 @@ int ktr_events_set(const char *glob, bool enable,
 		ret = -ENOENT;
 	} else if (!usable) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "no matching event can be switched on this kernel (markers are always on; the others lack a tracepoint)");
+				   "no matching event can be switched on this kernel (markers are always on; the others lack a tracepoint or their probed code is gone)");
 		ret = -EOPNOTSUPP;
 	}
 	goto out;

@@ -59,10 +59,17 @@ extern const unsigned int ktr_nr_common_fields;
  * @arm: start recording; called with the registry lock held.
  * @disarm: stop; handlers still running may finish (the registry waits
  *	for them, invariant 3 of ktr_events.c, before anything is freed).
+ * @gone: optional: whether the target went away without a word to the
+ *	registry (the kernel's kprobes kill a probe on a module's init text
+ *	when the module goes live, and one on a module's code when it goes,
+ *	before any notifier of ktr's runs); such an event is unavailable as
+ *	after ktr_event_source_gone(). Called with or without the registry
+ *	lock: a stale answer only delays what the next call says.
  */
 struct ktr_event_source {
 	int (*arm)(struct ktr_event_type *ev);
 	void (*disarm)(struct ktr_event_type *ev);
+	bool (*gone)(const struct ktr_event_type *ev);
 };
 
 /**

@@ -35,6 +35,11 @@
  *  5. Durations use local_clock(): cheap, but not synchronised between
  *     CPUs to the nanosecond; a call that migrates may come out a little
  *     short, or negative, which counts as 0.
+ *  6. At most KTR_FUNCLAT_SETS_MAX sets exist at once (all users
+ *     together), so the kretprobes and per-CPU counters a caller with
+ *     CAP_PERFMON can pin in the kernel are bounded: KTR_FUNCLAT_SETS_MAX *
+ *     KTR_FUNCLAT_FUNCS_MAX functions. @ktr_funclat_sets counts the sets
+ *     from the start of ktr_funclat_create() to the end of their free.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -54,6 +59,8 @@
 #include <linux/string.h>
 
 #include "ktr_funclat.h"
+
+static atomic_t ktr_funclat_sets = ATOMIC_INIT(0);	/* invariant 6 */
 
 /* The counters of a histogram (durations in ns, buckets in the unit). */
 struct ktr_funclat_counts {
@@ -242,6 +249,7 @@ static void ktr_funclat_free(struct ktr_funclat *fl)
 	put_pid(fl->tgid);
 	mutex_destroy(&fl->read_lock);
 	kfree(fl);
+	atomic_dec(&ktr_funclat_sets);
 }
 
 /**
@@ -268,9 +276,16 @@ struct ktr_funclat *ktr_funclat_create(const struct ktr_funclat_params *p,
 	*failed = KTR_FUNCLAT_NONE;
 	if (WARN_ON_ONCE(!p->nr_funcs || p->nr_funcs > KTR_FUNCLAT_FUNCS_MAX))
 		return ERR_PTR(-EINVAL);
+	/* Invariant 6: a slot first, given back by ktr_funclat_free(). */
+	if (atomic_inc_return(&ktr_funclat_sets) > KTR_FUNCLAT_SETS_MAX) {
+		atomic_dec(&ktr_funclat_sets);
+		return ERR_PTR(-ENOSPC);
+	}
 	fl = kzalloc(sizeof(*fl), GFP_KERNEL);
-	if (!fl)
+	if (!fl) {
+		atomic_dec(&ktr_funclat_sets);
 		return ERR_PTR(-ENOMEM);
+	}
 	mutex_init(&fl->read_lock);
 	fl->tgid = get_pid(p->tgid);
 	fl->nr_funcs = p->nr_funcs;

@@ -24,7 +24,9 @@
  *     nothing can reach it. Module unload deletes every probe first.
  *  4. When the module a probe's address lies in goes away, the event is
  *     disarmed and stays listed, unavailable (the kernel's kprobes mark the
- *     kprobe gone), until it is deleted.
+ *     kprobe gone), until it is deleted. A kprobe the kernel killed
+ *     without ktr's notifier seeing it (init text; a bare address in a
+ *     module) is unavailable too: the source's gone() reads the mark.
  * Lock order: ktr_trace_lock (RESET deletes every probe) ->
  * ktr_kprobe_lock -> the registry's lock -> the kernel's kprobe_mutex.
  */
@@ -124,9 +126,25 @@ static void ktr_kprobe_disarm(struct ktr_event_type *ev)
 	WRITE_ONCE(p->armed, false);
 }
 
+/*
+ * Killed by the kernel's kprobes: init text freed when its module went
+ * live, or the code of a module going away (also a probe on a bare
+ * address, which names no module for ktr_kprobe_module_notify()).
+ * enable_kprobe() refuses such a probe; disable_kprobe() is a no-op on it.
+ */
+static bool ktr_kprobe_target_gone(const struct ktr_event_type *ev)
+{
+	const struct ktr_kprobe *p = container_of(ev, struct ktr_kprobe, type);
+	const struct kprobe *kp = ktr_kprobe_is_return(p) ? &p->rp.kp : &p->kp;
+
+	/* kprobe_gone() without its non-const argument; set under kprobe_mutex. */
+	return READ_ONCE(kp->flags) & KPROBE_FLAG_GONE;
+}
+
 static const struct ktr_event_source ktr_kprobe_source = {
 	.arm = ktr_kprobe_arm,
 	.disarm = ktr_kprobe_disarm,
+	.gone = ktr_kprobe_target_gone,
 };
 
 /* --- building a probe --- */

@@ -215,6 +215,8 @@ TEST(FuncLatErrors, NameTheFunctionOrTheRequest)
 		  "no process 4242: -P takes the id of a running process");
 	EXPECT_TRUE(contains(funclat_open_error(EPERM, std::nullopt, 0).message(), "CAP_PERFMON"));
 	EXPECT_TRUE(contains(funclat_open_error(ENOTTY, std::nullopt, 0).message(), "ABI 1.6"));
+	EXPECT_TRUE(contains(funclat_open_error(ENOSPC, std::nullopt, 0).message(),
+			     "at most " + std::to_string(KTR_FUNCLAT_SETS_MAX)));
 	EXPECT_TRUE(check_function_name("vfs_read"));
 	EXPECT_TRUE(check_function_name("ext4:ext4_file_read_iter"));
 	EXPECT_FALSE(check_function_name(""));

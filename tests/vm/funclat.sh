@@ -5,7 +5,8 @@
 # ktr cannot be unloaded while funclat runs (its fd holds the module) and
 # nothing stays registered after it ends or fails (kprobes/list). Bad
 # input: an unknown function (named, nothing left), 65 functions (CLI and
-# module), the module's own checks through raw ioctls, no capability.
+# module), the module's own checks through raw ioctls (and the cap of
+# KTR_FUNCLAT_SETS_MAX sets open at once), no capability.
 # The harness unloads ktr at the end and checks for leaks.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: 6.1 6.12 debug
@@ -143,6 +144,7 @@ raw stat0 "errno=22 failed=none"
 raw unit "errno=22 failed=none"
 raw maxactive "errno=22 failed=none"
 raw wronly "errno=9 failed=12345"	# refused before the struct is read
+raw cap "opened=16 next_errno=28 after_close_errno=0"	# KTR_FUNCLAT_SETS_MAX, all users
 ktr-funclat-probe raw read >read.txt
 cat read.txt
 expect_eq "raw read: result" "$(sed -n 1p read.txt)" "errno=0 failed=none"

@@ -1,5 +1,6 @@
 # Module parameters change the geometry ktr info reports; 4 vCPUs are seen.
 # vm-args: --smp 4 --module-args 'subbuf_size=16384 nr_subbufs=4 mode=overwrite' --add tests/vm/lib/testlib.sh
+# kernels: 6.1 6.12
 . ./testlib.sh
 ktr info --json >info.json || bad "ktr info --json failed"
 cat info.json

@@ -6,7 +6,7 @@
 # left active (and a stream open until the end of the script): unloading
 # ktr must remove them, and the harness checks the kernel log and leaks.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
-# kernels: 6.1 debug
+# kernels: debug
 . ./testlib.sh
 
 req() { ktr-raw-request "$@"; }

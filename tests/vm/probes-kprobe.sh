@@ -3,7 +3,9 @@
 # the paths a program opens, in order; a kretprobe's return values match
 # what the program got (a fd, and -ENOENT); $duration is recorded; a probe
 # survives disable/enable; definitions the kernel refuses change nothing;
-# probes are removed by del, by reset and (left active) by unloading ktr.
+# MODULE:SYMBOL and bare addresses in a module work and are marked gone when
+# it unloads; probes are removed by del, by reset and (left active) by
+# unloading ktr.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh --add tests/data/probe_defs_bad.txt
 # kernels: 6.1 6.12
 . ./testlib.sh
@@ -151,6 +153,47 @@ out=$(req probe-del name=myopen)
 case "$out" in errno=2*) ok "second delete: ENOENT" ;; *) bad "second delete: $out" ;; esac
 out=$(req probe-del name=myopen all=1)
 case "$out" in errno=22*) ok "name and all: EINVAL" ;; *) bad "name and all: $out" ;; esac
+
+# MODULE:SYMBOL on a loaded module, and a bare address inside it. When the
+# module goes, both stay listed as gone (the bare address names no module:
+# only the kernel's kprobes know it is gone), cannot be enabled, stay gone
+# when the module comes back, and are deleted cleanly.
+tko=/lib/ktr/tests/ktr_test_tp.ko
+tfire=/sys/module/ktr_test_tp/parameters/fire
+insmod $tko || bad "insmod ktr_test_tp"
+ktr probe add 'p:modfire ktr_test_tp:ktr_test_fire val=+0(%di):string' >mod.txt 2>&1 ||
+	bad "add MODULE:SYMBOL: $(cat mod.txt)"
+taddr=$(awk '$3 == "ktr_test_fire" && $4 == "[ktr_test_tp]" { print $1 }' /proc/kallsyms)
+ktr probe add "p:modaddr 0x$taddr" >mod.txt 2>&1 || bad "add a bare address in a module: $(cat mod.txt)"
+ktr-read -d 1500ms >modev.txt 2>/dev/null &
+rp=$!
+sleep 0.5
+printf 4242 >$tfire
+wait $rp
+grep -qE ': modfire: .*val="?4242' modev.txt && ok "MODULE:SYMBOL probe fires with its argument" ||
+	bad "no modfire event: $(grep modfire modev.txt)"
+grep -q ': modaddr: ' modev.txt && ok "bare-address probe in a module fires" || bad "no modaddr event"
+rmmod ktr_test_tp || bad "rmmod ktr_test_tp under probes"
+ktr probe list >modlist.txt
+cat modlist.txt
+grep -E '^kprobes:modfire ' modlist.txt | grep -qw gone && ok "MODULE:SYMBOL probe gone with its module" ||
+	bad "modfire not gone: $(grep modfire modlist.txt)"
+grep -E '^kprobes:modaddr ' modlist.txt | grep -qw gone && ok "bare-address probe gone with its module" ||
+	bad "modaddr not gone: $(grep modaddr modlist.txt)"
+ktr list 'kprobes:mod*' | grep -E '^kprobes:mod' | grep -qw enabled && bad "a gone probe still enabled" ||
+	ok "gone probes are not enabled"
+if ktr enable 'kprobes:mod*' >en.txt 2>&1; then
+	bad "enabled gone probes: $(cat en.txt)"
+else
+	grep -q 'probed code is gone' en.txt && ok "enabling a gone probe: refused, said why" ||
+		bad "enable gone said: $(cat en.txt)"
+fi
+insmod $tko || bad "insmod ktr_test_tp again"
+ktr probe list | grep -E '^kprobes:mod' | grep -c gone >n.txt
+expect_eq "probes stay gone when the module is back" "$(cat n.txt)" 2
+ktr probe del modfire >/dev/null || bad "del modfire"
+ktr probe del modaddr >/dev/null || bad "del modaddr"
+rmmod ktr_test_tp || bad "rmmod ktr_test_tp at the end"
 
 # Reset removes probes.
 ktr probe add 'p:tmp_probe vfs_read' >/dev/null || bad "add tmp_probe"

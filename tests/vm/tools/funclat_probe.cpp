@@ -93,6 +93,31 @@ int raw(const std::string &c)
 		o.maxactive = KTR_FUNCLAT_MAXACTIVE_MAX + 1;
 	} else if (c == "bigstat") {
 		o.stat_size = 1024;
+	} else if (c == "cap") {
+		// KTR_FUNCLAT_SETS_MAX sets open at once; one more is refused
+		// until one closes.
+		std::vector<int> fds;
+		int err = 0;
+		for (unsigned i = 0; i <= KTR_FUNCLAT_SETS_MAX; i++) {
+			const int fd = ioctl(dev, KTR_IOC_FUNCLAT_OPEN, &o);
+			if (fd < 0) {
+				err = errno;
+				break;
+			}
+			fds.push_back(fd);
+		}
+		std::printf("opened=%zu next_errno=%d", fds.size(), err);
+		if (!fds.empty()) {
+			close(fds.back());
+			fds.pop_back();
+		}
+		const int fd = ioctl(dev, KTR_IOC_FUNCLAT_OPEN, &o);
+		std::printf(" after_close_errno=%d\n", fd < 0 ? errno : 0);
+		if (fd >= 0)
+			fds.push_back(fd);
+		for (const int f : fds)
+			close(f);
+		return 0;
 	} else if (c != "read" && c != "wronly") {
 		std::printf("unknown case %s\n", c.c_str());
 		return 2;

@@ -88,6 +88,10 @@ Error funclat_open_error(int errnum, std::optional<std::string_view> func, std::
 	case EACCES:
 		return {errnum, "permission denied: measuring functions needs CAP_PERFMON or "
 				"CAP_SYS_ADMIN (run as root)"};
+	case ENOSPC:
+		return {errnum, "too many function latency measurements at once (at most " +
+					std::to_string(KTR_FUNCLAT_SETS_MAX) +
+					" on the machine, all users together): wait for one to end"};
 	case ENOTTY:
 		return {errnum, "the loaded ktr module cannot measure function latency (older "
 				"than ABI 1.6: use ktr.ko from the same release as this tool)"};
