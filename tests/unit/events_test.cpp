@@ -893,7 +893,7 @@ TEST(EventErrors, Wording)
 	EXPECT_EQ(e.errnum(), EOPNOTSUPP);
 	EXPECT_EQ(e.message(), "cannot enable 'marker': no event it matches can be switched on this "
 			       "kernel (markers are always recorded; the others lack a tracepoint "
-			       "here)");
+			       "here, or their probed code is gone)");
 	e = event_request_error(false, "sched_waking", EOPNOTSUPP, "");
 	EXPECT_TRUE(e.message().starts_with("cannot disable 'sched_waking': ")) << e.message();
 	e = event_request_error(false, "x", EPERM, "");

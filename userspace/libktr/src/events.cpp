@@ -352,7 +352,8 @@ Error event_request_error(bool enable, std::string_view glob, int errnum, std::s
 		return {EOPNOTSUPP, "cannot " + std::string(enable ? "enable" : "disable") + " " +
 					    quoted + ": no event it matches can be switched on this "
 						     "kernel (markers are always recorded; the "
-						     "others lack a tracepoint here)"};
+						     "others lack a tracepoint here, or their "
+						     "probed code is gone)"};
 	default:
 		return kernel_error(errnum,
 				    enable ? "KTR_CMD_ENABLE_EVENTS" : "KTR_CMD_DISABLE_EVENTS",
