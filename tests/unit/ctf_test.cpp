@@ -315,5 +315,25 @@ TEST_F(CtfTrace, ReportFormatChecks)
 	}
 }
 
+// ktr-read and ktr record check --format before they touch the device.
+TEST(CtfCli, ReadAndRecordFormatChecks)
+{
+	const test::Outcome r = test::run_tool(KTR_READ_BIN, {"--format", "ctf"});
+	EXPECT_EQ(r.status, 2);
+	EXPECT_TRUE(test::is_one_line(r.err, "ktr-read: --format ctf writes a directory: give it "
+					     "with -o DIR")) << r.err;
+	const test::Outcome j = test::run_tool(KTR_READ_BIN, {"--json", "--format", "ctf", "-o", "x"});
+	EXPECT_EQ(j.status, 2);
+	EXPECT_TRUE(test::is_one_line(j.err, "ktr-read: --json and --format ctf exclude")) << j.err;
+	const test::Outcome u = test::run_tool(KTR_READ_BIN, {"--format", "perfetto", "-o", "x"});
+	EXPECT_EQ(u.status, 2);
+	EXPECT_TRUE(test::is_one_line(u.err, "ktr-read: --format perfetto: unknown format (text, "
+					     "json, ktr or ctf)")) << u.err;
+	const test::Outcome rec =
+		test::run_tool(KTR_BIN, {"record", "-e", "sched_switch", "--format", "ctf"});
+	EXPECT_EQ(rec.status, 2);
+	EXPECT_TRUE(test::is_one_line(rec.err, "ktr: --format ctf writes a directory")) << rec.err;
+}
+
 } // namespace
 } // namespace ktr
