@@ -373,6 +373,7 @@ void check_capture(const std::string &capture, std::size_t min_events)
 		ASSERT_LE(got.events[i - 1].ts, got.events[i].ts) << got.events[i].line;
 	by_time(got.events);
 	by_time(want.events);
+	std::size_t fields = 0;
 	for (std::size_t i = 0; i < want.events.size(); i++) {
 		const Event &w = want.events[i];
 		Event g = got.events[i];
@@ -401,7 +402,9 @@ void check_capture(const std::string &capture, std::size_t min_events)
 			g.fields.erase("comm");
 		}
 		EXPECT_EQ(g.fields, w.fields);
+		fields += w.fields.size();
 	}
+	EXPECT_GT(fields, want.events.size()) << "the fields were not compared";
 }
 
 TEST(CtfBabeltrace, SmallCapture)
