@@ -298,10 +298,10 @@ TEST_F(CtfTrace, ReportFormatChecks)
 	const std::string out = dir_.path("x");
 	const Case cases[] = {
 		{{"--format", "ctf"}, "ktr: --format ctf writes a directory: give it with -o DIR"},
-		{{"--format", "ktr", "-o", out}, "ktr: --format ktr: unknown format (text, json or ctf)"},
+		{{"--format", "ktr", "-o", out}, "ktr: --format ktr: unknown format (text, json, ctf or perfetto)"},
 		{{"--format", "ctf", "--json", "-o", out}, "ktr: --json and --format ctf exclude"},
 		{{"--json", "-o", out}, "ktr: --json and -o exclude each other"},
-		{{"-o", out}, "ktr: -o is for --format ctf: text goes to stdout"},
+		{{"-o", out}, "ktr: -o is for --format ctf or perfetto: text goes to stdout"},
 		{{"--format", "text", "-o", out}, "ktr: --format text and -o exclude each other"},
 	};
 	for (const Case &c : cases) {
@@ -325,10 +325,10 @@ TEST(CtfCli, ReadAndRecordFormatChecks)
 	const test::Outcome j = test::run_tool(KTR_READ_BIN, {"--json", "--format", "ctf", "-o", "x"});
 	EXPECT_EQ(j.status, 2);
 	EXPECT_TRUE(test::is_one_line(j.err, "ktr-read: --json and --format ctf exclude")) << j.err;
-	const test::Outcome u = test::run_tool(KTR_READ_BIN, {"--format", "perfetto", "-o", "x"});
+	const test::Outcome u = test::run_tool(KTR_READ_BIN, {"--format", "pcap", "-o", "x"});
 	EXPECT_EQ(u.status, 2);
-	EXPECT_TRUE(test::is_one_line(u.err, "ktr-read: --format perfetto: unknown format (text, "
-					     "json, ktr or ctf)")) << u.err;
+	EXPECT_TRUE(test::is_one_line(u.err, "ktr-read: --format pcap: unknown format (text, "
+					     "json, ktr, ctf or perfetto)")) << u.err;
 	const test::Outcome rec =
 		test::run_tool(KTR_BIN, {"record", "-e", "sched_switch", "--format", "ctf"});
 	EXPECT_EQ(rec.status, 2);

@@ -5,6 +5,7 @@
 
 #include "ktr/capture_sink.h"
 #include "ktr/ctf_sink.h"
+#include "ktr/perfetto_sink.h"
 
 namespace ktr::cli {
 
@@ -23,20 +24,23 @@ Result<OutputFormat> output_format(const std::string &format, bool json,
 		f = OutputFormat::Capture;
 	else if (format == "ctf")
 		f = OutputFormat::Ctf;
+	else if (format == "perfetto")
+		f = OutputFormat::Perfetto;
 	else
 		return Error{EINVAL, "--format " + format + ": unknown format (" +
 					     output_format_names(capture_ok) + ")"};
 	if (json && f != OutputFormat::Json)
 		return Error{EINVAL, "--json and --format " + format + " exclude each other"};
-	const bool to_file = f == OutputFormat::Capture || f == OutputFormat::Ctf;
+	const bool to_file = f == OutputFormat::Capture || f == OutputFormat::Ctf ||
+			     f == OutputFormat::Perfetto;
 	if (to_file && output.empty())
 		return Error{EINVAL, f == OutputFormat::Ctf
 					     ? "--format ctf writes a directory: give it with -o DIR"
-					     : "--format ktr writes a capture file: give it with -o FILE"};
+					     : "--format " + format + " writes a file: give it with -o FILE"};
 	if (!to_file && !output.empty())
 		return Error{EINVAL, json ? "--json and -o exclude each other: JSON goes to stdout"
 				   : format.empty()
-					   ? "-o is for --format ctf: text goes to stdout"
+					   ? "-o is for --format ctf or perfetto: text goes to stdout"
 					   : "--format " + format +
 						     " and -o exclude each other: it goes to stdout"};
 	return f;
@@ -44,7 +48,7 @@ Result<OutputFormat> output_format(const std::string &format, bool json,
 
 std::string output_format_names(bool capture_ok)
 {
-	return capture_ok ? "text, json, ktr or ctf" : "text, json or ctf";
+	return capture_ok ? "text, json, ktr, ctf or perfetto" : "text, json, ctf or perfetto";
 }
 
 std::unique_ptr<Sink> make_sink(OutputFormat format, const std::string &output, LineOutput &out)
@@ -54,6 +58,8 @@ std::unique_ptr<Sink> make_sink(OutputFormat format, const std::string &output, 
 		return std::make_unique<CaptureSink>(output);
 	case OutputFormat::Ctf:
 		return std::make_unique<CtfSink>(output);
+	case OutputFormat::Perfetto:
+		return std::make_unique<PerfettoSink>(output);
 	case OutputFormat::Json:
 		return std::make_unique<LineSink>(LineFormat::Json, out);
 	case OutputFormat::Text:

@@ -7,6 +7,7 @@
 //	json	JSON Lines on stdout (--json is the same)
 //	ktr	a capture file -o FILE (default with -o; not for ktr report)
 //	ctf	a CTF trace in the directory -o DIR (babeltrace2, Trace Compass)
+//	perfetto a Perfetto trace (protobuf) in the file -o FILE (ui.perfetto.dev)
 #ifndef KTR_CLI_OUTPUT_FORMAT_H
 #define KTR_CLI_OUTPUT_FORMAT_H
 
@@ -18,7 +19,7 @@
 
 namespace ktr::cli {
 
-enum class OutputFormat { Text, Json, Capture, Ctf };
+enum class OutputFormat { Text, Json, Capture, Ctf, Perfetto };
 
 /// The format that @format ("" when not given), @json and @output ask for.
 /// Refused (EINVAL, a usage error): an unknown name, --json with another
@@ -27,7 +28,7 @@ enum class OutputFormat { Text, Json, Capture, Ctf };
 Result<OutputFormat> output_format(const std::string &format, bool json,
 				   const std::string &output, bool capture_ok);
 
-/// "text, json, ktr or ctf" (without ktr when !@capture_ok): for --help.
+/// "text, json, ktr, ctf or perfetto" (without ktr when !@capture_ok).
 std::string output_format_names(bool capture_ok);
 
 /// The sink writing @format to @output (or to @out for text and JSON).

@@ -114,7 +114,8 @@ int main(int argc, char **argv)
 		->type_name("FILE");
 	app.add_option("--format", opt.format,
 		       "Output format: text, json, ktr (a capture file, the default with -o) or "
-		       "ctf (a CTF trace for babeltrace2 and Trace Compass, in the directory -o)")
+		       "ctf (a CTF trace for babeltrace2 and Trace Compass, in the directory -o) or "
+		       "perfetto (a Perfetto trace, the file -o)")
 		->type_name("FORMAT");
 	app.add_flag("--json", opt.json, "Write one JSON object per event (JSON Lines)");
 	app.add_option("-d,--duration", opt.duration,

@@ -349,7 +349,8 @@ void setup_record(CLI::App &app)
 		->type_name("FILE");
 	sub->add_option("--format", o->format,
 			"Output format: text, json, ktr (a capture file, the default with -o) or ctf "
-			"(a CTF trace for babeltrace2 and Trace Compass, in the directory -o)")
+			"(a CTF trace for babeltrace2 and Trace Compass, in the directory -o) or "
+			"perfetto (a Perfetto trace, the file -o)")
 		->type_name("FORMAT");
 	sub->add_flag("--json", o->json, "Print JSON Lines instead of text");
 	sub->add_option("-d,--duration", o->duration,

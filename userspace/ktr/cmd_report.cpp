@@ -80,11 +80,12 @@ void setup_report(CLI::App &app)
 	sub->add_option("file", opt->file, "The capture file")->required()->type_name("FILE");
 	sub->add_flag("--json", opt->json, "Print one JSON object per line instead of text");
 	sub->add_option("--format", opt->format,
-			"Output format: text, json, or ctf (a CTF trace for babeltrace2 and Trace "
-			"Compass, written into the directory -o)")
+			"Output format: text, json, ctf (a CTF trace for babeltrace2 and Trace "
+			"Compass, written into the directory -o) or perfetto (a Perfetto trace, "
+			"the file -o)")
 		->type_name("FORMAT");
-	sub->add_option("-o,--output", opt->output, "The directory of the CTF trace (--format ctf)")
-		->type_name("DIR");
+	sub->add_option("-o,--output", opt->output, "The CTF trace's directory (--format ctf) or the Perfetto trace's file")
+		->type_name("PATH");
 	sub->add_option("--cpu", opt->cpus, "Show only the CPUs in LIST, e.g. 0-3,8 (default: all)")
 		->type_name("LIST")
 		->check(cli::validator(parse_cpu_list));
