@@ -55,13 +55,19 @@ std::optional<std::string> find_protoc()
 	return std::nullopt;
 }
 
+// Under CI a missing tool is a failure, elsewhere a skip.
+bool in_ci()
+{
+	const char *ci = std::getenv("CI");
+	return ci && *ci;
+}
+
 // protoc --decode of the Perfetto trace of @capture (text format).
 std::string decode(const std::string &capture)
 {
 	const std::optional<std::string> protoc = find_protoc();
 	if (!protoc) {
-		const char *ci = std::getenv("CI");
-		if (ci && *ci)
+		if (in_ci())
 			ADD_FAILURE() << "protoc is not installed: run make deps (Debian package "
 					 "protobuf-compiler)";
 		return {};
@@ -91,7 +97,7 @@ std::string read_text(const std::string &path)
 
 TEST(PerfettoTrace, SmallCaptureIsGolden)
 {
-	if (!find_protoc() && !std::getenv("CI"))
+	if (!find_protoc() && !in_ci())
 		GTEST_SKIP() << "protoc is not installed (make deps installs it)";
 	test::TempDir dir;
 	const std::string capture = dir.path("trace.ktr");
@@ -134,7 +140,7 @@ std::vector<Key> decoded_events(const std::string &text)
 
 TEST(PerfettoTrace, VmCaptureEveryEvent)
 {
-	if (!find_protoc() && !std::getenv("CI"))
+	if (!find_protoc() && !in_ci())
 		GTEST_SKIP() << "protoc is not installed (make deps installs it)";
 	const std::string capture = KTR_TEST_DATA_DIR "/ctf/vm-6.1.ktr";
 	const test::Outcome json = test::run_tool(KTR_BIN, {"report", "--json", capture});
