@@ -64,14 +64,15 @@ const EventClass &Layout::classify(const EventFormat &format, std::span<const st
 	const std::int64_t nr = std::holds_alternative<std::int64_t>(*v)
 					? std::get<std::int64_t>(*v)
 					: static_cast<std::int64_t>(std::get<std::uint64_t>(*v));
-	for (const auto &[key, cls] : syscalls_)
-		if (key.first == index && key.second == nr)
-			return *classes_[cls];
+	if (const auto it = syscalls_.find({index, nr}); it != syscalls_.end())
+		return *classes_[it->second];
 	const std::string name = syscall_event_name(sk, nr);
-	if (name == own.name)	// a number ktr cannot name: the raw form
+	if (name == own.name) {	// a number ktr cannot name: the raw form
+		syscalls_.emplace(std::pair{index, nr}, own.id);
 		return own;
+	}
 	EventClass &cls = add_class(name, format);
-	syscalls_.push_back({{index, nr}, cls.id});
+	syscalls_.emplace(std::pair{index, nr}, cls.id);
 	return cls;
 }
 

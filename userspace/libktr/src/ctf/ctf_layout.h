@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -75,7 +76,7 @@ private:
 	std::vector<std::unique_ptr<EventClass>> classes_;
 	std::vector<std::uint32_t> by_format_;	// class id of formats_'s i-th format
 	// (format index, syscall number) -> class id, for syscall classes.
-	std::vector<std::pair<std::pair<std::size_t, std::int64_t>, std::uint32_t>> syscalls_;
+	std::map<std::pair<std::size_t, std::int64_t>, std::uint32_t> syscalls_;
 };
 
 } // namespace ktr::ctf

@@ -2,7 +2,6 @@
 #include "ktr/ctf_sink.h"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <random>
 
