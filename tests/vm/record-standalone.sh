@@ -37,6 +37,24 @@ grep -q 'CPU [01]: [0-9]* events' rep.err && ok "report statistics" || bad "repo
 expect_eq "report --json: as many events as text lines" \
 	"$(ktr report --json rec.ktr 2>/dev/null | grep -c '"event":')" "$(grep -c ': sched_process_e' rep.txt)"
 
+# Straight to CTF (the same pipeline, a CTF sink): the metadata names the
+# event, the CPU that ran the exec has a stream of packets (CTF's magic).
+ktr record -e sched_process_exec --format ctf -o rec.ctf -- /bin/true >ctf.out 2>ctf.err; rc=$?
+expect_eq "ktr record --format ctf exit status" "$rc" 0
+grep -q '^/\* CTF 1.8 \*/' rec.ctf/metadata && grep -q 'name = "sched_process_exec";' rec.ctf/metadata &&
+	ok "CTF metadata names sched_process_exec" || bad "ctf: $(cat ctf.err; ls rec.ctf)"
+s=$(ls rec.ctf/channel0_* 2>/dev/null | head -n 1)
+expect_eq "CTF stream magic" "$( [ -n "$s" ] && od -An -tx4 -N4 "$s" | tr -d ' ')" c1fc1fc1
+ktr record -e sched_process_exec --format ctf -- /bin/true >/dev/null 2>ctf2.err; rc=$?
+expect_eq "--format ctf without -o: usage error" "$rc" 2
+# And to Perfetto: a Trace whose first packet (field 1, length-delimited) is
+# an ftrace bundle (field 1) of the exec.
+ktr record -e sched_process_exec --format perfetto -o rec.pftrace -- /bin/true >/dev/null 2>pf.err
+rc=$?
+expect_eq "ktr record --format perfetto exit status" "$rc" 0
+expect_eq "Perfetto trace starts with a packet" "$(od -An -tx1 -N1 rec.pftrace | tr -d ' ')" 0a
+grep -q /bin/true rec.pftrace && ok "Perfetto trace holds the exec's file name" || bad "pf: $(cat pf.err)"
+
 # Without a command: stops after -d.
 ktr record -e sched_switch -d 1s >d.txt 2>d.err; rc=$?
 expect_eq "ktr record -d exit status" "$rc" 0

@@ -19,7 +19,6 @@
 #include <ktr.h>
 
 #include "cli_main.h"
-#include "ktr/capture_sink.h"
 #include "ktr/cpu_list.h"
 #include "ktr/duration.h"
 #include "ktr/line_sink.h"
@@ -27,12 +26,14 @@
 #include "ktr/number.h"
 #include "ktr/pipeline.h"
 #include "ktr/version.h"
+#include "output_format.h"
 #include "stop_signals.h"
 
 namespace {
 
 struct RawOptions {
 	std::string output;
+	std::string format;
 	bool json = false;
 	std::string duration;
 	std::string count;
@@ -68,10 +69,10 @@ void run_read(const RawOptions &raw)
 	if (live.flush_interval < std::chrono::milliseconds(1))
 		throw cli::Failure(ktr::Error{EINVAL, "--flush-interval must be at least 1ms"},
 				   cli::exit_usage);
-	if (!raw.output.empty() && raw.json)
-		throw cli::Failure(ktr::Error{EINVAL, "--json and -o exclude each other: a capture "
-						      "file is binary; run 'ktr report --json' on it"},
-				   cli::exit_usage);
+	ktr::Result<cli::OutputFormat> format =
+		cli::output_format(raw.format, raw.json, raw.output, true);
+	if (!format)
+		throw cli::Failure(format.error(), cli::exit_usage);
 
 	cli::install_stop_signals();
 	live.stop = &cli::stop_flag();
@@ -79,12 +80,7 @@ void run_read(const RawOptions &raw)
 	pipe.warn = warn;
 	ktr::LiveSource source = cli::or_fail(ktr::LiveSource::open(live));
 	ktr::FdOutput out(STDOUT_FILENO);
-	std::unique_ptr<ktr::Sink> sink;
-	if (!raw.output.empty())
-		sink = std::make_unique<ktr::CaptureSink>(raw.output);
-	else
-		sink = std::make_unique<ktr::LineSink>(
-			raw.json ? ktr::LineFormat::Json : ktr::LineFormat::Text, out);
+	std::unique_ptr<ktr::Sink> sink = cli::make_sink(*format, raw.output, out);
 	ktr::Sink *const sinks[] = {sink.get()};
 	const ktr::PipelineResult res = cli::or_fail(ktr::run_pipeline(source, sinks, pipe));
 	if (!raw.quiet)
@@ -114,8 +110,13 @@ int main(int argc, char **argv)
 	RawOptions opt;
 	app.add_option("-o,--output", opt.output,
 		       "Write a binary capture file (e.g. trace.ktr) instead of text; read it "
-		       "back with 'ktr report FILE'")
+		       "back with 'ktr report FILE'. With --format ctf: the CTF trace's directory")
 		->type_name("FILE");
+	app.add_option("--format", opt.format,
+		       "Output format: text, json, ktr (a capture file, the default with -o) or "
+		       "ctf (a CTF trace for babeltrace2 and Trace Compass, in the directory -o) or "
+		       "perfetto (a Perfetto trace, the file -o)")
+		->type_name("FORMAT");
 	app.add_flag("--json", opt.json, "Write one JSON object per event (JSON Lines)");
 	app.add_option("-d,--duration", opt.duration,
 		       "Stop after DURATION: a number and a unit (ns, us, ms, s, m, h), e.g. 10s")

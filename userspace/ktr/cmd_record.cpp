@@ -2,7 +2,7 @@
 //
 // ktr record -e EVENT_OR_GLOB [-f EXPR] [--stack] [-e ...]... [-P PID]...
 //            [--children] [-c COMM]... [--cpus LIST] [-b SIZE]
-//            [-o FILE | --json] [-d DURATION] [-- COMMAND [ARG...]]
+//            [-o FILE | --json] [--format FORMAT] [-d DURATION] [-- COMMAND [ARG...]]
 //
 // Traces like trace-cmd record / perf record: starts from a reset tracer
 // (every event off, no filter, an empty buffer: what it shows is only what
@@ -36,7 +36,6 @@
 
 #include "cli_main.h"
 #include "commands.h"
-#include "ktr/capture_sink.h"
 #include "ktr/control.h"
 #include "ktr/cpu_list.h"
 #include "ktr/duration.h"
@@ -47,6 +46,7 @@
 #include "ktr/live_source.h"
 #include "ktr/pipeline.h"
 #include "ktr/tracing.h"
+#include "output_format.h"
 #include "stop_signals.h"
 
 namespace ktr::cmd {
@@ -63,6 +63,8 @@ struct RecordOptions {
 	std::string cpus;
 	std::string buffer_size;
 	std::string output;
+	std::string format;
+	cli::OutputFormat output_format = cli::OutputFormat::Text;
 	bool json = false;
 	std::string duration;
 	std::vector<std::string> command;
@@ -270,11 +272,7 @@ int run_record(const RecordOptions &o)
 	if (!source)
 		fail(source.error());
 	FdOutput out(STDOUT_FILENO);
-	std::unique_ptr<Sink> sink;
-	if (!o.output.empty())
-		sink = std::make_unique<CaptureSink>(o.output);
-	else
-		sink = std::make_unique<LineSink>(o.json ? LineFormat::Json : LineFormat::Text, out);
+	std::unique_ptr<Sink> sink = cli::make_sink(o.output_format, o.output, out);
 	Sink *const sinks[] = {sink.get()};
 	PipelineOptions pipe;
 	pipe.warn = warn;
@@ -345,8 +343,15 @@ void setup_record(CLI::App &app)
 	sub->add_option("-b,--buffer-size", o->buffer_size,
 			"Buffer size per CPU (\"4M\"), kept after the recording")
 		->type_name("SIZE");
-	sub->add_option("-o,--output", o->output, "Write a capture file (see 'ktr report')")
+	sub->add_option("-o,--output", o->output,
+			"Write a capture file (see 'ktr report'); with --format ctf, a CTF trace "
+			"into this directory")
 		->type_name("FILE");
+	sub->add_option("--format", o->format,
+			"Output format: text, json, ktr (a capture file, the default with -o) or ctf "
+			"(a CTF trace for babeltrace2 and Trace Compass, in the directory -o) or "
+			"perfetto (a Perfetto trace, the file -o)")
+		->type_name("FORMAT");
 	sub->add_flag("--json", o->json, "Print JSON Lines instead of text");
 	sub->add_option("-d,--duration", o->duration,
 			"Without a command: stop after this long (\"10s\"); default: Ctrl-C")
@@ -374,9 +379,11 @@ void setup_record(CLI::App &app)
 					o->stack_of_event[n_ev - 1] = true;
 			}
 		}
-		if (o->json && !o->output.empty())
-			throw cli::Failure(Error{EINVAL, "--json and -o exclude each other"},
-					   cli::exit_usage);
+		Result<cli::OutputFormat> format =
+			cli::output_format(o->format, o->json, o->output, true);
+		if (!format)
+			throw cli::Failure(format.error(), cli::exit_usage);
+		o->output_format = *format;
 		if (!o->command.empty() && !o->duration.empty())
 			throw cli::Failure(Error{EINVAL, "-d is for recording without a command"},
 					   cli::exit_usage);

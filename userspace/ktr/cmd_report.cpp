@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 //
-// ktr report FILE [--json] [--cpu LIST]: the events of a capture file (.ktr),
-// merged by time, as text lines or JSON Lines on stdout; per-CPU counts on
-// stderr at the end.
+// ktr report FILE [--json] [--format FORMAT -o DIR] [--cpu LIST]: the events
+// of a capture file (.ktr), merged by time, as text lines or JSON Lines on
+// stdout, or as a CTF trace in a directory; per-CPU counts on stderr at the
+// end.
 //
 // The capture source (ktr/capture_source.h) through the pipeline
 // (ktr/pipeline.h) into a line sink on stdout: the same stages as ktr-read.
@@ -23,6 +24,7 @@
 #include "ktr/cpu_list.h"
 #include "ktr/line_sink.h"
 #include "ktr/pipeline.h"
+#include "output_format.h"
 
 namespace ktr::cmd {
 
@@ -31,11 +33,16 @@ namespace {
 struct ReportOptions {
 	std::string file;
 	bool json = false;
+	std::string format;
+	std::string output;
 	std::string cpus;	// checked by parse_cpu_list()
 };
 
 void run_report(const ReportOptions &opt)
 {
+	Result<cli::OutputFormat> format = cli::output_format(opt.format, opt.json, opt.output, false);
+	if (!format)
+		throw cli::Failure(format.error(), cli::exit_usage);
 	CaptureSource source = cli::or_fail(CaptureSource::open(opt.file));
 	const std::uint32_t ncpus = source.info().nr_cpus;
 	if (!opt.cpus.empty()) {
@@ -50,8 +57,8 @@ void run_report(const ReportOptions &opt)
 
 	std::cout.flush();
 	FdOutput out(STDOUT_FILENO);
-	LineSink sink(opt.json ? LineFormat::Json : LineFormat::Text, out);
-	Sink *const sinks[] = {&sink};
+	std::unique_ptr<Sink> sink = cli::make_sink(*format, opt.output, out);
+	Sink *const sinks[] = {sink.get()};
 	PipelineOptions pipe;
 	pipe.warn = [](const std::string &message) { std::cerr << "ktr: " << message << "\n"; };
 	const PipelineResult res = cli::or_fail(run_pipeline(source, sinks, pipe));
@@ -72,6 +79,13 @@ void setup_report(CLI::App &app)
 			  "Lines; per-CPU counts go to stderr");
 	sub->add_option("file", opt->file, "The capture file")->required()->type_name("FILE");
 	sub->add_flag("--json", opt->json, "Print one JSON object per line instead of text");
+	sub->add_option("--format", opt->format,
+			"Output format: text, json, ctf (a CTF trace for babeltrace2 and Trace "
+			"Compass, written into the directory -o) or perfetto (a Perfetto trace, "
+			"the file -o)")
+		->type_name("FORMAT");
+	sub->add_option("-o,--output", opt->output, "The CTF trace's directory (--format ctf) or the Perfetto trace's file")
+		->type_name("PATH");
 	sub->add_option("--cpu", opt->cpus, "Show only the CPUs in LIST, e.g. 0-3,8 (default: all)")
 		->type_name("LIST")
 		->check(cli::validator(parse_cpu_list));

@@ -4,12 +4,12 @@
 // somewhere. Two kinds, by what they take:
 //
 //	- merged items (events and losses of every CPU in time order):
-//	  line_sink.h, text lines or JSON Lines;
+//	  line_sink.h, text lines or JSON Lines; ctf_sink.h, a CTF trace;
+//	  perfetto_sink.h, a Perfetto trace;
 //	- raw sub-buffers as read, per CPU in stream order: capture_sink.h,
 //	  a capture file (no merge needed, so none is done for it alone).
 //
-// A new output format (Perfetto, CTF, histograms) is a new Sink; nothing
-// else changes. Calls, in order: begin(), then subbuf() or event()/lost()
+// A new output format (histograms...) is a new Sink; nothing else changes. Calls, in order: begin(), then subbuf() or event()/lost()
 // with flush() after each batch, then end() with the read statistics.
 #ifndef KTR_SINK_H
 #define KTR_SINK_H
