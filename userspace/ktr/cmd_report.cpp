@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 //
-// ktr report FILE [--json] [--cpu LIST]: the events of a capture file (.ktr),
-// merged by time, as text lines or JSON Lines on stdout; per-CPU counts on
-// stderr at the end.
+// ktr report FILE [--json] [--cpu LIST] [--ts-diff] [--from T] [--to T] [--stat]:
+// the events of a capture file (.ktr), merged by time, as text lines or JSON
+// Lines on stdout (or, with --stat, their counts by event, CPU and task);
+// per-CPU counts on stderr at the end.
 //
 // The capture source (ktr/capture_source.h) through the pipeline
-// (ktr/pipeline.h) into a line sink on stdout: the same stages as ktr-read.
+// (ktr/pipeline.h) into a line sink (or ktr/stat_sink.h) on stdout, behind
+// a time window (ktr/window_sink.h) when --from/--to cut one: the same
+// stages as ktr-read.
 // A damaged file still shows every event before the damage, then fails with
 // one line saying where.
 #include <cerrno>
@@ -23,6 +26,8 @@
 #include "ktr/cpu_list.h"
 #include "ktr/line_sink.h"
 #include "ktr/pipeline.h"
+#include "ktr/stat_sink.h"
+#include "ktr/window_sink.h"
 
 namespace ktr::cmd {
 
@@ -32,10 +37,23 @@ struct ReportOptions {
 	std::string file;
 	bool json = false;
 	std::string cpus;	// checked by parse_cpu_list()
+	bool stat = false;
+	bool ts_diff = false;
+	std::string from;
+	std::string to;
 };
 
 void run_report(const ReportOptions &opt)
 {
+	std::optional<TimeBound> from, to;
+	if (!opt.from.empty())
+		from = cli::or_fail(parse_time_bound(opt.from, "--from"));
+	if (!opt.to.empty())
+		to = cli::or_fail(parse_time_bound(opt.to, "--to"));
+	if (opt.stat && (opt.json || opt.ts_diff))
+		throw cli::Failure(Error{EINVAL, "--stat prints counts, not events: no --json or "
+						 "--ts-diff with it"},
+				   cli::exit_usage);
 	CaptureSource source = cli::or_fail(CaptureSource::open(opt.file));
 	const std::uint32_t ncpus = source.info().nr_cpus;
 	if (!opt.cpus.empty()) {
@@ -50,8 +68,12 @@ void run_report(const ReportOptions &opt)
 
 	std::cout.flush();
 	FdOutput out(STDOUT_FILENO);
-	LineSink sink(opt.json ? LineFormat::Json : LineFormat::Text, out);
-	Sink *const sinks[] = {&sink};
+	LineSink lines(opt.json ? LineFormat::Json : LineFormat::Text, out);
+	lines.set_ts_diff(opt.ts_diff);
+	StatSink stat(out);
+	Sink &sink = opt.stat ? static_cast<Sink &>(stat) : lines;
+	WindowSink window(sink, from, to);
+	Sink *const sinks[] = {(from || to) ? &window : &sink};
 	PipelineOptions pipe;
 	pipe.warn = [](const std::string &message) { std::cerr << "ktr: " << message << "\n"; };
 	const PipelineResult res = cli::or_fail(run_pipeline(source, sinks, pipe));
@@ -75,6 +97,20 @@ void setup_report(CLI::App &app)
 	sub->add_option("--cpu", opt->cpus, "Show only the CPUs in LIST, e.g. 0-3,8 (default: all)")
 		->type_name("LIST")
 		->check(cli::validator(parse_cpu_list));
+	sub->add_flag("--stat", opt->stat,
+		      "Print counts instead of events: by event, by CPU (with lost events), by task");
+	sub->add_flag("--ts-diff", opt->ts_diff,
+		      "Show the time since the previous event on each line (JSON: ts_diff_ns)");
+	sub->add_option("--from", opt->from,
+			"Only events at or after T: seconds as the lines show them (5025.5), or "
+			"+DURATION after the first event (+1.5s)")
+		->type_name("T")
+		->check(cli::validator(
+			[](const std::string &t) { return parse_time_bound(t, "--from"); }));
+	sub->add_option("--to", opt->to, "Only events at or before T (as --from)")
+		->type_name("T")
+		->check(cli::validator(
+			[](const std::string &t) { return parse_time_bound(t, "--to"); }));
 	sub->callback([opt] { run_report(*opt); });
 }
 
