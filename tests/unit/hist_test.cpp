@@ -272,7 +272,7 @@ TEST_F(HistCapture, CliUsageErrors)
 	fails({"hist", "-i", path_, "sys_exit", "ret", "--log2", "--linear", "5"}, 2,
 	      "ktr: --log2 and --linear exclude each other");
 	fails({"hist", "-i", path_, "sys_exit", "ret", "--linear", "0"}, 2,
-	      "ktr: --linear STEP must be at least 1");
+	      "ktr: --linear: invalid count '0': must be at least 1");
 	fails({"hist", "-i", path_, "sys_exit", "ret", "--from", "soon"}, 2, "ktr: ");
 	fails({"hist", "-i", path_, "nosuch", "ret"}, 1, "ktr: event 'nosuch' is not in the trace");
 	fails({"hist", "-i", path_, "-d", "1s", "sys_exit", "ret"}, 2,

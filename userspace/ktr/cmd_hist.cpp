@@ -63,9 +63,7 @@ void run_hist(const HistCmdOptions &o)
 	if (!o.linear.empty()) {
 		if (o.log2)
 			usage("--log2 and --linear exclude each other");
-		spec.step = cli::or_fail(parse_count(o.linear));
-		if (spec.step == 0)
-			usage("--linear STEP must be at least 1");
+		spec.step = cli::or_fail(parse_count(o.linear));	// at least 1
 	}
 	std::optional<TimeBound> from, to;
 	if (!o.from.empty())
@@ -178,11 +176,11 @@ void setup_hist(CLI::App &app)
 			"+DURATION after the first event (+1.5s)")
 		->type_name("T")
 		->check(cli::validator(
-			[](const std::string &t) { return parse_time_bound(t, "--from"); }));
+			[](const std::string &t) { return parse_time_bound(t, ""); }));
 	sub->add_option("--to", opt->to, "Only events at or before T (as --from)")
 		->type_name("T")
 		->check(cli::validator(
-			[](const std::string &t) { return parse_time_bound(t, "--to"); }));
+			[](const std::string &t) { return parse_time_bound(t, ""); }));
 	sub->footer("The histogram goes to stdout when the trace ends (Ctrl-C or -d for the live "
 		    "stream); unmatched pair ends and lost events are counted below it.");
 	sub->callback([opt] { run_hist(*opt); });

@@ -106,11 +106,11 @@ void setup_report(CLI::App &app)
 			"+DURATION after the first event (+1.5s)")
 		->type_name("T")
 		->check(cli::validator(
-			[](const std::string &t) { return parse_time_bound(t, "--from"); }));
+			[](const std::string &t) { return parse_time_bound(t, ""); }));
 	sub->add_option("--to", opt->to, "Only events at or before T (as --from)")
 		->type_name("T")
 		->check(cli::validator(
-			[](const std::string &t) { return parse_time_bound(t, "--to"); }));
+			[](const std::string &t) { return parse_time_bound(t, ""); }));
 	sub->callback([opt] { run_report(*opt); });
 }
 

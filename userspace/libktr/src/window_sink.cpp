@@ -23,7 +23,7 @@ Result<TimeBound> parse_time_bound(std::string_view text, std::string_view optio
 	Result<std::chrono::nanoseconds> ns = parse_duration(d);
 	if (!ns || t.empty())
 		return Error{ns ? EINVAL : ns.error().errnum(),
-			     std::string(option) + " '" + one_line(text) +
+			     (option.empty() ? "" : std::string(option) + " ") + "'" + one_line(text) +
 				     "': not a time (seconds as the lines show them, e.g. 5025.5, "
 				     "or +DURATION after the first event, e.g. +1.5s)"};
 	b.ns = static_cast<std::uint64_t>(ns->count());

@@ -29,7 +29,7 @@ struct TimeBound {
 
 /// "5025.5", "5025.5s", "+1.5s", "+200ms", "+2" (a number without unit is
 /// seconds; units: those of parse_duration()). Errors: EINVAL / ERANGE,
-/// naming @option ("--from") and the text.
+/// naming @option ("--from", or nothing when empty) and the text.
 Result<TimeBound> parse_time_bound(std::string_view text, std::string_view option);
 
 class WindowSink final : public Sink {
