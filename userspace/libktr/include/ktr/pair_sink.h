@@ -18,7 +18,12 @@
 //     key does not identify one pair);
 //   - STARTs still open when the trace ends.
 // Events lost by the kernel are reported too: pairs across a loss may be
-// missing or reported as unmatched.
+// missing or reported as unmatched. Keys must be what both ends really
+// carry: the sys_exit of rt_sigreturn reports the id of the context it
+// restores (-1 after a signal handler), so on pid,id each handler return
+// leaves one unmatched sys_exit and one open sys_enter (id 15); a task's
+// first sys_exit after fork (clone = 0) has no start either. On pid alone
+// (one syscall at a time per task) they pair.
 //
 // Times are the writing CPUs' local clocks (the merge orders events by
 // them): a task that moved to another CPU between START and END gets the
