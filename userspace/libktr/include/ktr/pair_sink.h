@@ -21,9 +21,9 @@
 // missing or reported as unmatched. Keys must be what both ends really
 // carry: the sys_exit of rt_sigreturn reports the id of the context it
 // restores (-1 after a signal handler), so on pid,id each handler return
-// leaves one unmatched sys_exit and one open sys_enter (id 15); a task's
-// first sys_exit after fork (clone = 0) has no start either. On pid alone
-// (one syscall at a time per task) they pair.
+// leaves one unmatched sys_exit and one open sys_enter (id 15): on pid
+// alone (one syscall at a time per task) it pairs. A task's first sys_exit
+// after fork (clone = 0) has no start on any key.
 //
 // Times are the writing CPUs' local clocks (the merge orders events by
 // them): a task that moved to another CPU between START and END gets the
