@@ -25,6 +25,7 @@
 #include "ktr/live_source.h"
 #include "ktr/number.h"
 #include "ktr/pipeline.h"
+#include "ktr/progress.h"
 #include "ktr/version.h"
 #include "output_format.h"
 #include "stop_signals.h"
@@ -82,7 +83,14 @@ void run_read(const RawOptions &raw)
 	ktr::FdOutput out(STDOUT_FILENO);
 	std::unique_ptr<ktr::Sink> sink = cli::make_sink(*format, raw.output, out);
 	ktr::Sink *const sinks[] = {sink.get()};
+	// Writing a file from a terminal: one status line on stderr meanwhile.
+	ktr::ProgressLine progress(STDERR_FILENO, raw.output, !raw.output.empty() && !raw.quiet);
+	if (progress.active())
+		pipe.progress = [&progress](const std::vector<ktr::ReadStats> &cpus) {
+			progress.update(cpus);
+		};
 	const ktr::PipelineResult res = cli::or_fail(ktr::run_pipeline(source, sinks, pipe));
+	progress.finish();
 	if (!raw.quiet)
 		std::cerr << ktr::format_read_stats("ktr-read", res.cpus);
 	if (const std::optional<std::string> failed = res.error_summary())
@@ -104,7 +112,8 @@ int main(int argc, char **argv)
 		"Output: text lines 'comm-pid [cpu] seconds.micros: event: fields', times on\n"
 		"CLOCK_MONOTONIC; 'CPU:N [LOST n EVENTS]' where the kernel lost events on CPU N.\n"
 		"On exit, per-CPU statistics go to stderr: events, bytes and lost as read,\n"
-		"next to the kernel's own counters.\n"
+		"next to the kernel's own counters. With -o on a terminal, a status line on\n"
+		"stderr shows elapsed time, events, events/s, lost events and the file size.\n"
 		"Reading " KTR_DEVICE_PATH " needs CAP_PERFMON or CAP_SYS_ADMIN. One reader per CPU.");
 
 	RawOptions opt;

@@ -45,6 +45,7 @@
 #include "ktr/line_sink.h"
 #include "ktr/live_source.h"
 #include "ktr/pipeline.h"
+#include "ktr/progress.h"
 #include "ktr/tracing.h"
 #include "output_format.h"
 #include "stop_signals.h"
@@ -290,7 +291,14 @@ int run_record(const RecordOptions &o)
 			fail(Error{errno, "cannot start the command"});
 		close(go_fd);
 	}
+	// Writing a file from a terminal: one status line on stderr meanwhile.
+	ProgressLine progress(STDERR_FILENO, o.output, !o.output.empty());
+	if (progress.active())
+		pipe.progress = [&progress](const std::vector<ReadStats> &cpus) {
+			progress.update(cpus);
+		};
 	Result<PipelineResult> res = run_pipeline(*source, sinks, pipe);
+	progress.finish();
 
 	int rc = 0;
 	if (child > 0) {

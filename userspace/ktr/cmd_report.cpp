@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 //
-// ktr report FILE [--json] [--format FORMAT -o DIR] [--cpu LIST]: the events
-// of a capture file (.ktr), merged by time, as text lines or JSON Lines on
-// stdout, or as a CTF trace in a directory; per-CPU counts on stderr at the
-// end.
+// ktr report FILE [--json] [--format FORMAT -o OUT] [--cpu LIST] [--ts-diff]
+// [--from T] [--to T] [--stat]: the events of a capture file (.ktr), merged
+// by time, as text lines or JSON Lines on stdout, as a CTF or Perfetto trace
+// in OUT, or (--stat) their counts by event, CPU and task; per-CPU counts on
+// stderr at the end.
 //
 // The capture source (ktr/capture_source.h) through the pipeline
-// (ktr/pipeline.h) into a line sink on stdout: the same stages as ktr-read.
+// (ktr/pipeline.h) into a line sink (or ktr/stat_sink.h) on stdout, behind
+// a time window (ktr/window_sink.h) when --from/--to cut one: the same
+// stages as ktr-read.
 // A damaged file still shows every event before the damage, then fails with
 // one line saying where.
 #include <cerrno>
@@ -24,6 +27,8 @@
 #include "ktr/cpu_list.h"
 #include "ktr/line_sink.h"
 #include "ktr/pipeline.h"
+#include "ktr/stat_sink.h"
+#include "ktr/window_sink.h"
 #include "output_format.h"
 
 namespace ktr::cmd {
@@ -36,6 +41,10 @@ struct ReportOptions {
 	std::string format;
 	std::string output;
 	std::string cpus;	// checked by parse_cpu_list()
+	bool stat = false;
+	bool ts_diff = false;
+	std::string from;
+	std::string to;
 };
 
 void run_report(const ReportOptions &opt)
@@ -43,6 +52,21 @@ void run_report(const ReportOptions &opt)
 	Result<cli::OutputFormat> format = cli::output_format(opt.format, opt.json, opt.output, false);
 	if (!format)
 		throw cli::Failure(format.error(), cli::exit_usage);
+	const bool lines_out =
+		*format == cli::OutputFormat::Text || *format == cli::OutputFormat::Json;
+	std::optional<TimeBound> from, to;
+	if (!opt.from.empty())
+		from = cli::or_fail(parse_time_bound(opt.from, "--from"));
+	if (!opt.to.empty())
+		to = cli::or_fail(parse_time_bound(opt.to, "--to"));
+	if (opt.stat && (*format != cli::OutputFormat::Text || opt.ts_diff))
+		throw cli::Failure(Error{EINVAL, "--stat prints counts, not events: no --json, "
+						 "--format or --ts-diff with it"},
+				   cli::exit_usage);
+	if (opt.ts_diff && !lines_out)
+		throw cli::Failure(Error{EINVAL, "--ts-diff is for text and JSON lines, not --format " +
+						 opt.format},
+				   cli::exit_usage);
 	CaptureSource source = cli::or_fail(CaptureSource::open(opt.file));
 	const std::uint32_t ncpus = source.info().nr_cpus;
 	if (!opt.cpus.empty()) {
@@ -57,8 +81,19 @@ void run_report(const ReportOptions &opt)
 
 	std::cout.flush();
 	FdOutput out(STDOUT_FILENO);
-	std::unique_ptr<Sink> sink = cli::make_sink(*format, opt.output, out);
-	Sink *const sinks[] = {sink.get()};
+	std::unique_ptr<Sink> sink;
+	if (opt.stat) {
+		sink = std::make_unique<StatSink>(out);
+	} else if (lines_out) {
+		auto lines = std::make_unique<LineSink>(
+			*format == cli::OutputFormat::Json ? LineFormat::Json : LineFormat::Text, out);
+		lines->set_ts_diff(opt.ts_diff);
+		sink = std::move(lines);
+	} else {
+		sink = cli::make_sink(*format, opt.output, out);
+	}
+	WindowSink window(*sink, from, to);
+	Sink *const sinks[] = {(from || to) ? static_cast<Sink *>(&window) : sink.get()};
 	PipelineOptions pipe;
 	pipe.warn = [](const std::string &message) { std::cerr << "ktr: " << message << "\n"; };
 	const PipelineResult res = cli::or_fail(run_pipeline(source, sinks, pipe));
@@ -89,6 +124,20 @@ void setup_report(CLI::App &app)
 	sub->add_option("--cpu", opt->cpus, "Show only the CPUs in LIST, e.g. 0-3,8 (default: all)")
 		->type_name("LIST")
 		->check(cli::validator(parse_cpu_list));
+	sub->add_flag("--stat", opt->stat,
+		      "Print counts instead of events: by event, by CPU (with lost events), by task");
+	sub->add_flag("--ts-diff", opt->ts_diff,
+		      "Show the time since the previous event on each line (JSON: ts_diff_ns)");
+	sub->add_option("--from", opt->from,
+			"Only events at or after T: seconds as the lines show them (5025.5), or "
+			"+DURATION after the first event (+1.5s)")
+		->type_name("T")
+		->check(cli::validator(
+			[](const std::string &t) { return parse_time_bound(t, ""); }));
+	sub->add_option("--to", opt->to, "Only events at or before T (as --from)")
+		->type_name("T")
+		->check(cli::validator(
+			[](const std::string &t) { return parse_time_bound(t, ""); }));
 	sub->callback([opt] { run_report(*opt); });
 }
 

@@ -24,6 +24,7 @@ void setup_record(CLI::App &app);
 void setup_attach(CLI::App &app);
 void setup_detach(CLI::App &app);
 void setup_funclat(CLI::App &app);
+void setup_hist(CLI::App &app);
 void setup_probe(CLI::App &app);
 
 } // namespace ktr::cmd

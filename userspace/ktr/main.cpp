@@ -32,6 +32,7 @@ int main(int argc, char **argv)
 	ktr::cmd::setup_probe(app);
 	ktr::cmd::setup_selftest(app);
 	ktr::cmd::setup_report(app);
+	ktr::cmd::setup_hist(app);
 	ktr::cmd::setup_marker(app);
 
 	// After the subcommands, which would inherit it.

@@ -24,7 +24,8 @@ namespace {
 constexpr std::uint64_t ns_per_sec = 1000000000;
 
 // The key names every JSON event object has, in order.
-constexpr std::string_view json_fixed_keys[] = {"ts_ns", "ts", "cpu", "pid", "comm", "event"};
+constexpr std::string_view json_fixed_keys[] = {"ts_ns", "ts",	 "ts_diff_ns", "cpu",
+						"pid",	 "comm", "event"};
 
 bool in_common_header(const FieldFormat &field) { return field.offset < event_common_size; }
 
@@ -141,6 +142,7 @@ struct EventPrinter::Decoded {
 	DecodedFields fields;
 	const std::string *comm = nullptr;	// known comm, or nullptr
 	const FieldFormat *comm_field = nullptr;	// the event's own comm field
+	std::uint64_t ts_diff = 0;	// since the previous event (set_ts_diff)
 };
 
 EventPrinter::EventPrinter(const FormatTable &formats, ClockMap clock)
@@ -211,6 +213,9 @@ Result<EventPrinter::Decoded> EventPrinter::decode(std::uint32_t cpu, std::uint6
 	}
 	remember_comms(d);
 	d.comm = comms_.find(d.ev.pid);
+	if (prev_ts_ && ts > *prev_ts_)
+		d.ts_diff = ts - *prev_ts_;
+	prev_ts_ = ts;
 	return d;
 }
 
@@ -241,7 +246,8 @@ Result<std::string> EventPrinter::text(std::uint32_t cpu, std::uint64_t ts,
 	char prefix[96];
 	std::snprintf(prefix, sizeof(prefix), "%16s-%-7" PRId32 " [%03" PRIu32 "] ", comm.c_str(),
 		      d.ev.pid, cpu);
-	std::string line = prefix + format_seconds(clock_.to_mono(ts), 5) + ": " +
+	std::string line = prefix + format_seconds(clock_.to_mono(ts), 5) +
+			   (ts_diff_ ? " (+" + format_seconds(d.ts_diff) + ")" : "") + ": " +
 			   d.format->name + ":";
 
 	const FieldFormat *text = d.format->field("text");
@@ -298,8 +304,10 @@ Result<std::string> EventPrinter::json(std::uint32_t cpu, std::uint64_t ts,
 	JsonWriter w;
 	w.begin_object()
 		.key("ts_ns").value(mono)
-		.key("ts").value(format_seconds(mono))
-		.key("cpu").value(cpu)
+		.key("ts").value(format_seconds(mono));
+	if (ts_diff_)
+		w.key("ts_diff_ns").value(d.ts_diff);
+	w.key("cpu").value(cpu)
 		.key("pid").value(d.ev.pid)
 		.key("comm");
 	if (d.comm)

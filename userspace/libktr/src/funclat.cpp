@@ -23,8 +23,6 @@ static_assert(sizeof(ktr_funclat_stat) == KTR_FUNCLAT_STAT_SIZE_VER0);
 
 namespace {
 
-constexpr std::size_t bar_width = 52;	// as bpftrace's hist()
-
 std::string name_list(std::size_t n)
 {
 	return std::to_string(n) + (n == 1 ? " function" : " functions");
@@ -259,13 +257,6 @@ Result<std::vector<std::string>> expand_functions(const std::vector<std::string>
 	return out;
 }
 
-std::string pow2_text(unsigned k)
-{
-	static constexpr const char *suffix[] = {"", "K", "M", "G", "T", "P", "E"};
-	const unsigned s = std::min(k / 10, 6U);
-	return std::to_string(std::uint64_t{1} << (k - 10 * s)) + suffix[s];
-}
-
 namespace {
 
 std::string bucket_low_text(std::size_t i)
@@ -304,15 +295,7 @@ void format_one(std::string &out, const FuncStat &s, LatUnit unit)
 	for (std::size_t i = lo; i <= hi && lo < s.buckets.size(); i++) {
 		const std::string range = "[" + bucket_low_text(i) + ", " +
 					  pow2_text(static_cast<unsigned>(i + 1)) + ")";
-		// The bar in floating point: count x 52 overflows no integer.
-		const std::size_t bar = std::min(
-			bar_width, static_cast<std::size_t>(static_cast<double>(s.buckets[i]) *
-							    bar_width / static_cast<double>(top)));
-		char head[64];
-		std::snprintf(head, sizeof(head), "%-20s %8llu |", range.c_str(),
-			      static_cast<unsigned long long>(s.buckets[i]));
-		out += head;
-		out += std::string(bar, '@') + std::string(bar_width - bar, ' ') + "|\n";
+		out += hist_line(range, s.buckets[i], top);
 	}
 	out += "count " + std::to_string(s.count) + "  avg " + in_unit(s.sum_ns / s.count, unit) +
 	       "  min " + in_unit(s.min_ns, unit) + "  max " + in_unit(s.max_ns, unit) +

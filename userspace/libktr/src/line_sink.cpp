@@ -41,6 +41,7 @@ Result<void> LineSink::begin(const CaptureInfo &info, const Symbolizer &symboliz
 {
 	formats_ = info.formats;
 	printer_.emplace(formats_, ClockMap{info.clock_local_ns, info.clock_mono_ns});
+	printer_->set_ts_diff(ts_diff_);
 	if (symbolizer)
 		printer_->set_symbolizer(symbolizer);
 	return {};

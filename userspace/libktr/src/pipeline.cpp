@@ -110,6 +110,8 @@ Result<std::optional<Error>> Pipeline::subbuf(std::uint32_t cpu, std::span<const
 	for (Sink *s : raw_)
 		if (Result<void> r = s->subbuf(cpu, bytes); !r)
 			return r.error();
+	if (opt_.progress)
+		opt_.progress(stats_);
 	return std::optional<Error>();
 }
 

@@ -39,6 +39,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -106,6 +107,11 @@ public:
 	using Symbolizer = std::function<std::string(std::uint64_t addr)>;
 	void set_symbolizer(Symbolizer symbolizer) { symbolizer_ = std::move(symbolizer); }
 
+	/// --ts-diff: text lines show the time since the previous event after
+	/// their own ("5025.123456 (+0.000012): "), JSON objects a "ts_diff_ns"
+	/// after "ts" (0 for the first event).
+	void set_ts_diff(bool on) noexcept { ts_diff_ = on; }
+
 	[[nodiscard]] const CommTable &comms() const noexcept { return comms_; }
 	[[nodiscard]] const ClockMap &clock() const noexcept { return clock_; }
 
@@ -121,6 +127,8 @@ private:
 	ClockMap clock_;
 	CommTable comms_;
 	Symbolizer symbolizer_;
+	bool ts_diff_ = false;
+	std::optional<std::uint64_t> prev_ts_;	// of the last event decoded
 };
 
 } // namespace ktr

@@ -30,6 +30,7 @@
 #include <ktr.h>
 
 #include "ktr/device.h"
+#include "ktr/histogram.h"	// pow2_text(), the histogram lines
 #include "ktr/result.h"
 
 namespace ktr {
@@ -117,10 +118,6 @@ Result<std::vector<std::string>> load_traceable_functions();
 /// EINVAL / E2BIG with a message saying what to do.
 Result<std::vector<std::string>> expand_functions(const std::vector<std::string> &args,
 						   const std::vector<std::string> &available);
-
-/// 2^@k (@k <= 64) as bpftrace prints bucket bounds: "1", "512", "1K",
-/// "2M", "16E" (K = 2^10 ... E = 2^60).
-std::string pow2_text(unsigned k);
 
 /// Every function: "NAME (UNIT):", the bpftrace-like histogram lines
 ///	[1K, 2K)                  12 |@@@@@@@@                              |

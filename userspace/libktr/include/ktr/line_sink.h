@@ -68,6 +68,10 @@ public:
 	/// @out must outlive the sink.
 	LineSink(LineFormat format, LineOutput &out) noexcept : format_(format), out_(out) {}
 
+	/// Show the time since the previous event (EventPrinter::set_ts_diff);
+	/// before begin().
+	void set_ts_diff(bool on) noexcept { ts_diff_ = on; }
+
 	[[nodiscard]] bool takes_subbufs() const noexcept override { return false; }
 	Result<void> begin(const CaptureInfo &info, const Symbolizer &symbolizer) override;
 	Result<void> event(const MergedEvent &ev) override;
@@ -80,6 +84,7 @@ private:
 	LineOutput &out_;
 	FormatTable formats_;	// before printer_, which refers to it
 	std::optional<EventPrinter> printer_;
+	bool ts_diff_ = false;
 };
 
 } // namespace ktr

@@ -41,6 +41,9 @@ struct PipelineOptions {
 	/// Receives one line per problem that does not stop the pipeline (no
 	/// program name); unset: they are only counted.
 	std::function<void(const std::string &)> warn;
+	/// Called after each sub-buffer kept, with the counts so far (one per
+	/// CPU of the source): a progress display (progress.h). Unset: nothing.
+	std::function<void(const std::vector<ReadStats> &)> progress;
 };
 
 struct PipelineResult {
