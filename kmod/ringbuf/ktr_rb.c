@@ -549,6 +549,13 @@ static __always_inline void rb_fill(struct ktr_rb_cpu *cb,
 		w[1] = len;
 		ev->data = w + 2;
 	}
+	/*
+	 * The payload's last word, before the writer fills it: the bytes
+	 * rounding @len up to 4 and a struct's tail padding (at most 4 bytes
+	 * in a 4-byte aligned payload) must not show an older record.
+	 */
+	if (likely(len))
+		((u32 *)ev->data)[(len - 1) / 4] = 0;
 	ev->ts = ts;
 	ev->len = len;
 	ev->cb = cb;
@@ -893,8 +900,9 @@ EXPORT_SYMBOL_GPL(ktr_rb_commit);
  * @ev: the reservation.
  *
  * The record stays in the ring as PADDING that keeps its time delta, so
- * the records after it decode with the right time. Not an event, not a
- * loss: counted in discarded. Re-enables preemption.
+ * the records after it decode with the right time; its payload is zeroed
+ * (a reader must not see what, e.g., an event filter refused). Not an
+ * event, not a loss: counted in discarded. Re-enables preemption.
  *
  * Context: the one of the matching ktr_rb_reserve().
  */
@@ -903,8 +911,12 @@ void ktr_rb_discard(struct ktr_rb_event *ev)
 	struct ktr_rb_cpu *cb = ev->cb;
 	u32 *w = ev->rec;
 
+	u32 size = rb_data_size(ev->len);
+
 	ktr_rb_step(cb, KTR_RB_AT_DISCARD);
-	w[1] = rb_data_size(ev->len);
+	/* What the writer wrote (and a filter refused) must not be read. */
+	memset(&w[2], 0, size - 8);
+	w[1] = size;
 	w[0] = KTR_RB_RECORD_HEADER(KTR_RB_TYPE_PADDING,
 				    KTR_RB_RECORD_TIME_DELTA(w[0]));
 	local_inc(&cb->discarded);
