@@ -11,8 +11,9 @@
  * have ktr_capable() (the read-only commands reveal filters, statistics
  * and the buffer: a socket opened by an unprivileged process and handed to
  * a privileged one must not read them); state-changing ones also need
- * CAP_NET_ADMIN of both (GENL_ADMIN_PERM, checked by the netlink core). Each command has its own policy: strict
- * validation refuses every attribute it does not list.
+ * CAP_NET_ADMIN of both (GENL_ADMIN_PERM, checked by the netlink core).
+ * Each command has its own policy: strict validation refuses every
+ * attribute it does not list.
  *
  * The family is parallel_ops: doit handlers are not serialized by the
  * global genl mutex (KTR_CMD_SELFTEST runs for seconds and must not block
