@@ -9,7 +9,7 @@
 #    without the OOM killer; the old buffer and what it holds stay, and ktr
 #    still works.
 # kernels: 6.1 debug
-# vm-args: --smp 2 --mem 256 --add tests/vm/lib/testlib.sh
+# vm-args: --smp 3 --mem 384 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 
 # --- 1. confused deputy on the netlink socket ---------------------------------
@@ -80,7 +80,8 @@ before=$(ktr buffer 2>&1)
 ktr marker "kept-across-the-refusal" >/dev/null || bad "marker"
 avail=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
 echo "MemAvailable ${avail} MiB, $(nproc) CPUs online"
-# 132 MiB per CPU, the most a buffer may have: more than the guest has.
+# 132 MiB per CPU, the most a buffer may have: 3 CPUs need more than the
+# guest's 384 MiB.
 ktr buffer --subbuf-size 4M --nr-subbufs 32 >big.out 2>big.err; rc=$?
 cat big.err
 [ "$rc" != 0 ] && ok "the big buffer is refused (exit $rc)" || bad "the big buffer was allocated"
