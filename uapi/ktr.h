@@ -22,10 +22,15 @@
  * family does not exist the module is not loaded.
  *
  * Permissions: every command requires CAP_PERFMON or CAP_SYS_ADMIN in the
- * initial user namespace (a tracer sees the whole kernel). Without it the
- * kernel answers -EPERM with an extended-ack message saying so.
+ * initial user namespace (a tracer sees the whole kernel), of both the
+ * task sending it and the opener of the socket it is sent on (the
+ * credentials saved by socket(): a socket an unprivileged process opened
+ * and handed to a privileged one gets nothing, read-only commands
+ * included). Without it the kernel answers -EPERM with an extended-ack
+ * message saying whose capability is missing.
  * Commands that change state are additionally flagged GENL_ADMIN_PERM,
- * which the netlink core checks as CAP_NET_ADMIN.
+ * which the netlink core checks as CAP_NET_ADMIN (of the socket's opener
+ * too, unless the sender gave a destination address).
  *
  * Requests use strict validation (unknown attributes are rejected with
  * -EINVAL and an extended-ack message naming the attribute). Each command
@@ -254,8 +259,12 @@
  *     An absent one keeps its current value. Out of range (policy):
  *     -ERANGE; not a power of two, or more than
  *     KTR_BUFFER_BYTES_PER_CPU_MAX bytes per CPU (sub-buffers + 1 spare):
- *     -EINVAL; each with a message naming the attribute. Nothing changes
- *     on any error.
+ *     -EINVAL; each with a message naming the attribute. A buffer that
+ *     needs more memory than the kernel has available (MemAvailable; a
+ *     ring for every possible CPU) is refused with -ENOMEM and a message
+ *     (with the numbers from 6.2; before, they go to the kernel log), and
+ *     its allocation fails rather than invoke the OOM killer. Nothing
+ *     changes on any error.
  *   Reply:    KTR_CMD_SET_BUFFER with KTR_ATTR_BUFFER holding all three
  *     values now in effect.
  *
@@ -392,10 +401,12 @@
  *   convention (x86-64, arm64): what the kernel's own tracepoint callers
  *   pass a probe. A curated event's tracepoint can be attached raw too.
  *   When the module owning an attached tracepoint is unloaded, the probe
- *   is removed first and the event stays listed, unavailable (recording
- *   nothing); if a module with a tracepoint of that name is loaded again,
- *   the event is attached to it again, enabled if it was when the module
- *   went away. At most KTR_RAW_EVENTS_MAX raw events at a time.
+ *   is removed first; if another loaded module has a tracepoint of that
+ *   name, the event moves to it at once (the first loaded); otherwise it
+ *   stays listed, unavailable (recording nothing), and if a module with a
+ *   tracepoint of that name is loaded again, the event is attached to it.
+ *   Either way it is enabled if it was when the module went away. At most
+ *   KTR_RAW_EVENTS_MAX raw events at a time.
  *   Errors (extack message each; nothing changes): -ENOENT no tracepoint
  *   of that name (a module's tracepoint cannot be attached before the
  *   module is loaded); -EEXIST already attached raw; -ENOSPC

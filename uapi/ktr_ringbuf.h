@@ -44,7 +44,8 @@
  *             last one of the sub-buffer, array[0] =     when it is the last
  *             total bytes of the record, header          word
  *             included. A discarded event (the writer
- *             cancelled it) keeps its time_delta; the
+ *             cancelled it) keeps its time_delta and
+ *             its bytes after array[0] are zero; the
  *             padding that follows hdr.commit has
  *             time_delta 0 and runs to the end
  *   30        TIME_EXTEND: the time delta did not fit    8
@@ -81,6 +82,9 @@
  *     hdr.subbuf_size; the records tile [hdr.size, hdr.size + hdr.commit)
  *     exactly; if space is left, the next word is a PADDING record with
  *     time_delta 0 that tiles the rest of the sub-buffer;
+ *   - the bytes that round an event's payload up to a multiple of 4 are
+ *     zero, and so is the payload's last 4-byte word where the writer left
+ *     it unwritten (a struct's tail padding);
  *   - hdr.seq grows by one per sub-buffer of a CPU; a gap means sub-buffers
  *     were overwritten (overwrite mode), and hdr.lost counts their events.
  */

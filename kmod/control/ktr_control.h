@@ -9,6 +9,7 @@
 #define _KTR_CONTROL_H
 
 #include <linux/capability.h>
+#include <linux/user_namespace.h>
 
 struct ktr_stream_open;
 struct ktr_funclat_open;
@@ -22,6 +23,20 @@ struct ktr_funclat_open;
 static inline bool ktr_capable(void)
 {
 	return perfmon_capable();
+}
+
+/**
+ * ktr_file_capable - did whoever opened @file have what ktr_capable() asks?
+ * @file: e.g. the file of a netlink socket.
+ *
+ * The credentials are the opener's, saved at open: a privileged program
+ * made to write into a descriptor an unprivileged one opened and handed to
+ * it (a confused deputy) does not pass.
+ */
+static inline bool ktr_file_capable(const struct file *file)
+{
+	return file && (file_ns_capable(file, &init_user_ns, CAP_PERFMON) ||
+			file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN));
 }
 
 int ktr_nl_init(void);

@@ -6,10 +6,14 @@
  *
  * The protocol (commands, attributes, permissions) is documented in
  * uapi/ktr.h. Every operation goes through ktr_nl_pre_doit() (dumps through
- * ktr_nl_dump_start()), which refuses callers without ktr_capable() with
- * -EPERM and an extended-ack message; state-changing ones also need
- * CAP_NET_ADMIN (GENL_ADMIN_PERM). Each command has its own policy: strict
- * validation refuses every attribute it does not list.
+ * ktr_nl_dump_start()), which refuses with -EPERM and an extended-ack
+ * message unless both the sending task and the opener of the sending socket
+ * have ktr_capable() (the read-only commands reveal filters, statistics
+ * and the buffer: a socket opened by an unprivileged process and handed to
+ * a privileged one must not read them); state-changing ones also need
+ * CAP_NET_ADMIN of both (GENL_ADMIN_PERM, checked by the netlink core).
+ * Each command has its own policy: strict validation refuses every
+ * attribute it does not list.
  *
  * The family is parallel_ops: doit handlers are not serialized by the
  * global genl mutex (KTR_CMD_SELFTEST runs for seconds and must not block
@@ -21,6 +25,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 
 #include "ktr.h"
 #include "ktr_compat.h"
@@ -41,19 +46,45 @@ struct netlink_range_validation ktr_nl_nr_subbufs_range = {
 	.max = KTR_NR_SUBBUFS_MAX,
 };
 
+/* Why ktr_nl_refused() refuses a request. */
+enum ktr_nl_refusal { KTR_NL_OK, KTR_NL_TASK, KTR_NL_OPENER };
+
+/*
+ * May the sender of request @skb use ktr? The task sending it (generic
+ * netlink runs doit and dump start synchronously in its sendmsg()
+ * context) and the opener of the socket it came through must both be
+ * ktr_capable(), as netlink_capable() checks both for GENL_ADMIN_PERM.
+ * Unlike netlink_capable(), a destination given in sendto() does not
+ * exempt the opener.
+ */
+static enum ktr_nl_refusal ktr_nl_refused(const struct sk_buff *skb)
+{
+	const struct sock *sk = NETLINK_CB(skb).sk;
+	const struct socket *sock = sk ? READ_ONCE(sk->sk_socket) : NULL;
+
+	if (!ktr_capable())
+		return KTR_NL_TASK;
+	if (!sock || !ktr_file_capable(sock->file))
+		return KTR_NL_OPENER;
+	return KTR_NL_OK;
+}
+
 static int ktr_nl_pre_doit(const struct ktr_genl_doit_ops *ops,
 			   struct sk_buff *skb, struct genl_info *info)
 {
-	/*
-	 * The check is made against the task sending the request; generic
-	 * netlink runs doit synchronously in its sendmsg() context.
-	 */
-	if (!ktr_capable()) {
+	switch (ktr_nl_refused(skb)) {
+	case KTR_NL_OK:
+		return 0;
+	case KTR_NL_TASK:
 		GENL_SET_ERR_MSG(info,
 				 "ktr needs CAP_PERFMON or CAP_SYS_ADMIN");
-		return -EPERM;
+		break;
+	case KTR_NL_OPENER:
+		GENL_SET_ERR_MSG(info,
+				 "ktr needs CAP_PERFMON or CAP_SYS_ADMIN, also for the process that opened this netlink socket");
+		break;
 	}
-	return 0;
+	return -EPERM;
 }
 
 /* Index in ktr_nl_mcgrps. */
@@ -130,12 +161,19 @@ void ktr_nl_notify(u8 cmd, ktr_nl_fill_t fill, const void *arg)
 /* Dumps do not go through pre_doit: the capability check is here. */
 int ktr_nl_dump_start(struct netlink_callback *cb)
 {
-	if (!ktr_capable()) {
+	switch (ktr_nl_refused(cb->skb)) {
+	case KTR_NL_OK:
+		return 0;
+	case KTR_NL_TASK:
 		NL_SET_ERR_MSG_MOD(cb->extack,
 				   "controlling ktr needs CAP_PERFMON or CAP_SYS_ADMIN");
-		return -EPERM;
+		break;
+	case KTR_NL_OPENER:
+		NL_SET_ERR_MSG_MOD(cb->extack,
+				   "controlling ktr needs CAP_PERFMON or CAP_SYS_ADMIN, also for the process that opened this netlink socket");
+		break;
 	}
-	return 0;
+	return -EPERM;
 }
 
 /**

@@ -128,11 +128,18 @@ int ktr_nl_selftest(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ktr_selftest_result *res;
 	struct ktr_selftest_cfg cfg;
+	struct ktr_geometry geo;
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
 	ret = ktr_nl_selftest_cfg(info, &cfg);
+	if (ret)
+		return ret;
+	geo.subbuf_size = cfg.subbuf_size;
+	geo.nr_subbufs = cfg.nr_subbufs;
+	geo.mode = cfg.mode;
+	ret = ktr_trace_check_memory(&geo, info->extack);
 	if (ret)
 		return ret;
 

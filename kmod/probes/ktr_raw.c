@@ -21,10 +21,11 @@
  * module with tracepoints (already loaded ones when ktr registers, the
  * others as they come and go); ktr keeps the list to find names in. When
  * a module goes away (MODULE_STATE_GOING, before its memory is freed), the
- * probes on its tracepoints are unregistered and their events stay listed,
- * unavailable; a module that comes (back) with a tracepoint of that name
- * gets the event attached again, enabled if it was when its tracepoint
- * went away.
+ * probes on its tracepoints are unregistered; an event whose tracepoint
+ * another loaded module also has moves to it at once, the others stay
+ * listed, unavailable, and a module that comes (back) with a tracepoint of
+ * that name gets the event attached again. Either way it is enabled if it
+ * was when its tracepoint went away.
  *
  * Locking: ktr_raw_lock (private to this file) guards the raw event list,
  * each raw event's mod and the module list; the registry guards what it
@@ -345,24 +346,41 @@ static void ktr_raw_module_coming(struct module *mod)
 	}
 }
 
-/* A module goes away: unregister from its tracepoints, forget them. */
+/*
+ * A module goes away: unregister from its tracepoints and forget them. An
+ * event whose tracepoint another loaded module also provides moves to that
+ * one at once (the first in load order), enabled if it was; the others
+ * wait for a module that brings one (ktr_raw_module_coming()).
+ */
 static void ktr_raw_module_going(struct module *mod)
 {
 	struct ktr_raw_module *m, *tmp;
 	struct ktr_raw_event *raw;
+	struct tracepoint *tp;
+	struct module *owner;
+	int ret;
 
+	list_for_each_entry_safe(m, tmp, &ktr_raw_modules, node) {
+		if (m->mod == mod) {
+			list_del(&m->node);
+			kfree(m);
+		}
+	}
 	list_for_each_entry(raw, &ktr_raw_events, node) {
 		if (raw->mod != mod)
 			continue;
 		ktr_event_tp_gone(&raw->type);
 		raw->mod = NULL;
 		raw->gone = true;
-	}
-	list_for_each_entry_safe(m, tmp, &ktr_raw_modules, node) {
-		if (m->mod == mod) {
-			list_del(&m->node);
-			kfree(m);
-		}
+		tp = ktr_raw_find_tp(raw->name, &owner);
+		if (!tp)
+			continue;
+		raw->mod = owner;
+		raw->gone = false;
+		ret = ktr_event_tp_back(&raw->type, tp);
+		if (ret)
+			pr_warn("cannot attach to tracepoint %s of module %s: %d\n",
+				raw->name, owner ? owner->name : "vmlinux", ret);
 	}
 }
 

@@ -549,6 +549,13 @@ static __always_inline void rb_fill(struct ktr_rb_cpu *cb,
 		w[1] = len;
 		ev->data = w + 2;
 	}
+	/*
+	 * The payload's last word, before the writer fills it: the bytes
+	 * rounding @len up to 4 and a struct's tail padding (at most 4 bytes
+	 * in a 4-byte aligned payload) must not show an older record.
+	 */
+	if (likely(len))
+		((u32 *)ev->data)[(len - 1) / 4] = 0;
 	ev->ts = ts;
 	ev->len = len;
 	ev->cb = cb;
@@ -893,8 +900,9 @@ EXPORT_SYMBOL_GPL(ktr_rb_commit);
  * @ev: the reservation.
  *
  * The record stays in the ring as PADDING that keeps its time delta, so
- * the records after it decode with the right time. Not an event, not a
- * loss: counted in discarded. Re-enables preemption.
+ * the records after it decode with the right time; its payload is zeroed
+ * (a reader must not see what, e.g., an event filter refused). Not an
+ * event, not a loss: counted in discarded. Re-enables preemption.
  *
  * Context: the one of the matching ktr_rb_reserve().
  */
@@ -903,8 +911,12 @@ void ktr_rb_discard(struct ktr_rb_event *ev)
 	struct ktr_rb_cpu *cb = ev->cb;
 	u32 *w = ev->rec;
 
+	u32 size = rb_data_size(ev->len);
+
 	ktr_rb_step(cb, KTR_RB_AT_DISCARD);
-	w[1] = rb_data_size(ev->len);
+	/* What the writer wrote (and a filter refused) must not be read. */
+	memset(&w[2], 0, size - 8);
+	w[1] = size;
 	w[0] = KTR_RB_RECORD_HEADER(KTR_RB_TYPE_PADDING,
 				    KTR_RB_RECORD_TIME_DELTA(w[0]));
 	local_inc(&cb->discarded);
@@ -1549,24 +1561,11 @@ ktr_rb_check_geometry(u32 subbuf_size, u32 nr_subbufs, u32 mode,
 }
 EXPORT_SYMBOL_GPL(ktr_rb_check_geometry);
 
-/**
- * ktr_rb_create() - allocate a buffer: a ring for every possible CPU
- * @cfg: geometry and mode.
- *
- * Everything is allocated here, on each CPU's node; writers never allocate.
- * Any number of buffers may exist at once.
- *
- * Context: task (sleeps).
- * Return: the buffer, ERR_PTR(-EINVAL) for a bad @cfg, ERR_PTR(-ENOMEM).
- */
-struct ktr_rb *ktr_rb_create(const struct ktr_rb_config *cfg)
+/* The allocations of ktr_rb_create(), for a checked @cfg. */
+static struct ktr_rb *rb_alloc(const struct ktr_rb_config *cfg)
 {
 	struct ktr_rb *rb;
 	unsigned int cpu;
-
-	if (ktr_rb_check_geometry(cfg->subbuf_size, cfg->nr_subbufs, cfg->mode,
-				  ~(u64)0) != KTR_RB_GEO_OK)
-		return ERR_PTR(-EINVAL);
 
 	rb = ktr_rb_zalloc(sizeof(*rb), 0);
 	if (!rb)
@@ -1591,5 +1590,65 @@ struct ktr_rb *ktr_rb_create(const struct ktr_rb_config *cfg)
 nomem:
 	ktr_rb_free(rb);
 	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * ktr_rb_memory_check() - does a buffer of @cfg fit in memory now?
+ * @cfg: geometry and mode (checked by ktr_rb_check_geometry()).
+ * @needed: set to the bytes the buffer takes: its rings on every possible
+ *	CPU, sub-buffers, spares and bookkeeping.
+ * @available: set to the bytes the system could give now (the kernel's
+ *	si_mem_available(), which counts reclaimable caches).
+ *
+ * The one rule ktr_rb_create() applies; callers use it to word a message.
+ *
+ * Return: 0, or -ENOMEM when @needed exceeds @available.
+ */
+int ktr_rb_memory_check(const struct ktr_rb_config *cfg, u64 *needed,
+			u64 *available)
+{
+	u64 per_cpu = (u64)(cfg->nr_subbufs + 1) * cfg->subbuf_size +
+		      sizeof(struct ktr_rb_cpu) +
+		      (u64)cfg->nr_subbufs * sizeof(u32) +
+		      (u64)(cfg->nr_subbufs + 1) * sizeof(struct ktr_rb_meta);
+	unsigned int cpu, n = 0;
+
+	ktr_rb_for_each_cpu(cpu)
+		n++;
+	*needed = sizeof(struct ktr_rb) +
+		  (u64)ktr_rb_nr_cpu_ids() * sizeof(struct ktr_rb_cpu *) +
+		  per_cpu * n;
+	*available = ktr_rb_memory_available();
+	return *needed > *available ? -ENOMEM : 0;
+}
+EXPORT_SYMBOL_GPL(ktr_rb_memory_check);
+
+/**
+ * ktr_rb_create() - allocate a buffer: a ring for every possible CPU
+ * @cfg: geometry and mode.
+ *
+ * Everything is allocated here, on each CPU's node; writers never allocate.
+ * Any number of buffers may exist at once. A buffer that does not fit in
+ * memory (ktr_rb_memory_check()) is refused, and the allocations fail
+ * rather than set off the OOM killer (ktr_rb_compat.h).
+ *
+ * Context: task (sleeps).
+ * Return: the buffer, ERR_PTR(-EINVAL) for a bad @cfg, ERR_PTR(-ENOMEM).
+ */
+struct ktr_rb *ktr_rb_create(const struct ktr_rb_config *cfg)
+{
+	u64 needed, available;
+	struct ktr_rb *rb;
+
+	if (ktr_rb_check_geometry(cfg->subbuf_size, cfg->nr_subbufs, cfg->mode,
+				  ~(u64)0) != KTR_RB_GEO_OK)
+		return ERR_PTR(-EINVAL);
+	if (ktr_rb_memory_check(cfg, &needed, &available))
+		return ERR_PTR(-ENOMEM);
+
+	ktr_rb_alloc_begin();
+	rb = rb_alloc(cfg);
+	ktr_rb_alloc_end();
+	return rb;
 }
 EXPORT_SYMBOL_GPL(ktr_rb_create);

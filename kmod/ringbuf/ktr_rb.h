@@ -5,7 +5,7 @@
  * Writers:  ktr_rb_reserve() + fill ev->data + ktr_rb_commit() (or
  *           ktr_rb_discard()), or ktr_rb_write(); ktr_rb_flush().
  * Reader:   ktr_rb_get_subbuf() / read in place / ktr_rb_put_subbuf().
- * Control:  ktr_rb_create(), ktr_rb_free(), ktr_rb_set_enabled(),
+ * Control:  ktr_rb_memory_check(), ktr_rb_create(), ktr_rb_free(), ktr_rb_set_enabled(),
  *           ktr_rb_get_stats(), ktr_rb_clock_map(), ktr_rb_get_positions(),
  *           ktr_rb_area() (for mmap), ktr_rb_flush_offline().
  *
@@ -115,6 +115,8 @@ struct ktr_rb_flushed {
 	u64 sealed_end;
 };
 
+int ktr_rb_memory_check(const struct ktr_rb_config *cfg, u64 *needed,
+			u64 *available);
 struct ktr_rb *ktr_rb_create(const struct ktr_rb_config *cfg);
 void ktr_rb_free(struct ktr_rb *rb);
 

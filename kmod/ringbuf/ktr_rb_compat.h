@@ -17,7 +17,9 @@
  *   local_clock()                        test clock or CLOCK_MONOTONIC
  *   raw_smp_processor_id()               thread's chosen CPU number
  *   preempt_disable_notrace()            nothing (a thread is a CPU)
- *   kvzalloc_node(), vzalloc_node()      aligned_alloc() + memset()
+ *   kvzalloc_node(), pages + vmap()      aligned_alloc() + memset()
+ *   si_mem_available()                   a number a test sets (unlimited)
+ *   set/clear_current_oom_origin()       nothing
  *   ktr_rb_step()                        nothing / the test hook
  */
 #ifndef _KTR_RB_COMPAT_H
@@ -34,7 +36,9 @@
 #include <linux/export.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/oom.h>
 #include <linux/preempt.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -77,9 +81,31 @@ static inline unsigned int ktr_rb_this_cpu(void)
 #define ktr_rb_nr_cpu_ids()		nr_cpu_ids
 #define ktr_rb_for_each_cpu(cpu)	for_each_possible_cpu(cpu)
 
+/*
+ * A buffer may be large (up to 256 MiB per possible CPU) and is allocated
+ * while the old one still exists: when memory runs short, fail instead of
+ * setting off the OOM killer (as ftrace's ring buffer does).
+ */
+#define KTR_RB_GFP	(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+/* Bytes the kernel could give without swapping (ktr_rb_memory_check()). */
+static inline u64 ktr_rb_memory_available(void)
+{
+	return (u64)si_mem_available() << PAGE_SHIFT;
+}
+
+/*
+ * Around the allocations of ktr_rb_create(): should another allocation
+ * set off the OOM killer meanwhile, it picks the task allocating the
+ * buffer first (whose allocation then fails: ktr_rb_area_alloc() stops at
+ * a fatal signal), not an unrelated process.
+ */
+#define ktr_rb_alloc_begin()		set_current_oom_origin()
+#define ktr_rb_alloc_end()		clear_current_oom_origin()
+
 static inline void *ktr_rb_zalloc(size_t size, unsigned int cpu)
 {
-	return kvzalloc_node(size, GFP_KERNEL, cpu_to_node(cpu));
+	return kvzalloc_node(size, KTR_RB_GFP, cpu_to_node(cpu));
 }
 
 static inline void ktr_rb_zfree(void *p)
@@ -93,9 +119,39 @@ static inline u32 ktr_rb_page_size(void)
 	return PAGE_SIZE;
 }
 
+/*
+ * @size bytes (whole pages) of zeroed pages of @cpu's node, mapped
+ * contiguously: vzalloc_node() without the OOM killer (the exported
+ * vmalloc functions take either a node or GFP flags, not both). vmap()
+ * with VM_MAP_PUT_PAGES takes the pages and their array: vfree() frees
+ * them all.
+ */
 static inline void *ktr_rb_area_alloc(size_t size, unsigned int cpu)
 {
-	return vzalloc_node(size, cpu_to_node(cpu));
+	unsigned long i, n = size >> PAGE_SHIFT;
+	struct page **pages;
+	void *area;
+
+	pages = kvmalloc_array(n, sizeof(*pages), KTR_RB_GFP);
+	if (!pages)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (fatal_signal_pending(current))
+			goto fail;
+		pages[i] = alloc_pages_node(cpu_to_node(cpu),
+					    KTR_RB_GFP | __GFP_ZERO, 0);
+		if (!pages[i])
+			goto fail;
+		cond_resched();
+	}
+	area = vmap(pages, n, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
+	if (area)
+		return area;
+fail:
+	while (i--)
+		__free_page(pages[i]);
+	kvfree(pages);
+	return NULL;
 }
 
 static inline void ktr_rb_area_free(void *p)

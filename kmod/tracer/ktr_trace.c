@@ -27,12 +27,14 @@
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <net/netlink.h>
 
 #include "ktr.h"
+#include "ktr_compat.h"
 #include "ktr_event.h"
 #include "ktr_trace.h"
 #include "probes/ktr_events.h"
@@ -170,6 +172,43 @@ static struct ktr_rb *ktr_trace_create(const struct ktr_geometry *geo)
 	return ktr_rb_create(&cfg);
 }
 
+/**
+ * ktr_trace_check_memory - refuse a buffer that does not fit in memory
+ * @geo: the geometry (checked).
+ * @extack: for the message: how much it needs, how much is available.
+ *
+ * A buffer has a ring for every possible CPU and is allocated while the
+ * old one still exists: what si_mem_available() cannot give is refused
+ * here (ktr_rb_memory_check(), which ktr_rb_create() applies too) rather
+ * than left to reclaim and the OOM killer. Before 6.2 the extack cannot
+ * carry numbers: they go to the kernel log.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ktr_trace_check_memory(const struct ktr_geometry *geo,
+			   struct netlink_ext_ack *extack)
+{
+	struct ktr_rb_config cfg = {
+		.subbuf_size	= geo->subbuf_size,
+		.nr_subbufs	= geo->nr_subbufs,
+		.mode		= geo->mode,
+	};
+	u64 needed, available;
+
+	if (!ktr_rb_memory_check(&cfg, &needed, &available))
+		return 0;
+	needed = DIV_ROUND_UP_ULL(needed, SZ_1M);
+	available >>= 20;
+	KTR_ERR_MSG_FMT(extack,
+			"not enough memory: the buffer (a ring for every possible CPU) needs more than is available (numbers in the kernel log)",
+			"not enough memory: the buffer needs %llu MiB (%u possible CPUs), %llu MiB available",
+			needed, num_possible_cpus(), available);
+	pr_warn_ratelimited("buffer of %u x %u bytes refused: needs %llu MiB (%u possible CPUs), %llu MiB available\n",
+			    geo->nr_subbufs, geo->subbuf_size, needed,
+			    num_possible_cpus(), available);
+	return -ENOMEM;
+}
+
 /*
  * Put @rb in place of the current buffer and free that one. Called with
  * ktr_trace_lock held and every stream slot blocked.
@@ -287,6 +326,9 @@ static int ktr_trace_replace(const struct ktr_geometry_change *chg,
 			goto out;
 		}
 	}
+	ret = ktr_trace_check_memory(&geo, extack);
+	if (ret)
+		goto out;
 	ret = ktr_trace_block_readers(extack);
 	if (ret)
 		goto out;

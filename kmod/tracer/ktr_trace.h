@@ -57,6 +57,8 @@ int ktr_trace_reconfigure(const struct ktr_geometry_change *chg,
 			  struct ktr_geometry *result, int *geo_error,
 			  struct netlink_ext_ack *extack);
 int ktr_trace_reset(struct netlink_ext_ack *extack);
+int ktr_trace_check_memory(const struct ktr_geometry *geo,
+			   struct netlink_ext_ack *extack);
 int ktr_trace_get_stats(unsigned int cpu, struct ktr_rb_cpu_stats *stats);
 
 /* Markers: text from user space (write(2)) or from the kernel (netlink). */

@@ -338,6 +338,7 @@ void RbTest::SetUp() {
     ktr_rb_host_set_cpu(0);
     ktr_rb_host_set_step_hook(nullptr, nullptr);
     ktr_rb_host_set_drops_limit(0);
+    ktr_rb_host_set_memory(~u64{0});
     FakeClock::Uninstall();
     warnings_ = ktr_rb_host_warnings();
 }

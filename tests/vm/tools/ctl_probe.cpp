@@ -10,6 +10,11 @@
 //                              (GET_INFO, LIST_EVENTS, GET_STATS compared)
 //   ktr-ctl-probe nobody       (run unprivileged) every command fails with
 //                              EPERM, state changes included
+//   ktr-ctl-probe deputy       (run as root) a socket opened by nobody and
+//                              passed over SCM_RIGHTS: every command sent
+//                              on it by root fails with EPERM (the socket
+//                              opener is checked too); the read-only ones
+//                              succeed on a socket root opened
 //   ktr-ctl-probe notices      a notice arrives on the "notices" group for
 //                              enable, disable, stop, start, reset, buffer
 //   ktr-ctl-probe snapshot     print the state compared by badinput
@@ -39,7 +44,10 @@
 #include <netlink/socket.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <grp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ktr.h>
@@ -74,10 +82,13 @@ struct Sock {
 	nl_sock *sk = nullptr;
 	int family = 0;
 
-	Sock()
+	// @fd: a NETLINK_GENERIC socket opened elsewhere (-1: open one).
+	explicit Sock(int fd = -1)
 	{
 		sk = nl_socket_alloc();
-		if (!sk || genl_connect(sk) < 0)
+		if (!sk)
+			die("cannot allocate a netlink socket");
+		if (fd >= 0 ? nl_socket_set_fd(sk, NETLINK_GENERIC, fd) < 0 : genl_connect(sk) < 0)
 			die("cannot open a generic netlink socket");
 		const int one = 1;
 		setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
@@ -608,6 +619,114 @@ int run_nobody()
 	return failures ? 1 : 0;
 }
 
+// A NETLINK_GENERIC socket opened by a child running as nobody (uid and
+// gid 65534, no capabilities), received over SCM_RIGHTS.
+int socket_of_nobody()
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) != 0)
+		die(std::string("socketpair: ") + std::strerror(errno));
+	const pid_t pid = fork();
+	if (pid < 0)
+		die(std::string("fork: ") + std::strerror(errno));
+	if (pid == 0) {
+		if (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(3);
+		const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+		sockaddr_nl local{};
+		local.nl_family = AF_NETLINK;
+		if (fd < 0 || bind(fd, reinterpret_cast<sockaddr *>(&local), sizeof(local)) != 0)
+			_exit(4);
+		char byte = 'f';
+		iovec iov{&byte, 1};
+		alignas(cmsghdr) char ctl[CMSG_SPACE(sizeof(int))]{};
+		msghdr mh{};
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = ctl;
+		mh.msg_controllen = sizeof(ctl);
+		cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		std::memcpy(CMSG_DATA(c), &fd, sizeof(fd));
+		_exit(sendmsg(sv[1], &mh, 0) == 1 ? 0 : 5);
+	}
+	int status = 0;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		die("the child running as nobody failed: status " + std::to_string(status));
+	char byte;
+	iovec iov{&byte, 1};
+	alignas(cmsghdr) char ctl[CMSG_SPACE(sizeof(int))]{};
+	msghdr mh{};
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl;
+	mh.msg_controllen = sizeof(ctl);
+	if (recvmsg(sv[0], &mh, 0) != 1)
+		die(std::string("recvmsg: ") + std::strerror(errno));
+	cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		die("no descriptor received");
+	int fd;
+	std::memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	close(sv[0]);
+	close(sv[1]);
+	return fd;
+}
+
+int run_deputy()
+{
+	if (geteuid() != 0)
+		die("deputy: run as root");
+	Sock mine;
+	Sock theirs(socket_of_nobody());
+	const struct {
+		int cmd;
+		bool dump;
+		Fill fill;
+		int want_root;	// on root's own socket (-1: not sent there)
+	} reqs[] = {
+		// Read-only: they leaked the state to the opener.
+		{KTR_CMD_GET_INFO, false, {}, 0},
+		{KTR_CMD_LIST_EVENTS, true, {}, 0},
+		{KTR_CMD_GET_STATS, true, {}, 0},
+		{KTR_CMD_GET_FILTERS, false, {}, 0},
+		{KTR_CMD_LIST_PROBES, true, {}, 0},
+		{KTR_CMD_LIST_TRACERS, false, {}, EOPNOTSUPP},
+		// State changes: GENL_ADMIN_PERM checks the opener only when the
+		// sender gave no address (libnl always gives one).
+		{KTR_CMD_STOP, false, {}, -1},
+		{KTR_CMD_RESET, false, {}, -1},
+		{KTR_CMD_WRITE_MARKER, false, put_bytes(KTR_ATTR_MARKER_TEXT, 5), -1},
+		{KTR_CMD_SET_BUFFER, false, put_buffer({{KTR_BUFFER_NR_SUBBUFS, 4}}), -1},
+		{KTR_CMD_ENABLE_EVENTS, false,
+		 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_GLOB, "sched_switch"); }, -1},
+		{KTR_CMD_SET_TASK_FILTER, false, put_pids({1}), -1},
+		{KTR_CMD_CLEAR_FILTERS, false, {}, -1},
+	};
+	const std::string before = snapshot(mine);
+	for (const auto &r : reqs) {
+		const Answer a = transact(theirs, r.cmd, r.dump, r.fill);
+		// Before 6.2 (netlink_dump_start() without extack) a dump's start
+		// cannot say why.
+		const bool says = a.msg.find("opened") != std::string::npos;
+		check(a.err == EPERM && (says || (r.dump && a.msg.empty())),
+		      "command " + std::to_string(r.cmd) + " by root on a socket nobody opened: " +
+			      (a.err ? std::strerror(a.err) : "success") + " \"" + a.msg + "\"" +
+			      (a.replies.empty() ? "" : ", " + std::to_string(a.replies.size()) +
+							       " replies"));
+		if (r.want_root < 0)
+			continue;
+		const Answer b = transact(mine, r.cmd, r.dump, r.fill);
+		check(b.err == r.want_root,
+		      "command " + std::to_string(r.cmd) + " by root on its own socket: " +
+			      (b.err ? std::strerror(b.err) : "success") + " \"" + b.msg + "\"");
+	}
+	check(snapshot(mine) == before, "the refused commands changed nothing");
+	return failures ? 1 : 0;
+}
+
 int run_notices()
 {
 	Sock ctl;
@@ -732,6 +851,8 @@ int main(int argc, char **argv)
 		return run_badinput();
 	if (mode == "nobody")
 		return run_nobody();
+	if (mode == "deputy")
+		return run_deputy();
 	if (mode == "notices")
 		return run_notices();
 	if (mode == "snapshot") {
@@ -743,7 +864,7 @@ int main(int argc, char **argv)
 		const unsigned cpu = static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10));
 		return mode == "geometry" ? run_geometry(cpu) : run_hold(cpu);
 	}
-	std::fprintf(stderr, "usage: ktr-ctl-probe badinput|nobody|notices|snapshot|"
+	std::fprintf(stderr, "usage: ktr-ctl-probe badinput|nobody|deputy|notices|snapshot|"
 			     "geometry CPU|hold CPU\n");
 	return 2;
 }

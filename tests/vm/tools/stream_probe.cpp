@@ -12,6 +12,9 @@
 //                                   killed (the mapping alone pins ktr.ko)
 //   ktr-stream-probe poll CPU       poll() and blocking GET wake at the
 //                                   watermark and after a flush, not before
+//   ktr-stream-probe scan CPU TEXT  no byte sequence TEXT anywhere in the
+//                                   CPU's mapped sub-buffers (what a filter
+//                                   refused is zeroed)
 //
 // Prints "ok - ..." / "not ok - ..." lines; exit 1 if any check failed.
 #include <cerrno>
@@ -398,10 +401,49 @@ int map_and_sleep(unsigned cpu)
 
 } // namespace
 
+// Every byte a reader of CPU @cpu can map: TEXT must not be among them.
+int scan(unsigned cpu, const std::string &text)
+{
+	const int dev = open_dev();
+	const int st = open_stream(dev, cpu);
+	if (st < 0) {
+		std::perror("STREAM_OPEN");
+		return 2;
+	}
+	const ktr_stream_meta m = read_meta(st);
+	const auto size = static_cast<size_t>(m.mmap_size);
+	void *p = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, st, 0);
+	if (p == MAP_FAILED) {
+		std::perror("mmap");
+		return 2;
+	}
+	const auto *data = static_cast<const char *>(p) + m.data_offset;
+	const size_t len = size - static_cast<size_t>(m.data_offset);
+	size_t found = 0;
+	for (const char *q = data; q < data + len;) {
+		const void *hit = ::memmem(q, static_cast<size_t>(data + len - q), text.data(),
+					   text.size());
+		if (!hit)
+			break;
+		found++;
+		q = static_cast<const char *>(hit) + 1;
+	}
+	check(found == 0, "\"" + text + "\" in CPU " + std::to_string(cpu) + "'s " +
+				  std::to_string(m.nr_data_subbufs) + " mapped sub-buffers: " +
+				  std::to_string(found) + " times");
+	::munmap(p, size);
+	::close(st);
+	::close(dev);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && std::string(argv[1]) == "scan")
+		return scan(static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10)), argv[3]);
 	if (argc != 3) {
-		std::fprintf(stderr, "usage: ktr-stream-probe badinput|hold|map|poll CPU\n");
+		std::fprintf(stderr, "usage: ktr-stream-probe badinput|hold|map|poll CPU\n"
+				     "       ktr-stream-probe scan CPU TEXT\n");
 		return 2;
 	}
 	const std::string mode = argv[1];

@@ -30,6 +30,12 @@ struct ktr_rb;
 void ktr_rb_host_set_nr_cpus(unsigned int nr);
 unsigned int ktr_rb_host_nr_cpus(void);
 
+/*
+ * Bytes of memory ktr_rb_create() sees as available (the kernel's
+ * si_mem_available()); default: unlimited.
+ */
+void ktr_rb_host_set_memory(u64 bytes);
+
 /* The calling thread now writes as @cpu (default 0). */
 void ktr_rb_host_set_cpu(unsigned int cpu);
 

@@ -176,6 +176,9 @@ static inline bool is_power_of_2(unsigned long n)
 #define ktr_rb_page_size()		4096U
 #define ktr_rb_area_alloc(size, cpu)	ktr_rb_host_zalloc((size), 4096)
 #define ktr_rb_area_free(p)		ktr_rb_host_free(p)
+#define ktr_rb_memory_available()	ktr_rb_host_memory_available()
+#define ktr_rb_alloc_begin()		do { } while (0)
+#define ktr_rb_alloc_end()		do { } while (0)
 #ifdef KTR_RB_HOST_NO_STEPS	/* as in the kernel: e.g. to count instructions */
 #define ktr_rb_step(cb, step)		do { } while (0)
 #else
@@ -189,6 +192,7 @@ u64 ktr_rb_host_mono_clock(void);
 unsigned int ktr_rb_host_this_cpu(void);
 void *ktr_rb_host_zalloc(size_t size, size_t align);
 void ktr_rb_host_free(void *p);
+u64 ktr_rb_host_memory_available(void);
 void ktr_rb_host_step(unsigned int cpu, unsigned int step);
 u64 ktr_rb_host_drops_limit(u64 max);
 void ktr_rb_host_warn(const char *what);

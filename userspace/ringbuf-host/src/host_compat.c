@@ -11,6 +11,7 @@
 #include "ktr_rb_internal.h"
 
 static unsigned int host_nr_cpus = 4;
+static u64 host_memory = ~(u64)0;
 static u64 host_drops_limit;
 static unsigned long host_warnings;
 
@@ -28,6 +29,16 @@ void ktr_rb_host_set_nr_cpus(unsigned int nr)
 unsigned int ktr_rb_host_nr_cpus(void)
 {
 	return __atomic_load_n(&host_nr_cpus, __ATOMIC_RELAXED);
+}
+
+void ktr_rb_host_set_memory(u64 bytes)
+{
+	__atomic_store_n(&host_memory, bytes, __ATOMIC_RELAXED);
+}
+
+u64 ktr_rb_host_memory_available(void)
+{
+	return __atomic_load_n(&host_memory, __ATOMIC_RELAXED);
 }
 
 void ktr_rb_host_set_cpu(unsigned int cpu)
