@@ -66,7 +66,7 @@ bool ktr_pd_num(struct ktr_pd *pd, size_t *pos, size_t end, __u64 *val)
  * Return: false with the error set when malformed or out of range.
  */
 bool ktr_pd_snum(struct ktr_pd *pd, size_t *pos, size_t end,
-			bool allow_user, bool *user, __s64 *val)
+		 bool allow_user, bool *user, __s64 *val)
 {
 	bool neg = pd->s[*pos] == '-';
 	size_t p = *pos + 1, start;
@@ -99,7 +99,7 @@ bool ktr_pd_snum(struct ktr_pd *pd, size_t *pos, size_t end,
  * Return: whether it is a C identifier shorter than KTR_EVENT_NAME_MAX.
  */
 bool ktr_pd_name(struct ktr_pd *pd, size_t pos, size_t end, char *out,
-			const struct ktr_pd_name_msgs *m)
+		 const struct ktr_pd_name_msgs *m)
 {
 	size_t i;
 

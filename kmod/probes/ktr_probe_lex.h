@@ -92,8 +92,8 @@ static inline int ktr_pd_hexval(char c)
 }
 
 /* Whether [pos, pos + n) of the text is the C string @word. */
-static inline bool ktr_pd_is(const struct ktr_pd *pd, size_t pos, size_t n,
-		      const char *word)
+static inline bool ktr_pd_is(const struct ktr_pd *pd, size_t pos,
+			     size_t n, const char *word)
 {
 	return strlen(word) == n && memcmp(pd->s + pos, word, n) == 0;
 }
