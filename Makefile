@@ -1,7 +1,7 @@
 # ktr - the one entry point. `make help` lists the targets.
 #
 #   make                 build ktr.ko for KERNEL and the user-space tools
-#   make deps            install the Debian packages ktr needs (idempotent)
+#   make deps            install the Debian packages ktr needs, unpack kernel trees into ~/.cache/ktr
 #   make check           deps + build + host unit tests + VM tests on KERNELS
 #   make demo            deps + build + boot a VM and show ktr at work
 #   make kmod KERNEL=6.12   build ktr.ko for one kernel (6.1, 6.12, debug, a release)
