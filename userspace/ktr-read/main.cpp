@@ -82,9 +82,13 @@ void run_read(const RawOptions &raw)
 	std::unique_ptr<ktr::Sink> sink;
 	if (!raw.output.empty())
 		sink = std::make_unique<ktr::CaptureSink>(raw.output);
-	else
-		sink = std::make_unique<ktr::LineSink>(
+	else {
+		auto lines = std::make_unique<ktr::LineSink>(
 			raw.json ? ktr::LineFormat::Json : ktr::LineFormat::Text, out);
+		// Tasks named by no event yet: the live system's names.
+		lines->set_comm_fallback(ktr::proc_comm_lookup());
+		sink = std::move(lines);
+	}
 	ktr::Sink *const sinks[] = {sink.get()};
 	const ktr::PipelineResult res = cli::or_fail(ktr::run_pipeline(source, sinks, pipe));
 	if (!raw.quiet)

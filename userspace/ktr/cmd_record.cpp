@@ -273,8 +273,12 @@ int run_record(const RecordOptions &o)
 	std::unique_ptr<Sink> sink;
 	if (!o.output.empty())
 		sink = std::make_unique<CaptureSink>(o.output);
-	else
-		sink = std::make_unique<LineSink>(o.json ? LineFormat::Json : LineFormat::Text, out);
+	else {
+		auto lines = std::make_unique<LineSink>(o.json ? LineFormat::Json : LineFormat::Text, out);
+		// Tasks named by no event yet: the live system's names.
+		lines->set_comm_fallback(proc_comm_lookup());
+		sink = std::move(lines);
+	}
 	Sink *const sinks[] = {sink.get()};
 	PipelineOptions pipe;
 	pipe.warn = warn;

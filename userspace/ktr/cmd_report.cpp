@@ -2,7 +2,8 @@
 //
 // ktr report FILE [--json] [--cpu LIST]: the events of a capture file (.ktr),
 // merged by time, as text lines or JSON Lines on stdout; per-CPU counts on
-// stderr at the end.
+// stderr at the end. A first pass over the file learns the names of its
+// tasks, so that events before a task was named show its name (CommSink).
 //
 // The capture source (ktr/capture_source.h) through the pipeline
 // (ktr/pipeline.h) into a line sink on stdout: the same stages as ktr-read.
@@ -34,6 +35,22 @@ struct ReportOptions {
 	std::string cpus;	// checked by parse_cpu_list()
 };
 
+// The task names the whole capture gives (the first of each pid), for
+// events seen before their task was named: a first pass over the file.
+// A damaged file gives the names before the damage.
+CommTable::Lookup names_in_capture(const std::string &file)
+{
+	Result<CaptureSource> source = CaptureSource::open(file);
+	if (!source)
+		return {};
+	CommSink names;
+	Sink *const sinks[] = {&names};
+	PipelineOptions pipe;
+	pipe.warn = [](const std::string &) {};
+	(void)run_pipeline(*source, sinks, pipe);
+	return table_comm_lookup(names.comms());
+}
+
 void run_report(const ReportOptions &opt)
 {
 	CaptureSource source = cli::or_fail(CaptureSource::open(opt.file));
@@ -51,6 +68,7 @@ void run_report(const ReportOptions &opt)
 	std::cout.flush();
 	FdOutput out(STDOUT_FILENO);
 	LineSink sink(opt.json ? LineFormat::Json : LineFormat::Text, out);
+	sink.set_comm_fallback(names_in_capture(opt.file));
 	Sink *const sinks[] = {&sink};
 	PipelineOptions pipe;
 	pipe.warn = [](const std::string &message) { std::cerr << "ktr: " << message << "\n"; };

@@ -43,6 +43,8 @@ Result<void> LineSink::begin(const CaptureInfo &info, const Symbolizer &symboliz
 	printer_.emplace(formats_, ClockMap{info.clock_local_ns, info.clock_mono_ns});
 	if (symbolizer)
 		printer_->set_symbolizer(symbolizer);
+	if (fallback_)
+		printer_->set_comm_fallback(fallback_);
 	return {};
 }
 
@@ -66,6 +68,19 @@ void LineSink::lost(const MergedLost &lost)
 Result<void> LineSink::flush()
 {
 	out_.flush();
+	return {};
+}
+
+Result<void> CommSink::begin(const CaptureInfo &info, const Symbolizer &)
+{
+	formats_ = info.formats;
+	printer_.emplace(formats_, ClockMap{info.clock_local_ns, info.clock_mono_ns});
+	return {};
+}
+
+Result<void> CommSink::event(const MergedEvent &ev)
+{
+	(void)printer_->learn(ev.cpu, ev.ts, ev.payload);
 	return {};
 }
 
