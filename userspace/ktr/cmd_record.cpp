@@ -2,14 +2,15 @@
 //
 // ktr record -e EVENT_OR_GLOB [-f EXPR] [--stack] [-e ...]... [-P PID]...
 //            [--children] [-c COMM]... [--cpus LIST] [-b SIZE]
-//            [-o FILE | --json] [-d DURATION] [-- COMMAND [ARG...]]
+//            [-o FILE|- | --json] [-d DURATION] [-- COMMAND [ARG...]]
 //
 // Traces like trace-cmd record / perf record: starts from a reset tracer
 // (every event off, no filter, an empty buffer: what it shows is only what
 // it recorded; refused while another reader streams), sizes the buffer
 // (-b), sets the filters, enables the events, streams them in-process like
 // ktr-read (the live source through ktr/pipeline.h: text on stdout, --json,
-// or a capture file with -o) and, with a command, runs it and traces it and
+// or a capture file with -o; where, record_output.h decides: with a command
+// the trace goes to ktr.ktr unless stdout is asked for) and, with a command, runs it and traces it and
 // every process it forks, then stops when it exits. -f and --stack apply to the -e just before them. At the end the
 // events it enabled are disabled again and the filters it set removed.
 //
@@ -47,6 +48,7 @@
 #include "ktr/live_source.h"
 #include "ktr/pipeline.h"
 #include "ktr/tracing.h"
+#include "record_output.h"
 #include "stop_signals.h"
 
 namespace ktr::cmd {
@@ -66,6 +68,7 @@ struct RecordOptions {
 	bool json = false;
 	std::string duration;
 	std::vector<std::string> command;
+	RecordOutput dest;	// from output, json and command (record_output.h)
 	// Which -e each -f / --stack follows (filled from the parse order).
 	std::vector<std::optional<std::string>> filter_of_event;
 	std::vector<bool> stack_of_event;
@@ -271,10 +274,16 @@ int run_record(const RecordOptions &o)
 		fail(source.error());
 	FdOutput out(STDOUT_FILENO);
 	std::unique_ptr<Sink> sink;
-	if (!o.output.empty())
-		sink = std::make_unique<CaptureSink>(o.output);
-	else {
-		auto lines = std::make_unique<LineSink>(o.json ? LineFormat::Json : LineFormat::Text, out);
+	if (o.dest.kind == RecordOutput::Kind::Capture) {
+		sink = std::make_unique<CaptureSink>(o.dest.path);
+		if (o.dest.defaulted)
+			std::cerr << "ktr record: the command shares stdout: the trace goes to "
+				  << o.dest.path << " ('ktr report " << o.dest.path
+				  << "' shows it; -o - prints it on stdout)\n";
+	} else {
+		auto lines = std::make_unique<LineSink>(
+			o.dest.kind == RecordOutput::Kind::Json ? LineFormat::Json : LineFormat::Text,
+			out);
 		// Tasks named by no event yet: the live system's names.
 		lines->set_comm_fallback(proc_comm_lookup());
 		sink = std::move(lines);
@@ -349,9 +358,11 @@ void setup_record(CLI::App &app)
 	sub->add_option("-b,--buffer-size", o->buffer_size,
 			"Buffer size per CPU (\"4M\"), kept after the recording")
 		->type_name("SIZE");
-	sub->add_option("-o,--output", o->output, "Write a capture file (see 'ktr report')")
+	sub->add_option("-o,--output", o->output,
+			"Write a capture file (see 'ktr report'); '-' prints text on stdout. "
+			"Default: stdout, or ktr.ktr with a command (it shares stdout)")
 		->type_name("FILE");
-	sub->add_flag("--json", o->json, "Print JSON Lines instead of text");
+	sub->add_flag("--json", o->json, "Print JSON Lines on stdout instead of text");
 	sub->add_option("-d,--duration", o->duration,
 			"Without a command: stop after this long (\"10s\"); default: Ctrl-C")
 		->type_name("DURATION")
@@ -378,9 +389,10 @@ void setup_record(CLI::App &app)
 					o->stack_of_event[n_ev - 1] = true;
 			}
 		}
-		if (o->json && !o->output.empty())
-			throw cli::Failure(Error{EINVAL, "--json and -o exclude each other"},
-					   cli::exit_usage);
+		Result<RecordOutput> dest = record_output(!o->command.empty(), o->output, o->json);
+		if (!dest)
+			throw cli::Failure(dest.error(), cli::exit_usage);
+		o->dest = *dest;
 		if (!o->command.empty() && !o->duration.empty())
 			throw cli::Failure(Error{EINVAL, "-d is for recording without a command"},
 					   cli::exit_usage);
