@@ -7,7 +7,7 @@
 # list as the loaded module would; the real one, with no module, offers
 # none).
 set -u
-ktr=$1 ktr_read=$2 completion=$3
+ktr=$(realpath "$1") ktr_read=$(realpath "$2") completion=$(realpath "$3")
 fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -39,6 +39,7 @@ function entries(sec, title,    i) {
 			print text(desc[sec, i])
 		if (sec == "Subcommands") {
 			split(term[sec, i], w, " ")
+			print ".br"
 			print "See \\fB" text(name "-" w[1]) "\\fR(1)."
 		}
 	}
