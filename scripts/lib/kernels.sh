@@ -48,7 +48,7 @@ ktr_apt_download() {
 # Unpack the build tree of Debian release $1 (linux-headers-$1, its -common
 # headers and the linux-kbuild package they name) into the cache.
 ktr_fetch_debian_headers() {
-	local kver=$1 dir top tmp pkgs deb kdir
+	local kver=$1 dir top tmp deb kdir pkgs=()
 	top=$(realpath -m -- "$KTR_CACHE/headers")
 	dir=$top/$kver
 	[ -f "$dir/.done" ] && return 0
@@ -56,9 +56,9 @@ ktr_fetch_debian_headers() {
 	tmp=$(mktemp -d "$top/.fetch.XXXXXX")
 	echo "kernels: fetching the Debian build tree of $kver" >&2
 	# The headers package names its -common and kbuild packages (exact versions).
-	pkgs=$(apt-cache depends "linux-headers-$kver" 2>/dev/null |
+	mapfile -t pkgs < <(apt-cache depends "linux-headers-$kver" 2>/dev/null |
 		awk '$1 == "Depends:" && $2 ~ /^linux-(headers|kbuild)-/ {print $2}' | sort -u)
-	if [ -z "$pkgs" ] || ! ktr_apt_download "$tmp" "linux-headers-$kver" $pkgs; then
+	if [ ${#pkgs[@]} = 0 ] || ! ktr_apt_download "$tmp" "linux-headers-$kver" "${pkgs[@]}"; then
 		rm -rf "$tmp"
 		ktr_die "kernels: cannot download linux-headers-$kver (run 'apt-get update' and 'make deps')"
 	fi
