@@ -62,6 +62,12 @@ TEST(RecordOutput, JsonAndAFileExcludeEachOther)
 							 "-o", "x.ktr", "--", "/bin/true"});
 	EXPECT_EQ(o.status, 2);
 	EXPECT_TRUE(test::contains(o.err, "--json and -o FILE exclude each other")) << o.err;
+	// After "--" every word is the command's, even after a repeatable option:
+	// its -c is not record's -c (only the missing module stops it here).
+	const test::Outcome cmd = test::run_tool(KTR_BIN, {"record", "-e", "sched_switch", "--", "sh",
+							   "-c", "echo hello"});
+	EXPECT_EQ(cmd.status, 1);
+	EXPECT_TRUE(test::contains(cmd.err, "module is not loaded")) << cmd.err;
 	const test::Outcome help = test::run_tool(KTR_BIN, {"record", "--help"});
 	EXPECT_TRUE(test::contains(help.out, "ktr.ktr")) << help.out;
 }

@@ -87,13 +87,16 @@ void on_child(int)
 }
 
 // Fork and exec @argv after a byte arrives on @hold_fd (EOF: the parent gave
-// up). The child gets the signal dispositions of a fresh process: record
+// up and closed @go_fd, the write end, which the child closes at once). The child gets the signal dispositions of a fresh process: record
 // ignores SIGPIPE, which exec would otherwise pass on.
-pid_t spawn(const std::vector<std::string> &argv, int hold_fd)
+pid_t spawn(const std::vector<std::string> &argv, int hold_fd, int go_fd)
 {
 	const pid_t pid = fork();
 	if (pid != 0)
 		return pid;
+	// Only the parent may hold the write end: else giving up (closing it)
+	// never reaches the child as EOF and record waits for it forever.
+	close(go_fd);
 	signal(SIGPIPE, SIG_DFL);
 	char go;
 	ssize_t n;
@@ -209,7 +212,7 @@ int run_record(const RecordOptions &o)
 		int p[2];
 		if (pipe2(p, O_CLOEXEC) < 0)
 			throw cli::Failure(Error{errno, "cannot create a pipe"});
-		child = spawn(o.command, p[0]);
+		child = spawn(o.command, p[0], p[1]);
 		close(p[0]);
 		if (child < 0)
 			throw cli::Failure(Error{errno, "cannot fork"});
@@ -339,20 +342,24 @@ void setup_record(CLI::App &app)
 	CLI::Option *ev = sub->add_option("-e,--event", o->events,
 					  "Events to record: name, glob or system:glob")
 				  ->type_name("EVENT_OR_GLOB")
+				  ->allow_extra_args(false)
 				  ->required()
 				  ->check(cli::validator(
 					  [](const std::string &t) { return check_event_glob(t); }));
 	CLI::Option *flt = sub->add_option("-f,--filter", o->filters,
 					   "Filter for the -e before it (ftrace syntax: "
 					   "'id == 257 && args1 != 0')")
-				   ->type_name("EXPR");
+				   ->type_name("EXPR")
+				   ->allow_extra_args(false);
 	CLI::Option *stk = sub->add_flag("--stack", o->stack,
 					 "Record the kernel stack of the -e before it");
 	sub->add_option("-P,--pid", o->pids, "Only these processes (all their threads)")
-		->type_name("PID");
+		->type_name("PID")
+		->allow_extra_args(false);
 	sub->add_flag("--children", o->children, "With -P: also the processes they fork");
 	sub->add_option("-c,--comm", o->comms, "Only tasks whose command name matches (glob)")
-		->type_name("COMM");
+		->type_name("COMM")
+		->allow_extra_args(false);
 	sub->add_option("--cpus", o->cpus, "Only events on these CPUs (\"0-3,6\")")
 		->type_name("LIST");
 	sub->add_option("-b,--buffer-size", o->buffer_size,
