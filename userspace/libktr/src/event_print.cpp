@@ -198,6 +198,23 @@ EventPrinter::EventPrinter(const FormatTable &formats, ClockMap clock)
  */
 void EventPrinter::remember_comms(Decoded &d, bool first_wins)
 {
+	// An exec names the task after the file it runs, as the kernel does
+	// (the basename, 15 bytes at most): sched_process_exec carries no comm.
+	if (d.format->name == "sched_process_exec" && d.ev.pid > 0) {
+		for (const auto &[field, value] : d.fields) {
+			const auto *file = std::get_if<std::string>(&value);
+			if (field->name != "filename" || !file || file->empty())
+				continue;
+			std::string base = file->substr(file->rfind('/') + 1);
+			base.resize(std::min<std::size_t>(base.size(), 15));
+			if (base.empty())
+				continue;
+			if (first_wins)
+				comms_.remember_first(d.ev.pid, base);
+			else
+				comms_.remember(d.ev.pid, base);
+		}
+	}
 	for (const auto &[field, value] : d.fields) {
 		if (field->type != FieldType::CharArray || !field->name.ends_with("comm"))
 			continue;

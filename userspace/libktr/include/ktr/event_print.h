@@ -32,7 +32,8 @@
 // otherwise. Names are learnt from every "<x>comm" text field paired with
 // an "<x>pid" field (prev_comm/prev_pid, parent_comm/parent_pid,
 // comm/pid), or a lone "comm" (the running task's), as trace-cmd keeps
-// saved cmdlines.
+// saved cmdlines; and from sched_process_exec's filename (its basename, 15
+// bytes at most, as the kernel names an exec'd task).
 //
 // Times: records carry the writing CPU's local clock; lines show
 // CLOCK_MONOTONIC through the (local, monotonic) sample pair of the buffer.
