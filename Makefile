@@ -1,9 +1,9 @@
 # ktr - the one entry point. `make help` lists the targets.
 #
 #   make                 build ktr.ko for KERNEL and the user-space tools
-#   make deps            install the Debian packages ktr needs (idempotent)
+#   make deps            install the Debian packages ktr needs, unpack kernel trees into ~/.cache/ktr
 #   make check           deps + build + host unit tests + VM tests on KERNELS
-#   make demo            deps + build + boot a VM and show ktr at work
+#   make demo            deps + ktr.ko + ktr/ktr-read (no unit tests) + boot a VM and show ktr at work
 #   make kmod KERNEL=6.12   build ktr.ko for one kernel (6.1, 6.12, debug, a release)
 #   make KDIR=/path kmod    build against an explicit kernel build tree
 #   make unit            host unit tests only
@@ -21,7 +21,7 @@ CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(CI),-DKTR_WERROR=ON)
 JOBS ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps kmod user unit vm-check check demo debug-kernel style clean help
+.PHONY: all deps kmod user demo-tools unit vm-check check demo debug-kernel style clean help
 
 all: kmod user
 
@@ -40,6 +40,10 @@ $(USER_BUILD)/CMakeCache.txt:
 user: $(USER_BUILD)/CMakeCache.txt
 	@cmake --build $(USER_BUILD) -j$(JOBS)
 
+# What the demo runs in the guest: the two tools only (no unit tests, no test helpers).
+demo-tools: $(USER_BUILD)/CMakeCache.txt
+	@cmake --build $(USER_BUILD) -j$(JOBS) --target ktr ktr-read
+
 unit: user
 	@ctest --test-dir $(USER_BUILD) --output-on-failure -j$(JOBS)
 
@@ -55,7 +59,7 @@ vm-check: user
 check: deps
 	@KERNELS="$(KERNELS)" CMAKE_FLAGS="$(CMAKE_FLAGS)" scripts/check
 
-demo: deps all
+demo: deps kmod demo-tools
 	@vm/run --kernel $(KERNEL) scripts/demo.sh
 
 clean:

@@ -23,6 +23,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/minmax.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/overflow.h>
@@ -67,17 +69,29 @@ static LIST_HEAD(ktr_dyn_slots);
 static unsigned int ktr_nr_event_filters, ktr_nr_event_stacks;
 
 #define KTR_STACK_DEPTH	32
+/* Room for ktr's own frames, dropped from the top of each stack. */
+#define KTR_STACK_OWN	8
 
-/* Record the kernel stack of the event of time @event_ts in @rb, on this CPU. */
+/*
+ * Record the kernel stack of the event of time @event_ts in @rb, on this CPU.
+ * The stack starts at the traced site, as ftrace's do: the leading frames in
+ * ktr's own text (this function, the filter end, the probe) are dropped. A
+ * count of frames to skip would depend on what the compiler inlined; the
+ * module's text range does not. The frames below are saved beyond the
+ * depth kept, so dropping ours costs no depth.
+ */
 static noinline void ktr_filter_write_stack(struct ktr_rb *rb, u64 event_ts)
 {
-	unsigned long entries[KTR_STACK_DEPTH];
+	unsigned long entries[KTR_STACK_DEPTH + KTR_STACK_OWN];
 	struct ktr_event_stack *e;
 	struct ktr_rb_event ev;
-	unsigned int i, n;
+	unsigned int i, n, skip = 0;
 	u64 *ips;
 
-	n = stack_trace_save(entries, KTR_STACK_DEPTH, 0);
+	n = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
+	while (skip < n && within_module(entries[skip], THIS_MODULE))
+		skip++;
+	n = min(n - skip, (unsigned int)KTR_STACK_DEPTH);
 	if (ktr_rb_reserve(rb, &ev, sizeof(*e) + n * sizeof(u64)))
 		return;
 	e = ev.data;
@@ -89,7 +103,7 @@ static noinline void ktr_filter_write_stack(struct ktr_rb *rb, u64 event_ts)
 	e->reserved = 0;
 	ips = (u64 *)(e + 1);
 	for (i = 0; i < n; i++) {
-		u64 ip = entries[i];
+		u64 ip = entries[skip + i];
 
 		memcpy(&ips[i], &ip, sizeof(ip));
 	}

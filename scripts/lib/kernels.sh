@@ -2,31 +2,83 @@
 # kernels.sh - resolve a kernel name to what ktr needs to build for it and boot it.
 #
 # Sourced by the Makefile helpers, vm/run and the test runner. A kernel name is
-#   6.1     newest installed Debian 6.1 headers (linux-headers-6.1.0-NN-amd64)
-#   6.12    newest installed Debian 6.12 headers (linux-headers-6.12.*+deb12-amd64)
+#   6.1     newest Debian 6.1 build tree in the cache (linux-headers-6.1.0-NN-amd64)
+#   6.12    newest Debian 6.12 build tree in the cache (linux-headers-6.12.*+deb12-amd64)
 #   debug   the KASAN/lockdep/kmemleak 6.1 kernel built by scripts/build-debug-kernel
-#   RELEASE an exact installed Debian release, e.g. 6.1.0-56-amd64
+#   RELEASE an exact Debian release, e.g. 6.1.0-56-amd64 (fetched into the cache if missing)
 # ktr_resolve_kernel NAME sets:
 #   KTR_KVER     kernel release (uname -r in the guest)
 #   KTR_KDIR     kernel build tree for out-of-tree modules
 #   KTR_VMLINUZ  bootable kernel image
 #   KTR_KMODS    directory holding extra guest modules (pvpanic), or empty
-# Debian images are fetched with `apt-get download` by exact package name and
-# unpacked into the cache; nothing is installed and no other kernel is pulled in.
+# Debian packages are fetched with `apt-get download` by exact package name and
+# unpacked with `dpkg-deb -x` into the cache; nothing is installed, so no kernel
+# lands in /boot and nothing else is pulled in. Build trees (headers, common
+# headers, kbuild) live in $KTR_CACHE/headers/<release>/ laid out as under /
+# (usr/src, usr/lib: Debian's relative symlinks keep working); images in
+# $KTR_CACHE/kernels/<release>/. `scripts/deps` picks the newest releases.
 
 KTR_ROOT=${KTR_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 KTR_CACHE=${KTR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ktr}
 
 ktr_die() { echo "$*" >&2; exit 1; }
 
-# Newest installed Debian headers release matching a glob, e.g. '6.1.0-*-amd64'.
+# Newest Debian release in the cache matching a glob, e.g. '6.1.0-*-amd64'.
 ktr_newest_headers() {
 	local d best=""
-	for d in /usr/src/linux-headers-$1; do
-		[ -f "$d/Makefile" ] || continue
-		best+="${d#/usr/src/linux-headers-}"$'\n'
+	for d in "$KTR_CACHE"/headers/$1; do
+		[ -f "$d/.done" ] || continue
+		best+="${d##*/}"$'\n'
 	done
 	printf '%s' "$best" | sort -V | tail -n 1
+}
+
+# The build tree of a release in the cache (it may not exist yet).
+ktr_headers_dir() {
+	printf '%s/headers/%s/root/usr/src/linux-headers-%s' "$(realpath -m -- "$KTR_CACHE")" "$1" "$1"
+}
+
+# Download Debian packages by exact name into directory $1 (names in $2...).
+ktr_apt_download() {
+	local dir=$1
+	shift
+	(cd "$dir" && apt-get download -o APT::Sandbox::User=root "$@" >/dev/null 2>&1)
+}
+
+# Unpack the build tree of Debian release $1 (linux-headers-$1, its -common
+# headers and the linux-kbuild package they name) into the cache.
+ktr_fetch_debian_headers() {
+	local kver=$1 dir top tmp deb kdir pkgs=()
+	top=$(realpath -m -- "$KTR_CACHE/headers")
+	dir=$top/$kver
+	[ -f "$dir/.done" ] && return 0
+	mkdir -p "$top"
+	tmp=$(mktemp -d "$top/.fetch.XXXXXX")
+	echo "kernels: fetching the Debian build tree of $kver" >&2
+	# The headers package names its -common and kbuild packages (exact versions).
+	mapfile -t pkgs < <(apt-cache depends "linux-headers-$kver" 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-(headers|kbuild)-/ {print $2}' | sort -u)
+	if [ ${#pkgs[@]} = 0 ] || ! ktr_apt_download "$tmp" "linux-headers-$kver" "${pkgs[@]}"; then
+		rm -rf "$tmp"
+		ktr_die "kernels: cannot download linux-headers-$kver (run 'apt-get update' and 'make deps')"
+	fi
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/root"
+	done
+	# lib/modules/<release>/build points at /usr/src: not ours to follow.
+	rm -rf "$tmp"/*.deb "$tmp/root/lib" "$tmp/root/usr/share"
+	# Debian's Makefile includes the -common tree by its absolute /usr/src path:
+	# point it at the copy next to it.
+	kdir=$tmp/root/usr/src/linux-headers-$kver
+	[ -f "$kdir/Makefile" ] || { rm -rf "$tmp"; ktr_die "kernels: linux-headers-$kver has no Makefile"; }
+	sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" "$kdir/Makefile"
+	grep -q "^include $dir/root/usr/src/" "$kdir/Makefile" ||
+		{ rm -rf "$tmp"; ktr_die "kernels: unexpected Makefile in linux-headers-$kver"; }
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	mv "$tmp/root" "$dir/root"
+	rm -rf "$tmp"
+	touch "$dir/.done"
 }
 
 # Unpack vmlinuz (and the pvpanic modules) of Debian release $1 into the cache.
@@ -78,11 +130,11 @@ ktr_resolve_kernel() {
 	6.12) kver=$(ktr_newest_headers '6.12.*+deb12-amd64') ;;
 	*) kver=$name ;;
 	esac
-	[ -n "$kver" ] && [ -f "/usr/src/linux-headers-$kver/Makefile" ] ||
-		ktr_die "kernels: no Debian headers installed for kernel '$name' (run 'make deps')"
+	[ -n "$kver" ] || ktr_die "kernels: no Debian $name build tree in the cache (run 'make deps')"
+	ktr_fetch_debian_headers "$kver"
 	ktr_fetch_debian_image "$kver"
 	KTR_KVER=$kver
-	KTR_KDIR=/usr/src/linux-headers-$kver
+	KTR_KDIR=$(ktr_headers_dir "$kver")
 	KTR_VMLINUZ=$KTR_CACHE/kernels/$kver/vmlinuz
 	KTR_KMODS=$KTR_CACHE/kernels/$kver/modules
 }

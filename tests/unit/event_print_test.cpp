@@ -5,8 +5,13 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
+#include <optional>
 #include <string>
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -132,6 +137,79 @@ TEST(EventPrintText, GenericFieldsAndCommFromThePidTable)
 	(void)text(p, 0, kLocal, test::marker_payload(55, 50, "renamed", "hi"));
 	EXPECT_EQ(*p.comms().find(55), "renamed");
 	EXPECT_EQ(p.comms().find(56), nullptr);
+}
+
+// Names of pids no event named yet come from the fallback (what the whole
+// trace, or the live system, knows); names the events give still win.
+TEST(EventPrintText, CommFromTheFallbackBeforeAnyEventNamesThePid)
+{
+	EventPrinter p(formats(), ClockMap{kLocal, kMono});
+	int asked = 0;
+	p.set_comm_fallback([&asked](std::int32_t pid) -> std::optional<std::string> {
+		++asked;
+		if (pid == 55)
+			return "early";
+		return std::nullopt;
+	});
+	EXPECT_EQ(text(p, 2, kLocal, sample(55, 7, -3, "x")),
+		  "           early-55      [002]     5.000000: sample: value=7 delta=-3 label=x\n");
+	EXPECT_EQ(text(p, 2, kLocal, sample(56, 7, -3, "x")),
+		  "           <...>-56      [002]     5.000000: sample: value=7 delta=-3 label=x\n");
+	EXPECT_EQ(text(p, 2, kLocal, sample(0, 1, 0, "")),
+		  "          <idle>-0       [002]     5.000000: sample: value=1 delta=0 label=\n");
+	EXPECT_EQ(asked, 2);	// pid 0 is never looked up
+	// The answer is kept: no second lookup for 55.
+	(void)text(p, 2, kLocal, sample(55, 7, -3, "x"));
+	EXPECT_EQ(asked, 2);
+	// An event naming the pid wins over the fallback's name.
+	(void)text(p, 0, kLocal, test::marker_payload(55, 50, "worker", "hi"));
+	EXPECT_EQ(text(p, 2, kLocal, sample(55, 1, 0, "")),
+		  "          worker-55      [002]     5.000000: sample: value=1 delta=0 label=\n");
+	// JSON: the fallback's name, not null.
+	EXPECT_NE(json(p, 2, kLocal, sample(57, 1, 0, "")).find("\"pid\":57,\"comm\":null"),
+		  std::string::npos);
+	p.set_comm_fallback([](std::int32_t) -> std::optional<std::string> { return "late"; });
+	EXPECT_NE(json(p, 2, kLocal, sample(58, 1, 0, "")).find("\"pid\":58,\"comm\":\"late\""),
+		  std::string::npos);
+}
+
+// A first pass learns every name the trace gives, the first of each pid
+// (the one nearest to the events seen before it), and prints nothing.
+TEST(EventPrintLearn, FirstNameOfEachPidWins)
+{
+	EventPrinter first(formats(), ClockMap{kLocal, kMono});
+	ASSERT_TRUE(first.learn(0, kLocal, test::marker_payload(55, 50, "before", "hi")));
+	ASSERT_TRUE(first.learn(0, kLocal, test::marker_payload(55, 50, "after", "hi")));
+	ASSERT_TRUE(first.learn(0, kLocal, test::marker_payload(60, 60, "other", "hi")));
+	EXPECT_FALSE(first.learn(0, kLocal, test::event_payload(999, 1, {})));	// unknown id
+	ASSERT_NE(first.comms().find(55), nullptr);
+	EXPECT_EQ(*first.comms().find(55), "before");
+	EXPECT_EQ(first.comms().size(), 2U);
+
+	EventPrinter p(formats(), ClockMap{kLocal, kMono});
+	p.set_comm_fallback(table_comm_lookup(first.comms()));
+	EXPECT_EQ(text(p, 1, kLocal, sample(60, 1, 0, "")),
+		  "           other-60      [001]     5.000000: sample: value=1 delta=0 label=\n");
+	EXPECT_EQ(text(p, 1, kLocal, sample(61, 1, 0, "")),
+		  "           <...>-61      [001]     5.000000: sample: value=1 delta=0 label=\n");
+}
+
+TEST(ProcCommLookup, ReadsTheCommFileOfThePid)
+{
+	const std::filesystem::path root =
+		std::filesystem::temp_directory_path() / ("ktr-proc-" + std::to_string(::getpid()));
+	std::filesystem::remove_all(root);
+	std::filesystem::create_directories(root / "42");
+	std::ofstream(root / "42" / "comm") << "kworker/0:1\n";
+	std::filesystem::create_directories(root / "43");
+	std::ofstream(root / "43" / "comm") << "";
+	const CommTable::Lookup lookup = proc_comm_lookup(root.string());
+	EXPECT_EQ(lookup(42), std::optional<std::string>("kworker/0:1"));
+	EXPECT_EQ(lookup(43), std::nullopt);	// empty
+	EXPECT_EQ(lookup(44), std::nullopt);	// no such task
+	std::filesystem::remove_all(root);
+	// The real /proc: this process.
+	EXPECT_TRUE(proc_comm_lookup()(static_cast<std::int32_t>(::getpid())).has_value());
 }
 
 TEST(EventPrintJson, Marker)

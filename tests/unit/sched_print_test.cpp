@@ -115,6 +115,22 @@ TEST(SchedPrint, SwitchAsText)
 		  "next_pid=5 next_prio=120\n");
 }
 
+// An exec names its task (no event before did): the file's basename, 15
+// bytes at most, as the kernel sets comm; on the exec's own line and after.
+TEST(SchedPrint, ExecNamesTheTaskAfterItsFile)
+{
+	EventPrinter p(sched_formats(), ClockMap{kLocal, kMono});
+	EXPECT_TRUE(text(p, 0, kLocal, sched_exec(300, 300, "/bin/true"))
+			    .starts_with("            true-300     [000]"));
+	EXPECT_TRUE(text(p, 0, kLocal, sched_exec(301, 301, "/usr/bin/a-very-long-program-name"))
+			    .starts_with(" a-very-long-pro-301     [000]"));
+	ASSERT_NE(p.comms().find(301), nullptr);
+	EXPECT_EQ(*p.comms().find(301), "a-very-long-pro");
+	// A later exec renames it.
+	(void)text(p, 0, kLocal, sched_exec(300, 300, "sh"));
+	EXPECT_EQ(*p.comms().find(300), "sh");
+}
+
 TEST(SchedPrint, SwitchAsJson)
 {
 	EventPrinter p(sched_formats(), ClockMap{kLocal, kMono});
@@ -127,19 +143,25 @@ TEST(SchedPrint, SwitchAsJson)
 
 TEST(SchedPrint, ExecWithItsFileName)
 {
+	// The exec names its task after the file (no earlier event named it).
 	EventPrinter p(sched_formats(), ClockMap{kLocal, kMono});
 	EXPECT_EQ(text(p, 2, kLocal, sched_exec(4321, 4321, "/usr/bin/ls")),
-		  "           <...>-4321    [002]     5.000000: sched_process_exec: pid=4321 "
+		  "              ls-4321    [002]     5.000000: sched_process_exec: pid=4321 "
 		  "old_pid=4321 filename=/usr/bin/ls\n");
 	// Unlike a marker's text, a trailing newline is data: escaped, kept.
 	EXPECT_EQ(text(p, 2, kLocal, sched_exec(9, 8, "/tmp/a\nb\n")),
-		  "           <...>-9       [002]     5.000000: sched_process_exec: pid=9 "
+		  "          a\\nb\\n-9       [002]     5.000000: sched_process_exec: pid=9 "
 		  "old_pid=8 filename=/tmp/a\\nb\\n\n");
+	// No file name: the name stays what it was.
 	EXPECT_EQ(text(p, 2, kLocal, sched_exec(9, 8, "")),
-		  "           <...>-9       [002]     5.000000: sched_process_exec: pid=9 "
+		  "          a\\nb\\n-9       [002]     5.000000: sched_process_exec: pid=9 "
 		  "old_pid=8 filename=\n");
+	EventPrinter q(sched_formats(), ClockMap{kLocal, kMono});
+	EXPECT_EQ(text(q, 2, kLocal, sched_exec(10, 10, "")),
+		  "           <...>-10      [002]     5.000000: sched_process_exec: pid=10 "
+		  "old_pid=10 filename=\n");
 	EXPECT_EQ(json(p, 2, kLocal, sched_exec(4321, 4320, "/usr/bin/ls")),
-		  R"({"ts_ns":5000000000,"ts":"5.000000","cpu":2,"pid":4321,"comm":null,)"
+		  R"({"ts_ns":5000000000,"ts":"5.000000","cpu":2,"pid":4321,"comm":"ls",)"
 		  R"("event":"sched_process_exec","_pid":4321,"old_pid":4320,)"
 		  R"("filename":"/usr/bin/ls"})"
 		  "\n");

@@ -1,7 +1,8 @@
 # Filters end to end: a pid filter keeps only that process's events, a comm
 # filter only matching tasks, a CPU filter only that CPU, an event filter
 # only events whose fields match (integers and text globs), stack capture
-# adds a symbolized kernel stack after each event, `ktr record -- cmd`
+# adds a symbolized kernel stack after each event (starting at the traced
+# site, without ktr's own frames), `ktr record -- cmd`
 # traces the command and every process it forks and nothing else, and
 # leaves no filter or enabled event behind. Bad filters are refused with a
 # message and change nothing; an unprivileged user cannot set filters.
@@ -114,6 +115,15 @@ frames=$(sed -n '/: stack: <stack trace>/,/^ *[^ =]/p' stack.txt | grep -c '^ =>
 [ "$frames" -ge 3 ] && ok "stack has $frames frames" || bad "stack frames: $frames"
 grep -q '^ => 0x[0-9a-f]* .*exec' stack.txt && ok "stack frames are symbolized (an exec function)" ||
 	bad "no symbolized exec frame: $(grep -m5 '^ => ' stack.txt)"
+# Stacks start at the traced site: none of ktr's own frames (the probe, the
+# filter end, the stack writer) are recorded, as ftrace skips its own.
+expect_eq "frames of ktr's own module in the stacks" "$(grep '^ => ' stack.txt | grep -c '\[ktr\]$')" 0
+top=$(sed -n '/: stack: <stack trace>/{n;p;q}' stack.txt)
+case $top in
+*'[ktr]') bad "the stack starts in ktr:$top" ;;
+' => 0x'*' '[a-z_]*) ok "the stack starts at a kernel function:$top" ;;
+*) bad "unexpected first frame: '$top'" ;;
+esac
 ktr filter -e sched_process_exec --no-stack >/dev/null 2>&1 || bad "ktr filter --no-stack"
 
 # --- bad filters: an error, nothing changes -----------------------------

@@ -1,7 +1,8 @@
 # ktr record streams in-process: with no ktr-read anywhere (removed from the
-# guest), it records a command as text, as JSON Lines and into a capture
-# file that ktr report reads back with the same events, and prints the
-# per-CPU statistics itself.
+# guest), it records a command as text (-o -), as JSON Lines and into a
+# capture file (ktr.ktr by default with a command, whose own output then has
+# stdout to itself) that ktr report reads back with the same events, and
+# prints the per-CPU statistics itself.
 # kernels: 6.1 6.12
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
@@ -9,7 +10,7 @@
 rm -f "$(command -v ktr-read)"
 command -v ktr-read >/dev/null && bad "ktr-read still found" || ok "no ktr-read in the guest"
 
-ktr record -e sched_process_exec -- /bin/true >rec.txt 2>rec.err; rc=$?
+ktr record -e sched_process_exec -o - -- /bin/true >rec.txt 2>rec.err; rc=$?
 cat rec.err
 expect_eq "ktr record exit status" "$rc" 0
 grep -q ': sched_process_exec: .*/bin/true' rec.txt && ok "exec of /bin/true recorded (text)" ||
@@ -17,6 +18,17 @@ grep -q ': sched_process_exec: .*/bin/true' rec.txt && ok "exec of /bin/true rec
 grep -q 'exited with status 0' rec.err && ok "command status reported" || bad "status: $(cat rec.err)"
 grep -q '^ktr record: per-CPU statistics' rec.err && ok "statistics printed" || bad "no statistics"
 grep -qE '^ *total +[0-9]' rec.err && ok "statistics total row" || bad "no total row"
+
+# With a command and no -o, the command's output has stdout to itself: the
+# trace goes to ktr.ktr, as trace-cmd's goes to trace.dat.
+rm -f ktr.ktr
+ktr record -e sched_process_exec -- sh -c 'echo hello-from-cmd' >own.out 2>own.err; rc=$?
+expect_eq "ktr record -- cmd exit status" "$rc" 0
+expect_eq "stdout holds the command's output only" "$(cat own.out)" "hello-from-cmd"
+grep -q 'the trace goes to ktr.ktr' own.err && ok "stderr says where the trace went" ||
+	bad "no note: $(cat own.err)"
+ktr report ktr.ktr 2>/dev/null | grep -q ': sched_process_exec: .*sh' &&
+	ok "ktr.ktr holds the exec" || bad "ktr.ktr: $(ktr report ktr.ktr 2>&1 | head -3)"
 
 ktr record -e sched_process_exec --json -- /bin/true >rec.json 2>json.err || bad "json: $(cat json.err)"
 grep '"event":"sched_process_exec"' rec.json | grep -q '/bin/true"' && ok "exec recorded (JSON)" ||

@@ -51,8 +51,15 @@ std::string output_format_names(bool capture_ok)
 	return capture_ok ? "text, json, ktr, ctf or perfetto" : "text, json, ctf or perfetto";
 }
 
-std::unique_ptr<Sink> make_sink(OutputFormat format, const std::string &output, LineOutput &out)
+std::unique_ptr<Sink> make_sink(OutputFormat format, const std::string &output, LineOutput &out,
+				CommTable::Lookup comm_fallback)
 {
+	const auto lines = [&](LineFormat f) {
+		auto sink = std::make_unique<LineSink>(f, out);
+		if (comm_fallback)
+			sink->set_comm_fallback(std::move(comm_fallback));
+		return sink;
+	};
 	switch (format) {
 	case OutputFormat::Capture:
 		return std::make_unique<CaptureSink>(output);
@@ -61,11 +68,11 @@ std::unique_ptr<Sink> make_sink(OutputFormat format, const std::string &output, 
 	case OutputFormat::Perfetto:
 		return std::make_unique<PerfettoSink>(output);
 	case OutputFormat::Json:
-		return std::make_unique<LineSink>(LineFormat::Json, out);
+		return lines(LineFormat::Json);
 	case OutputFormat::Text:
 		break;
 	}
-	return std::make_unique<LineSink>(LineFormat::Text, out);
+	return lines(LineFormat::Text);
 }
 
 } // namespace ktr::cli

@@ -31,8 +31,10 @@ Result<OutputFormat> output_format(const std::string &format, bool json,
 /// "text, json, ktr, ctf or perfetto" (without ktr when !@capture_ok).
 std::string output_format_names(bool capture_ok);
 
-/// The sink writing @format to @output (or to @out for text and JSON).
-std::unique_ptr<Sink> make_sink(OutputFormat format, const std::string &output, LineOutput &out);
+/// The sink writing @format to @output (or to @out for text and JSON, with
+/// the names of tasks no event named yet from @comm_fallback, if any).
+std::unique_ptr<Sink> make_sink(OutputFormat format, const std::string &output, LineOutput &out,
+				CommTable::Lookup comm_fallback = {});
 
 } // namespace ktr::cli
 

@@ -81,7 +81,9 @@ void run_read(const RawOptions &raw)
 	pipe.warn = warn;
 	ktr::LiveSource source = cli::or_fail(ktr::LiveSource::open(live));
 	ktr::FdOutput out(STDOUT_FILENO);
-	std::unique_ptr<ktr::Sink> sink = cli::make_sink(*format, raw.output, out);
+	// Tasks named by no event yet: the live system's names.
+	std::unique_ptr<ktr::Sink> sink =
+		cli::make_sink(*format, raw.output, out, ktr::proc_comm_lookup());
 	ktr::Sink *const sinks[] = {sink.get()};
 	// Writing a file from a terminal: one status line on stderr meanwhile.
 	ktr::ProgressLine progress(STDERR_FILENO, raw.output, !raw.output.empty() && !raw.quiet);

@@ -2,14 +2,15 @@
 //
 // ktr record -e EVENT_OR_GLOB [-f EXPR] [--stack] [-e ...]... [-P PID]...
 //            [--children] [-c COMM]... [--cpus LIST] [-b SIZE]
-//            [-o FILE | --json] [--format FORMAT] [-d DURATION] [-- COMMAND [ARG...]]
+//            [-o FILE|- | --json] [--format FORMAT] [-d DURATION] [-- COMMAND [ARG...]]
 //
 // Traces like trace-cmd record / perf record: starts from a reset tracer
 // (every event off, no filter, an empty buffer: what it shows is only what
 // it recorded; refused while another reader streams), sizes the buffer
 // (-b), sets the filters, enables the events, streams them in-process like
 // ktr-read (the live source through ktr/pipeline.h: text on stdout, --json,
-// or a capture file with -o) and, with a command, runs it and traces it and
+// or a capture file with -o; where, record_output.h decides: with a command
+// the trace goes to ktr.ktr unless stdout is asked for) and, with a command, runs it and traces it and
 // every process it forks, then stops when it exits. -f and --stack apply to the -e just before them. At the end the
 // events it enabled are disabled again and the filters it set removed.
 //
@@ -48,6 +49,7 @@
 #include "ktr/progress.h"
 #include "ktr/tracing.h"
 #include "output_format.h"
+#include "record_output.h"
 #include "stop_signals.h"
 
 namespace ktr::cmd {
@@ -69,6 +71,7 @@ struct RecordOptions {
 	bool json = false;
 	std::string duration;
 	std::vector<std::string> command;
+	RecordOutput dest;	// from output, json and command (record_output.h)
 	// Which -e each -f / --stack follows (filled from the parse order).
 	std::vector<std::optional<std::string>> filter_of_event;
 	std::vector<bool> stack_of_event;
@@ -87,13 +90,16 @@ void on_child(int)
 }
 
 // Fork and exec @argv after a byte arrives on @hold_fd (EOF: the parent gave
-// up). The child gets the signal dispositions of a fresh process: record
+// up and closed @go_fd, the write end, which the child closes at once). The child gets the signal dispositions of a fresh process: record
 // ignores SIGPIPE, which exec would otherwise pass on.
-pid_t spawn(const std::vector<std::string> &argv, int hold_fd)
+pid_t spawn(const std::vector<std::string> &argv, int hold_fd, int go_fd)
 {
 	const pid_t pid = fork();
 	if (pid != 0)
 		return pid;
+	// Only the parent may hold the write end: else giving up (closing it)
+	// never reaches the child as EOF and record waits for it forever.
+	close(go_fd);
 	signal(SIGPIPE, SIG_DFL);
 	char go;
 	ssize_t n;
@@ -209,7 +215,7 @@ int run_record(const RecordOptions &o)
 		int p[2];
 		if (pipe2(p, O_CLOEXEC) < 0)
 			throw cli::Failure(Error{errno, "cannot create a pipe"});
-		child = spawn(o.command, p[0]);
+		child = spawn(o.command, p[0], p[1]);
 		close(p[0]);
 		if (child < 0)
 			throw cli::Failure(Error{errno, "cannot fork"});
@@ -273,7 +279,13 @@ int run_record(const RecordOptions &o)
 	if (!source)
 		fail(source.error());
 	FdOutput out(STDOUT_FILENO);
-	std::unique_ptr<Sink> sink = cli::make_sink(o.output_format, o.output, out);
+	if (o.dest.defaulted)
+		std::cerr << "ktr record: the command shares stdout: the trace goes to "
+			  << o.dest.path << " ('ktr report " << o.dest.path
+			  << "' shows it; -o - prints it on stdout)\n";
+	// Tasks named by no event yet: the live system's names.
+	std::unique_ptr<Sink> sink =
+		cli::make_sink(o.output_format, o.dest.path, out, proc_comm_lookup());
 	Sink *const sinks[] = {sink.get()};
 	PipelineOptions pipe;
 	pipe.warn = warn;
@@ -332,35 +344,40 @@ void setup_record(CLI::App &app)
 	CLI::Option *ev = sub->add_option("-e,--event", o->events,
 					  "Events to record: name, glob or system:glob")
 				  ->type_name("EVENT_OR_GLOB")
+				  ->allow_extra_args(false)
 				  ->required()
 				  ->check(cli::validator(
 					  [](const std::string &t) { return check_event_glob(t); }));
 	CLI::Option *flt = sub->add_option("-f,--filter", o->filters,
 					   "Filter for the -e before it (ftrace syntax: "
 					   "'id == 257 && args1 != 0')")
-				   ->type_name("EXPR");
+				   ->type_name("EXPR")
+				   ->allow_extra_args(false);
 	CLI::Option *stk = sub->add_flag("--stack", o->stack,
 					 "Record the kernel stack of the -e before it");
 	sub->add_option("-P,--pid", o->pids, "Only these processes (all their threads)")
-		->type_name("PID");
+		->type_name("PID")
+		->allow_extra_args(false);
 	sub->add_flag("--children", o->children, "With -P: also the processes they fork");
 	sub->add_option("-c,--comm", o->comms, "Only tasks whose command name matches (glob)")
-		->type_name("COMM");
+		->type_name("COMM")
+		->allow_extra_args(false);
 	sub->add_option("--cpus", o->cpus, "Only events on these CPUs (\"0-3,6\")")
 		->type_name("LIST");
 	sub->add_option("-b,--buffer-size", o->buffer_size,
 			"Buffer size per CPU (\"4M\"), kept after the recording")
 		->type_name("SIZE");
 	sub->add_option("-o,--output", o->output,
-			"Write a capture file (see 'ktr report'); with --format ctf, a CTF trace "
-			"into this directory")
+			"Write a capture file (see 'ktr report'), or with --format ctf a CTF "
+			"trace into this directory, perfetto a Perfetto trace; '-' prints on "
+			"stdout. Default: stdout, or ktr.ktr with a command (it shares stdout)")
 		->type_name("FILE");
 	sub->add_option("--format", o->format,
 			"Output format: text, json, ktr (a capture file, the default with -o) or ctf "
 			"(a CTF trace for babeltrace2 and Trace Compass, in the directory -o) or "
 			"perfetto (a Perfetto trace, the file -o)")
 		->type_name("FORMAT");
-	sub->add_flag("--json", o->json, "Print JSON Lines instead of text");
+	sub->add_flag("--json", o->json, "Print JSON Lines on stdout instead of text");
 	sub->add_option("-d,--duration", o->duration,
 			"Without a command: stop after this long (\"10s\"); default: Ctrl-C")
 		->type_name("DURATION")
@@ -387,8 +404,20 @@ void setup_record(CLI::App &app)
 					o->stack_of_event[n_ev - 1] = true;
 			}
 		}
+		// Where the trace goes: record_output() picks stdout or a capture
+		// file (ktr.ktr when a command shares stdout); --format names
+		// another file format for the same -o.
+		Result<RecordOutput> dest = record_output(!o->command.empty(), o->output, o->json);
+		if (!dest)
+			throw cli::Failure(dest.error(), cli::exit_usage);
+		if (!o->format.empty()) {
+			// --format names the format, -o where it goes ('-': stdout).
+			dest->path = o->output == "-" ? "" : o->output;
+			dest->defaulted = false;
+		}
+		o->dest = *dest;
 		Result<cli::OutputFormat> format =
-			cli::output_format(o->format, o->json, o->output, true);
+			cli::output_format(o->format, o->json, o->dest.path, true);
 		if (!format)
 			throw cli::Failure(format.error(), cli::exit_usage);
 		o->output_format = *format;

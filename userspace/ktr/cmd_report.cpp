@@ -5,6 +5,8 @@
 // by time, as text lines or JSON Lines on stdout, as a CTF or Perfetto trace
 // in OUT, or (--stat) their counts by event, CPU and task; per-CPU counts on
 // stderr at the end.
+// A first pass over the file learns the names of its tasks, so that events
+// before a task was named show its name (CommSink).
 //
 // The capture source (ktr/capture_source.h) through the pipeline
 // (ktr/pipeline.h) into a line sink (or ktr/stat_sink.h) on stdout, behind
@@ -47,6 +49,22 @@ struct ReportOptions {
 	std::string to;
 };
 
+// The task names the whole capture gives (the first of each pid), for
+// events seen before their task was named: a first pass over the file.
+// A damaged file gives the names before the damage.
+CommTable::Lookup names_in_capture(const std::string &file)
+{
+	Result<CaptureSource> source = CaptureSource::open(file);
+	if (!source)
+		return {};
+	CommSink names;
+	Sink *const sinks[] = {&names};
+	PipelineOptions pipe;
+	pipe.warn = [](const std::string &) {};
+	(void)run_pipeline(*source, sinks, pipe);
+	return table_comm_lookup(names.comms());
+}
+
 void run_report(const ReportOptions &opt)
 {
 	Result<cli::OutputFormat> format = cli::output_format(opt.format, opt.json, opt.output, false);
@@ -88,6 +106,7 @@ void run_report(const ReportOptions &opt)
 		auto lines = std::make_unique<LineSink>(
 			*format == cli::OutputFormat::Json ? LineFormat::Json : LineFormat::Text, out);
 		lines->set_ts_diff(opt.ts_diff);
+		lines->set_comm_fallback(names_in_capture(opt.file));
 		sink = std::move(lines);
 	} else {
 		sink = cli::make_sink(*format, opt.output, out);

@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <fstream>
+#include <memory>
 #include <limits>
 #include <optional>
 #include <set>
@@ -135,6 +137,45 @@ const std::string *CommTable::find(std::int32_t pid) const
 	return it == comms_.end() ? nullptr : &it->second;
 }
 
+void CommTable::remember_first(std::int32_t pid, std::string_view comm)
+{
+	comms_.try_emplace(pid, comm);
+}
+
+const std::string *CommTable::resolve(std::int32_t pid)
+{
+	if (const std::string *known = find(pid))
+		return known;
+	// pid 0 is every CPU's idle task (swapper/N): shown as <idle>.
+	if (pid <= 0 || !fallback_)
+		return nullptr;
+	std::optional<std::string> name = fallback_(pid);
+	if (!name || name->empty())
+		return nullptr;
+	return &comms_.try_emplace(pid, std::move(*name)).first->second;
+}
+
+CommTable::Lookup table_comm_lookup(CommTable table)
+{
+	return [t = std::make_shared<const CommTable>(std::move(table))](
+		       std::int32_t pid) -> std::optional<std::string> {
+		if (const std::string *name = t->find(pid))
+			return *name;
+		return std::nullopt;
+	};
+}
+
+CommTable::Lookup proc_comm_lookup(std::string proc_root)
+{
+	return [root = std::move(proc_root)](std::int32_t pid) -> std::optional<std::string> {
+		std::ifstream in(root + "/" + std::to_string(pid) + "/comm");
+		std::string name;
+		if (!in || !std::getline(in, name) || name.empty())
+			return std::nullopt;
+		return name;
+	};
+}
+
 struct EventPrinter::Decoded {
 	EventView ev;
 	const EventFormat *format = nullptr;
@@ -157,8 +198,25 @@ EventPrinter::EventPrinter(const FormatTable &formats, ClockMap clock)
  * "comm" without "pid" is the running task's). A "comm" that is the
  * running task's own is shown as the line's comm, not as a field.
  */
-void EventPrinter::remember_comms(Decoded &d)
+void EventPrinter::remember_comms(Decoded &d, bool first_wins)
 {
+	// An exec names the task after the file it runs, as the kernel does
+	// (the basename, 15 bytes at most): sched_process_exec carries no comm.
+	if (d.format->name == "sched_process_exec" && d.ev.pid > 0) {
+		for (const auto &[field, value] : d.fields) {
+			const auto *file = std::get_if<std::string>(&value);
+			if (field->name != "filename" || !file || file->empty())
+				continue;
+			std::string base = file->substr(file->rfind('/') + 1);
+			base.resize(std::min<std::size_t>(base.size(), 15));
+			if (base.empty())
+				continue;
+			if (first_wins)
+				comms_.remember_first(d.ev.pid, base);
+			else
+				comms_.remember(d.ev.pid, base);
+		}
+	}
 	for (const auto &[field, value] : d.fields) {
 		if (field->type != FieldType::CharArray || !field->name.ends_with("comm"))
 			continue;
@@ -181,14 +239,17 @@ void EventPrinter::remember_comms(Decoded &d)
 		// pid 0 is every CPU's idle task (swapper/N): shown as <idle>.
 		if (pid <= 0 || pid > INT32_MAX)
 			continue;
-		comms_.remember(static_cast<std::int32_t>(pid), comm);
+		if (first_wins)
+			comms_.remember_first(static_cast<std::int32_t>(pid), comm);
+		else
+			comms_.remember(static_cast<std::int32_t>(pid), comm);
 		if (field->name == "comm" && pid == d.ev.pid)
 			d.comm_field = field;
 	}
 }
 
 Result<EventPrinter::Decoded> EventPrinter::decode(std::uint32_t cpu, std::uint64_t ts,
-						   std::span<const std::byte> payload)
+						   std::span<const std::byte> payload, bool learn_only)
 {
 	const auto fail = [&](const std::string &what) {
 		return Error{EPROTO, "CPU " + std::to_string(cpu) + ", event at " +
@@ -211,12 +272,22 @@ Result<EventPrinter::Decoded> EventPrinter::decode(std::uint32_t cpu, std::uint6
 			return fail(v.error().message());
 		d.fields.emplace_back(&field, std::move(*v));
 	}
-	remember_comms(d);
-	d.comm = comms_.find(d.ev.pid);
+	remember_comms(d, learn_only);
+	if (!learn_only)
+		d.comm = comms_.resolve(d.ev.pid);
 	if (prev_ts_ && ts > *prev_ts_)
 		d.ts_diff = ts - *prev_ts_;
 	prev_ts_ = ts;
 	return d;
+}
+
+Result<void> EventPrinter::learn(std::uint32_t cpu, std::uint64_t ts,
+				 std::span<const std::byte> payload)
+{
+	Result<Decoded> r = decode(cpu, ts, payload, true);
+	if (!r)
+		return r.error();
+	return {};
 }
 
 std::string EventPrinter::field_text(const EventFormat &format, const FieldFormat &field,

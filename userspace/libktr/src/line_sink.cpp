@@ -44,6 +44,8 @@ Result<void> LineSink::begin(const CaptureInfo &info, const Symbolizer &symboliz
 	printer_->set_ts_diff(ts_diff_);
 	if (symbolizer)
 		printer_->set_symbolizer(symbolizer);
+	if (fallback_)
+		printer_->set_comm_fallback(fallback_);
 	return {};
 }
 
@@ -67,6 +69,19 @@ void LineSink::lost(const MergedLost &lost)
 Result<void> LineSink::flush()
 {
 	out_.flush();
+	return {};
+}
+
+Result<void> CommSink::begin(const CaptureInfo &info, const Symbolizer &)
+{
+	formats_ = info.formats;
+	printer_.emplace(formats_, ClockMap{info.clock_local_ns, info.clock_mono_ns});
+	return {};
+}
+
+Result<void> CommSink::event(const MergedEvent &ev)
+{
+	(void)printer_->learn(ev.cpu, ev.ts, ev.payload);
 	return {};
 }
 

@@ -25,11 +25,15 @@
 // named like one of those keys gets a '_' prefix; a char array named "comm"
 // that gave "comm" is not repeated.
 //
-// comm: the name last learnt for the pid, else <idle> for pid 0 and <...>
+// comm: the name last learnt for the pid, else the name the printer's
+// fallback gives (what the whole trace knows: the first name a capture
+// gives the pid anywhere, see CommSink in line_sink.h; or the live task's
+// /proc/<pid>/comm, proc_comm_lookup()), else <idle> for pid 0 and <...>
 // otherwise. Names are learnt from every "<x>comm" text field paired with
 // an "<x>pid" field (prev_comm/prev_pid, parent_comm/parent_pid,
 // comm/pid), or a lone "comm" (the running task's), as trace-cmd keeps
-// saved cmdlines.
+// saved cmdlines; and from sched_process_exec's filename (its basename, 15
+// bytes at most, as the kernel names an exec'd task).
 //
 // Times: records carry the writing CPU's local clock; lines show
 // CLOCK_MONOTONIC through the (local, monotonic) sample pair of the buffer.
@@ -71,14 +75,31 @@ std::string escape_text(std::string_view s);
 /// The command names of the pids seen so far, from events that carry one.
 class CommTable {
 public:
+	/// A name for a pid the events have not named (yet), or nullopt.
+	using Lookup = std::function<std::optional<std::string>(std::int32_t pid)>;
+
+	/// @comm is @pid's name from now on (the latest wins: exec).
 	void remember(std::int32_t pid, std::string_view comm);
+	/// @comm is @pid's name unless it has one (the first wins).
+	void remember_first(std::int32_t pid, std::string_view comm);
 	/// The comm of @pid, or nullptr.
 	[[nodiscard]] const std::string *find(std::int32_t pid) const;
+	/// find(), else the fallback's answer for @pid (> 0), kept as its name;
+	/// nullptr when neither knows it.
+	const std::string *resolve(std::int32_t pid);
+	void set_fallback(Lookup fallback) { fallback_ = std::move(fallback); }
 	[[nodiscard]] std::size_t size() const noexcept { return comms_.size(); }
 
 private:
 	std::unordered_map<std::int32_t, std::string> comms_;
+	Lookup fallback_;
 };
+
+/// A Lookup in a table (copied): the names a first pass over a capture found.
+CommTable::Lookup table_comm_lookup(CommTable table);
+/// A Lookup reading @proc_root/<pid>/comm (the live system's running tasks;
+/// the reader must see the traced kernel's pid namespace, as ktr-read does).
+CommTable::Lookup proc_comm_lookup(std::string proc_root = "/proc");
 
 class EventPrinter {
 public:
@@ -94,6 +115,10 @@ public:
 	/// The same event as one JSON object, '\n' included.
 	Result<std::string> json(std::uint32_t cpu, std::uint64_t ts,
 				 std::span<const std::byte> payload);
+
+	/// Learn the task names @payload carries, print nothing (a first pass:
+	/// the first name a pid gets wins, see comms()). Errors: as text().
+	Result<void> learn(std::uint32_t cpu, std::uint64_t ts, std::span<const std::byte> payload);
 
 	/// "CPU:<cpu> [LOST <count> EVENTS]\n".
 	[[nodiscard]] std::string lost_text(std::uint32_t cpu, std::uint64_t count) const;
@@ -113,13 +138,16 @@ public:
 	void set_ts_diff(bool on) noexcept { ts_diff_ = on; }
 
 	[[nodiscard]] const CommTable &comms() const noexcept { return comms_; }
+	/// Where names of pids no event named yet come from (CommTable::Lookup).
+	void set_comm_fallback(CommTable::Lookup fallback) { comms_.set_fallback(std::move(fallback)); }
 	[[nodiscard]] const ClockMap &clock() const noexcept { return clock_; }
 
 private:
 	struct Decoded;
+	// learn_only: names learnt (the first for a pid wins), comm not resolved.
 	Result<Decoded> decode(std::uint32_t cpu, std::uint64_t ts,
-			       std::span<const std::byte> payload);
-	void remember_comms(Decoded &d);
+			       std::span<const std::byte> payload, bool learn_only = false);
+	void remember_comms(Decoded &d, bool first_wins);
 	[[nodiscard]] std::string field_text(const EventFormat &format, const FieldFormat &field,
 					     const FieldValue &value) const;
 

@@ -9,7 +9,9 @@
 //	StringOutput	in memory (tests, or a caller that post-processes)
 //
 // Text lines name the functions of stack events with the source's
-// symbolizer, when it has one.
+// symbolizer, when it has one. CommSink is a first pass over a capture: it
+// learns the task names the trace gives, for a LineSink's fallback, so that
+// events seen before a task was named show its name, not <...>.
 #ifndef KTR_LINE_SINK_H
 #define KTR_LINE_SINK_H
 
@@ -79,12 +81,33 @@ public:
 	Result<void> flush() override;
 	[[nodiscard]] bool closed() const noexcept override { return out_.closed(); }
 
+	/// Names of pids no event named yet (EventPrinter::set_comm_fallback);
+	/// before begin().
+	void set_comm_fallback(CommTable::Lookup fallback) { fallback_ = std::move(fallback); }
+
 private:
 	LineFormat format_;
 	LineOutput &out_;
 	FormatTable formats_;	// before printer_, which refers to it
 	std::optional<EventPrinter> printer_;
 	bool ts_diff_ = false;
+	CommTable::Lookup fallback_;
+};
+
+/// Learns the task names of the events it is given (the first name of each
+/// pid); prints nothing. Undecodable events are skipped: the printing pass
+/// reports them.
+class CommSink final : public Sink {
+public:
+	[[nodiscard]] bool takes_subbufs() const noexcept override { return false; }
+	Result<void> begin(const CaptureInfo &info, const Symbolizer &symbolizer) override;
+	Result<void> event(const MergedEvent &ev) override;
+	/// The names learnt.
+	[[nodiscard]] const CommTable &comms() const noexcept { return printer_->comms(); }
+
+private:
+	FormatTable formats_;	// before printer_, which refers to it
+	std::optional<EventPrinter> printer_;
 };
 
 } // namespace ktr
