@@ -391,7 +391,8 @@ out:
 
 /**
  * ktr_events_add - add a dynamic event type, enabled
- * @ev: filled in (id, names, fields, and tp and probe, or source); the
+ * @ev: filled in (id, names, fields, and tp and probe, or source, or
+ *	neither: a tracer's event, always on like the marker); the
  *	registry owns its tp, enabled, rearm, source_gone, undo and node
  *	from now on.
  * @unique: refuse (-EEXIST) when an event of the same name exists, in
@@ -416,7 +417,8 @@ int ktr_events_add(struct ktr_event_type *ev, bool unique)
 		}
 	}
 	ev->source_gone = false;
-	ret = ktr_event_arm(ev);
+	/* Tracer events have no tracepoint nor source: always on. */
+	ret = ktr_event_switchable(ev) ? ktr_event_arm(ev) : 0;
 	if (!ret) {
 		ev->enabled = true;
 		ev->rearm = false;
