@@ -103,8 +103,7 @@ static int ktr_nl_put_option(struct sk_buff *msg,
 			     const struct ktr_tracer_opt_info *o)
 {
 	struct nlattr *nest = nla_nest_start(msg, KTR_ATTR_TRACER_OPTION);
-	const char *def = o->opt->def ? o->opt->def :
-			  o->opt->type == KTR_TRACER_OPT_STRING ? "" : "0";
+	const char *def = ktr_tracer_option_default(o->opt);
 
 	if (!nest ||
 	    nla_put_string(msg, KTR_ATTR_TRACER_OPT_NAME, o->opt->name) ||

@@ -136,6 +136,14 @@ static int ktr_tracer_parse_value(const struct ktr_tracer_option *opt,
 	return -EINVAL;
 }
 
+/* The default value of @o, as text. */
+const char *ktr_tracer_option_default(const struct ktr_tracer_option *o)
+{
+	if (o->def)
+		return o->def;
+	return o->type == KTR_TRACER_OPT_STRING ? "" : "0";
+}
+
 /* Whether @t is a tracer ktr can list and run. */
 static int ktr_tracer_check(const struct ktr_tracer *t)
 {
@@ -153,7 +161,7 @@ static int ktr_tracer_check(const struct ktr_tracer *t)
 		if (!ktr_tracer_name_ok(o->name, KTR_TRACER_NAME_MAX) ||
 		    !o->description ||
 		    strlen(o->description) >= KTR_TRACER_DESC_MAX ||
-		    ktr_tracer_parse_value(o, o->def ? o->def : (o->type == KTR_TRACER_OPT_STRING ? "" : "0"), &v))
+		    ktr_tracer_parse_value(o, ktr_tracer_option_default(o), &v))
 			return -EINVAL;
 		for (j = 0; j < i; j++)
 			if (!strcmp(o->name, t->options[j].name))
@@ -398,8 +406,7 @@ static int ktr_tracer_values(const struct ktr_tracer *t,
 		const struct ktr_tracer_option *o = &t->options[i];
 
 		if (!text[i]) {
-			text[i] = kstrdup(o->def ? o->def :
-					  o->type == KTR_TRACER_OPT_STRING ? "" : "0",
+			text[i] = kstrdup(ktr_tracer_option_default(o),
 					  GFP_KERNEL);
 			if (!text[i])
 				return -ENOMEM;

@@ -59,6 +59,7 @@ int ktr_tracer_set(const char *name, const struct ktr_tracer_setting *set,
 		   unsigned int nr_set, char *current_name,
 		   struct netlink_ext_ack *extack);
 void ktr_tracer_set_nop(void);
+const char *ktr_tracer_option_default(const struct ktr_tracer_option *o);
 
 /* The built-in function tracer (ktr_tracer_function.c). */
 extern struct ktr_tracer ktr_function_tracer;

@@ -62,7 +62,8 @@ enum { KTR_FN_FILTER, KTR_FN_NOTRACE, KTR_FN_ALL };
 static const struct ktr_tracer_option ktr_function_options[] = {
 	[KTR_FN_FILTER] = {
 		.name = "filter", .type = KTR_TRACER_OPT_STRING, .def = "",
-		.description = "functions to trace: globs, comma- or space-separated (ftrace's set_ftrace_filter syntax)",
+		.description =
+			"functions to trace: globs, comma- or space-separated (as set_ftrace_filter)",
 	},
 	[KTR_FN_NOTRACE] = {
 		.name = "notrace", .type = KTR_TRACER_OPT_STRING, .def = "",
@@ -70,7 +71,8 @@ static const struct ktr_tracer_option ktr_function_options[] = {
 	},
 	[KTR_FN_ALL] = {
 		.name = "all", .type = KTR_TRACER_OPT_BOOL, .def = "0",
-		.description = "without a filter, trace every kernel function (millions of events/s, the kernel runs several times slower)",
+		.description =
+			"with no filter, trace every function (millions of events/s, a slow kernel)",
 	},
 };
 

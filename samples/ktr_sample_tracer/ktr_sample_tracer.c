@@ -119,7 +119,8 @@ static void ktr_sample_stop(void)
 
 static struct ktr_tracer ktr_sample_tracer = {
 	.name = "sample",
-	.description = "ktr's sample tracer module: ticks from a timer or from writes to its fire parameter",
+	.description =
+		"ktr's sample tracer module: ticks from a timer or from writes to its fire parameter",
 	.owner = THIS_MODULE,
 	.options = ktr_sample_options,
 	.nr_options = ARRAY_SIZE(ktr_sample_options),

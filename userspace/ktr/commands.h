@@ -25,6 +25,7 @@ void setup_attach(CLI::App &app);
 void setup_detach(CLI::App &app);
 void setup_funclat(CLI::App &app);
 void setup_probe(CLI::App &app);
+void setup_tracer(CLI::App &app);
 
 } // namespace ktr::cmd
 
