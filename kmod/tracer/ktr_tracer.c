@@ -552,6 +552,7 @@ int ktr_tracers_init(void)
 	ktr_current = &ktr_nop_tracer;
 	ret = ktr_register_tracer(&ktr_function_tracer);
 	if (ret) {
+		ktr_function_tracer_exit();
 		ktr_unregister_tracer(&ktr_nop_tracer);
 		return ret;
 	}
@@ -563,6 +564,7 @@ void ktr_tracers_exit(void)
 {
 	ktr_tracer_set_nop();
 	ktr_unregister_tracer(&ktr_function_tracer);
+	ktr_function_tracer_exit();
 	ktr_unregister_tracer(&ktr_nop_tracer);
 	WARN_ON(!list_empty(&ktr_tracers));
 }

@@ -63,5 +63,6 @@ const char *ktr_tracer_option_default(const struct ktr_tracer_option *o);
 
 /* The built-in function tracer (ktr_tracer_function.c). */
 extern struct ktr_tracer ktr_function_tracer;
+void ktr_function_tracer_exit(void);
 
 #endif /* _KTR_TRACER_INTERNAL_H */

@@ -21,7 +21,8 @@
  *
  * Lifetime: start registers the ops, stop unregisters them, which returns
  * only once no callback runs any more (ftrace waits for its trampolines);
- * reset frees the filter hashes. All under the tracer lock (ktr_tracer.c).
+ * reset empties the filter hashes (freed at unload). All under the tracer
+ * lock (ktr_tracer.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -140,6 +141,17 @@ static int ktr_function_globs(const char *list, bool skip,
 	return ret;
 }
 
+/*
+ * Empty filter and notrace hashes again. Not ftrace_free_filter(): on 6.1
+ * it frees the hashes but leaves the ops pointing at them, for ops about to
+ * be freed; these ops are used again.
+ */
+static void ktr_function_clear_globs(void)
+{
+	ftrace_set_filter(&ktr_function_ops, NULL, 0, 1);
+	ftrace_set_notrace(&ktr_function_ops, NULL, 0, 1);
+}
+
 static bool ktr_function_has_glob(const char *list)
 {
 	return list[strspn(list, ", \t")] != '\0';
@@ -161,11 +173,17 @@ static int ktr_function_init(const union ktr_tracer_value *vals,
 	if (!ret)
 		ret = ktr_function_globs(skip, true, extack);
 	if (ret)
-		ftrace_free_filter(&ktr_function_ops);
+		ktr_function_clear_globs();
 	return ret;
 }
 
 static void ktr_function_reset(void)
+{
+	ktr_function_clear_globs();
+}
+
+/* Unload: the hashes go with the ops (never registered again). */
+void ktr_function_tracer_exit(void)
 {
 	ftrace_free_filter(&ktr_function_ops);
 }

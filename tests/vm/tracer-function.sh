@@ -5,7 +5,8 @@
 # symbols; nothing outside the filter is recorded. Unfiltered tracing
 # (every function) is refused unless all=1 is given, with the cost said;
 # a glob matching nothing is refused; both change nothing. The tracers are
-# set before the load starts (TCG: ftrace patching under hot code).
+# set before the load starts (TCG: ftrace patching under hot code); the
+# command runs on one CPU, so both tracers' time orders agree.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: 6.1 6.12
 . ./testlib.sh
@@ -37,7 +38,7 @@ echo >$T/trace
 echo function >$T/current_tracer || bad "ftrace function tracer"
 
 ktr record -p function -l 'vfs_read*' -l 'vfs_write*' -l 'vfs_statx*' -n 'vfs_write*' \
-	-- sh -c 'stat /proc/version >/dev/null; cat /proc/version /etc/passwd >out.txt' \
+	-- taskset 1 sh -c 'stat /proc/version >/dev/null; cat /proc/version /etc/passwd >out.txt' \
 	>rec.txt 2>rec.err || bad "ktr record: $(cat rec.err)"
 echo nop >$T/current_tracer
 cat rec.err
