@@ -56,7 +56,7 @@ TEST(TracerCli, BadArgumentsAreUsageErrors)
 		EXPECT_EQ(o.status, 2) << args[0] << " " << (args.size() > 1 ? args[1] : "") << ": "
 				       << o.err;
 		EXPECT_TRUE(contains(o.err, want)) << want << " in: " << o.err;
-		EXPECT_TRUE(is_one_line(o.err)) << o.err;
+		EXPECT_TRUE(is_one_line(o.err, "ktr: "));
 	}
 }
 
@@ -67,7 +67,7 @@ TEST(TracerCli, WithoutTheModuleOneLine)
 	      {"record", "-p", "function", "-l", "vfs_read", "--", "true"}}) {
 		const Outcome o = ktr(args);
 		EXPECT_EQ(o.status, 1) << o.err;
-		EXPECT_TRUE(is_one_line(o.err)) << o.err;
+		EXPECT_TRUE(is_one_line(o.err, "ktr: "));
 		EXPECT_TRUE(contains(o.err, "not loaded") || contains(o.err, "CAP_")) << o.err;
 	}
 }

@@ -56,7 +56,7 @@ struct TracerMessage {
 	std::string desc = "kernel function entries";
 	std::uint8_t current = 0;
 	std::vector<OptionAttrs> options{OptionAttrs{},
-					 OptionAttrs{"all", KTR_TRACER_OPT_BOOL, "every function", "0"}};
+					 OptionAttrs{"all", KTR_TRACER_OPT_BOOL, "every function", "0", nullptr, {}}};
 	std::set<int> omit;
 
 	[[nodiscard]] nl::MsgPtr build() const

@@ -1,6 +1,6 @@
 # The function tracer against ftrace's own: with ftrace's function tracer
 # on the same functions in the same VM, `ktr record -p function -l GLOB
-# -n GLOB -- cat ...` sees, for the command's pid, exactly ftrace's
+# -n GLOB -- sh -c "stat ...; head ..."` sees, for its pids, exactly ftrace's
 # sequence of (function, caller) pairs minus the notrace ones, printed as
 # symbols; nothing outside the filter is recorded. Unfiltered tracing
 # (every function) is refused unless all=1 is given, with the cost said;
@@ -32,13 +32,13 @@ grep -qE '^ +ip +' fmt.txt && grep -qE '^ +parent_ip +' fmt.txt && ok "function 
 ktr tracer set nop >/dev/null || bad "back to nop"
 
 # The oracle: ftrace's function tracer on the same functions.
-echo 'vfs_read*' >$T/set_ftrace_filter && echo 'vfs_write*' >>$T/set_ftrace_filter &&
-	echo 'vfs_statx*' >>$T/set_ftrace_filter || bad "ftrace filter"
+echo 'vfs_read*' >$T/set_ftrace_filter && echo 'vfs_getattr*' >>$T/set_ftrace_filter ||
+	bad "ftrace filter"
 echo >$T/trace
 echo function >$T/current_tracer || bad "ftrace function tracer"
 
-ktr record -p function -l 'vfs_read*' -l 'vfs_write*' -l 'vfs_statx*' -n 'vfs_write*' \
-	-- taskset 1 sh -c 'stat /proc/version >/dev/null; cat /proc/version /etc/passwd >out.txt' \
+ktr record -p function -l 'vfs_read*' -l 'vfs_getattr*' -n vfs_readlink \
+	-- taskset 1 sh -c 'stat /proc/version >/dev/null; head -c 64 /proc/version /etc/passwd >out.txt' \
 	>rec.txt 2>rec.err || bad "ktr record: $(cat rec.err)"
 echo nop >$T/current_tracer
 cat rec.err
@@ -52,17 +52,18 @@ sed -nE 's/^ *[^ ]*-([0-9]+) +\[.*/\1/p' fn.txt | sort -u >pids.txt
 pairs() { sed -nE 's/.* ip=([a-z_0-9.]+)(\+0x[0-9a-f]+)? parent_ip=([a-z_0-9.]+)(\+0x[0-9a-f]+)?.*/\1 \3/p'; }
 pairs <fn.txt >ktr_pairs.txt
 expect_eq "every event decoded with symbols" "$(wc -l <ktr_pairs.txt)" "$(wc -l <fn.txt)"
-grep -vE '^(vfs_read|vfs_statx)[a-z_0-9.]* ' ktr_pairs.txt >outside.txt
+grep -vE '^(vfs_read|vfs_getattr)[a-z_0-9.]* ' ktr_pairs.txt >outside.txt
 [ -s outside.txt ] && bad "outside the filter: $(head -n 3 outside.txt)" || ok "nothing outside the filter"
 grep -qE '^vfs_read ' ktr_pairs.txt && ok "vfs_read seen" || bad "no vfs_read"
-grep -qE '^vfs_write' ktr_pairs.txt && bad "notrace vfs_write recorded" || ok "notrace respected"
+grep -qE '^vfs_getattr' ktr_pairs.txt && ok "vfs_getattr* seen" || bad "no vfs_getattr*"
+grep -qE '^vfs_readlink ' ktr_pairs.txt && bad "notrace vfs_readlink recorded" || ok "notrace respected"
 
 : >ftrace_pairs.txt
 : >ktr_bypid.txt
 while read -r pid; do
 	grep -E -- "-$pid +\[" fn.txt | pairs | sed "s/^/$pid /" >>ktr_bypid.txt
 	grep -E -- "-$pid +\[" $T/trace | sed -nE 's/.*: ([a-z_0-9.]+) <-([a-z_0-9.]+).*/\1 \2/p' |
-		grep -vE '^vfs_write' | sed "s/^/$pid /" >>ftrace_pairs.txt
+		grep -vE '^vfs_readlink ' | sed "s/^/$pid /" >>ftrace_pairs.txt
 done <pids.txt
 [ -s ftrace_pairs.txt ] && ok "ftrace saw $(wc -l <ftrace_pairs.txt) calls" || bad "ftrace saw nothing"
 if cmp -s ktr_bypid.txt ftrace_pairs.txt; then

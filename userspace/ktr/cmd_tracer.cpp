@@ -51,7 +51,8 @@ void run_set(const TracerOptions &o)
 	if (Result<std::string> blob = encode_tracer_settings(*settings); !blob)
 		throw cli::Failure(blob.error(), cli::exit_usage);
 	Control ctl = cli::or_fail(Control::open());
-	std::cout << "current tracer: " << cli::or_fail(ctl.set_tracer(o.name, *settings)) << '\n';
+	const std::string now = cli::or_fail(ctl.set_tracer(o.name, *settings));
+	std::cout << "current tracer: " << now << '\n';
 }
 
 } // namespace

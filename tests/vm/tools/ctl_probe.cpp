@@ -538,10 +538,10 @@ std::vector<Bad> specific_bad(int cmd)
 		};
 	case KTR_CMD_SET_TRACER: {
 		const auto set = [](const char *name, std::string settings, bool raw = false) {
+			if (!raw)
+				settings.push_back('\0');
 			return [=](nl_msg *m) {
 				nla_put_string(m, KTR_ATTR_TRACER_NAME, name);
-				if (!raw)
-					settings.push_back('\0');
 				nla_put(m, KTR_ATTR_TRACER_SETTINGS, static_cast<int>(settings.size()),
 					settings.data());
 			};
