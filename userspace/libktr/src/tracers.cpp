@@ -44,8 +44,10 @@ std::string pad(const std::string &text, std::size_t width)
 
 Result<TracerInfo> replies::tracer(const proto::Attrs &a)
 {
+	// KTR_ATTR_TRACER_OPTIONS may be absent when empty (libnl drops an
+	// empty nest; a tracer without options).
 	if (std::string p = a.check({KTR_ATTR_TRACER_NAME, KTR_ATTR_TRACER_DESC,
-				     KTR_ATTR_TRACER_CURRENT, KTR_ATTR_TRACER_OPTIONS});
+				     KTR_ATTR_TRACER_CURRENT});
 	    !p.empty())
 		return bad_reply_error(list_request, p);
 	TracerInfo t;

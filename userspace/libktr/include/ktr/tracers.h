@@ -62,7 +62,7 @@ inline constexpr std::size_t tracer_opts_max = 16;	// KTR_TRACER_OPTS_MAX
 inline constexpr std::size_t tracer_value_max = 255;	// KTR_TRACER_OPT_VALUE_MAX - 1
 
 /// Parse one message of the KTR_CMD_LIST_TRACERS dump. Required:
-/// KTR_ATTR_TRACER_NAME, _DESC, _CURRENT, _OPTIONS; each option requires
+/// KTR_ATTR_TRACER_NAME, _DESC, _CURRENT; _OPTIONS (absent: none); each option requires
 /// _OPT_NAME, _OPT_TYPE, _OPT_DESC, _OPT_DEFAULT; _OPT_VALUE is optional.
 /// Errors: EPROTO naming the attribute (and the tracer).
 Result<TracerInfo> parse_tracer_message(nl_msg *msg);
