@@ -284,8 +284,9 @@
  * tracer's events are event types of the registry, system = the tracer's
  * name, ids from KTR_EVENT_TRACER_FIRST up (ktr_event.h), listed by
  * KTR_CMD_LIST_EVENTS from the tracer's registration to its
- * unregistration; they are always "enabled" (the tracer being current is
- * the switch) and take filters and stacks like any event. When the module
+ * unregistration; they are listed as enabled while their tracer is
+ * current (the tracer is their switch: ENABLE/DISABLE_EVENTS do not
+ * change them) and take filters and stacks like any event. When the module
  * of the current tracer is unloaded, the tracer is stopped and "nop"
  * becomes current (no notice is sent for that change). KTR_CMD_RESET
  * makes "nop" current too.

@@ -127,6 +127,7 @@ int ktr_events_set(const char *glob, bool enable,
 int ktr_events_add(struct ktr_event_type *ev, bool unique);
 void ktr_events_remove(struct ktr_event_type *ev);
 void ktr_event_source_gone(struct ktr_event_type *ev);
+void ktr_event_set_recording(struct ktr_event_type *ev, bool on);
 void ktr_event_tp_gone(struct ktr_event_type *ev);
 int ktr_event_tp_back(struct ktr_event_type *ev, struct tracepoint *tp);
 

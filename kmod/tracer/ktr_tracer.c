@@ -10,8 +10,8 @@
  * table, init the new tracer, stop and reset the old one, start the new
  * one. Each event format a tracer declares becomes an event type of the
  * event registry (probes/ktr_events.c; system = the tracer's name, id from
- * KTR_EVENT_TRACER_FIRST up), listed like every other event, always
- * "enabled" like the marker: the tracer being started is the switch
+ * KTR_EVENT_TRACER_FIRST up), listed like every other event, "enabled"
+ * while the tracer is started: the tracer is the switch, not ENABLE_EVENTS
  * (ktr_tracer_event_state.live, tested by ktr_tracer_reserve() in
  * ktr_tracer_write.c).
  *
@@ -243,8 +243,10 @@ static void ktr_tracer_set_live(struct ktr_tracer *t, bool live)
 {
 	unsigned int i;
 
-	for (i = 0; i < t->nr_events; i++)
+	for (i = 0; i < t->nr_events; i++) {
 		WRITE_ONCE(t->events[i].state->live, live);
+		ktr_event_set_recording(&t->events[i].state->type, live);
+	}
 }
 
 static void ktr_tracer_free_values(char **text)

@@ -34,7 +34,7 @@ grep '"name":"sample"' list.json | grep -q '"current":false' && ok "json: sample
 	bad "json: $(cat list.json)"
 ktr list 'sample:*' >evl.txt 2>&1
 cat evl.txt
-grep -qE '^sample:tick +[0-9]+ +enabled' evl.txt && ok "sample:tick is an event format" || bad "no sample:tick"
+grep -qE '^sample:tick +[0-9]+ +disabled' evl.txt && ok "sample:tick is an event format, off" || bad "no sample:tick"
 ktr list -v 'sample:tick' | grep -qE '^ +seq +u64 ' && ok "tick's fields listed" || bad "no seq field"
 
 # ktr.ko is in use by the tracer module.
@@ -44,6 +44,8 @@ rmmod ktr 2>rm.err && bad "rmmod ktr succeeded with a tracer module loaded" ||
 
 ktr tracer set sample --opt tag=42 >set.txt 2>&1 || bad "set sample: $(cat set.txt)"
 grep -qx 'current tracer: sample' set.txt && ok "sample set" || bad "set said: $(cat set.txt)"
+ktr list 'sample:*' | grep -qE '^sample:tick +[0-9]+ +enabled' && ok "sample:tick enabled while current" ||
+	bad "sample:tick: $(ktr list 'sample:*')"
 ktr tracer >cur.txt
 grep -qx 'current tracer: sample' cur.txt && grep -qx '  tag=42' cur.txt && ok "shows sample, tag=42" ||
 	bad "ktr tracer: $(cat cur.txt)"
