@@ -93,13 +93,15 @@ void on_child(int)
 }
 
 // Fork and exec @argv after a byte arrives on @hold_fd (EOF: the parent gave
-// up). The child gets the signal dispositions of a fresh process: record
+// up and closed @go_fd, the pipe's other end, which the child closes first:
+// else its own copy would keep the EOF from coming). The child gets the signal dispositions of a fresh process: record
 // ignores SIGPIPE, which exec would otherwise pass on.
-pid_t spawn(const std::vector<std::string> &argv, int hold_fd)
+pid_t spawn(const std::vector<std::string> &argv, int hold_fd, int go_fd)
 {
 	const pid_t pid = fork();
 	if (pid != 0)
 		return pid;
+	close(go_fd);
 	signal(SIGPIPE, SIG_DFL);
 	char go;
 	ssize_t n;
@@ -229,7 +231,7 @@ int run_record(const RecordOptions &o)
 		int p[2];
 		if (pipe2(p, O_CLOEXEC) < 0)
 			throw cli::Failure(Error{errno, "cannot create a pipe"});
-		child = spawn(o.command, p[0]);
+		child = spawn(o.command, p[0], p[1]);
 		close(p[0]);
 		if (child < 0)
 			throw cli::Failure(Error{errno, "cannot fork"});
