@@ -7,8 +7,7 @@
 # a glob matching nothing is refused; both change nothing. The tracers are
 # set before the load starts (TCG: ftrace patching under hot code); the
 # command runs on one CPU, so both tracers' time orders agree. (Not sh -c:
-# under -p function, ktr record of a shell command did not end here, a
-# problem left open.)
+# ktr record takes a -c after -- as its own --comm, a problem left open.)
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: 6.1 6.12
 . ./testlib.sh
