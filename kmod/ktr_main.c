@@ -7,8 +7,10 @@
  *  2. the trace session and its buffer (tracer/), which gives the probes
  *     their buffer;
  *  3. the event registry (tracepoints found by name), the filters, raw
- *     attach, dynamic probes (probes/): the last steps that can fail
- *     before the interfaces;
+ *     attach, dynamic probes (probes/), then the tracer registry with
+ *     nop and function current (tracer/: its tracers' events join the
+ *     event registry): the last steps that can fail before the
+ *     interfaces;
  *  4. the interfaces (control/): the generic netlink family, then
  *     /dev/ktr, last, so that no socket or file can reach a half-built or
  *     freed module: each is registered only when everything below it
@@ -30,6 +32,7 @@
 #include "probes/ktr_raw.h"
 #include "ringbuf/ktr_rb.h"
 #include "tracer/ktr_trace.h"
+#include "tracer/ktr_tracer.h"
 
 static uint subbuf_size = 64 * 1024;
 module_param(subbuf_size, uint, 0444);
@@ -101,10 +104,13 @@ static int __init ktr_init(void)
 	ret = ktr_kprobes_init();
 	if (ret)
 		goto err_raw;
+	ret = ktr_tracers_init();
+	if (ret)
+		goto err_kprobes;
 
 	ret = ktr_nl_init();
 	if (ret)
-		goto err_kprobes;
+		goto err_tracers;
 	ret = ktr_dev_init();
 	if (ret)
 		goto err_nl;
@@ -116,6 +122,8 @@ static int __init ktr_init(void)
 
 err_nl:
 	ktr_nl_exit();
+err_tracers:
+	ktr_tracers_exit();
 err_kprobes:
 	ktr_kprobes_exit();
 err_raw:
@@ -131,6 +139,7 @@ static void __exit ktr_exit(void)
 {
 	ktr_dev_exit();
 	ktr_nl_exit();
+	ktr_tracers_exit();
 	ktr_kprobes_exit();
 	ktr_raw_exit();
 	ktr_events_exit();

@@ -288,10 +288,60 @@
  * notices. Where the kernel supports it (6.6 and later),
  * subscribing needs CAP_SYS_ADMIN; older kernels let anyone subscribe.
  *
- * Reserved commands (ABI minor 4)
- *   KTR_CMD_LIST_TRACERS and KTR_CMD_SET_TRACER are reserved for the
- *   tracer issue; the module answers -EOPNOTSUPP with a message.
- *   SET_TRACER is flagged GENL_ADMIN_PERM already.
+ * Tracers (ABI minor 7)
+ * ---------------------
+ * One tracer is current at a time, like ftrace's current_tracer: "nop"
+ * (the default, records nothing by itself), "function" (function entry
+ * through ftrace, kmod/tracer/ktr_tracer_function.c), or one a module
+ * registered (ktr_register_tracer(), kmod/include/ktr/tracer.h). A
+ * tracer's events are event types of the registry, system = the tracer's
+ * name, ids from KTR_EVENT_TRACER_FIRST up (ktr_event.h), listed by
+ * KTR_CMD_LIST_EVENTS from the tracer's registration to its
+ * unregistration; they are listed as enabled while their tracer is
+ * current (the tracer is their switch: ENABLE/DISABLE_EVENTS do not
+ * change them) and take filters and stacks like any event. When the module
+ * of the current tracer is unloaded, the tracer is stopped and "nop"
+ * becomes current (no notice is sent for that change). KTR_CMD_RESET
+ * makes "nop" current too.
+ *
+ * KTR_CMD_LIST_TRACERS (dump; ABI minor 7)
+ *   Request:  no attributes.
+ *   Reply:    one KTR_CMD_LIST_TRACERS message per tracer, in registration
+ *     order ("nop" and "function" first):
+ *     KTR_ATTR_TRACER_NAME         string
+ *     KTR_ATTR_TRACER_DESC         string  one line
+ *     KTR_ATTR_TRACER_CURRENT      u8      1: the current tracer
+ *     KTR_ATTR_TRACER_OPTIONS      nested  one KTR_ATTR_TRACER_OPTION
+ *       KTR_ATTR_TRACER_OPTION     nested  per option, in table order:
+ *         KTR_ATTR_TRACER_OPT_NAME     string
+ *         KTR_ATTR_TRACER_OPT_TYPE     u32     enum ktr_tracer_opt_kind
+ *         KTR_ATTR_TRACER_OPT_DESC     string
+ *         KTR_ATTR_TRACER_OPT_DEFAULT  string  the default, as text
+ *         KTR_ATTR_TRACER_OPT_VALUE    string  the value in effect (only
+ *                                              for the current tracer)
+ *
+ * KTR_CMD_SET_TRACER (do; GENL_ADMIN_PERM; ABI minor 7)
+ *   Request:
+ *     KTR_ATTR_TRACER_NAME       string  required
+ *     KTR_ATTR_TRACER_SETTINGS   binary  optional: "key=value" strings,
+ *                                        each NUL-terminated, back to back
+ *                                        (at most KTR_TRACER_OPTS_MAX, each
+ *                                        key an option of the tracer, at
+ *                                        most once); options not given take
+ *                                        their default
+ *   The options are parsed first, then the new tracer's init runs; only
+ *   then is the old tracer stopped and reset and the new one started. Bad
+ *   options or a refusing init change nothing (unless the tracer asked
+ *   for is the current one: it is stopped before its init runs again, and
+ *   "nop" is current if that init refuses; the message says so).
+ *   Reply:    KTR_CMD_SET_TRACER with KTR_ATTR_TRACER_NAME (the current
+ *     tracer now). A notice of the same content goes to "notices".
+ *   Errors (extack message each): -ENOENT no tracer of that name; -EINVAL
+ *   an unknown option, a value of the wrong type, a malformed or repeated
+ *   "key=value", or the tracer's init refusing its options (e.g. function
+ *   without a filter: see its options); -ERANGE a number out of the
+ *   option's range; -EBUSY the tracer's module is being unloaded.
+ *
  *
  * Filters (ABI minor 4)
  * ---------------------
@@ -614,7 +664,7 @@
 #include "ktr_ringbuf.h"
 
 #define KTR_ABI_MAJOR		1
-#define KTR_ABI_MINOR		6
+#define KTR_ABI_MINOR		7
 
 #define KTR_GENL_NAME		"ktr"
 #define KTR_GENL_VERSION	1
@@ -637,8 +687,8 @@ enum ktr_cmd {
 	KTR_CMD_GET_STATS,		/* ABI minor 4 */
 	KTR_CMD_WRITE_MARKER,		/* ABI minor 4 */
 	KTR_CMD_SET_BUFFER,		/* ABI minor 4 */
-	KTR_CMD_LIST_TRACERS,		/* reserved (tracers issue) */
-	KTR_CMD_SET_TRACER,		/* reserved (tracers issue) */
+	KTR_CMD_LIST_TRACERS,		/* ABI minor 7 */
+	KTR_CMD_SET_TRACER,		/* ABI minor 7 */
 	KTR_CMD_ADD_PROBE,		/* ABI minor 5 */
 	KTR_CMD_DEL_PROBE,		/* ABI minor 5 */
 	KTR_CMD_LIST_PROBES,		/* ABI minor 5 */
@@ -744,6 +794,18 @@ enum ktr_attr {
 	KTR_ATTR_PROBE_MISSED,			/* u64 */
 	KTR_ATTR_PROBE_MAXACTIVE,		/* u32 */
 	KTR_ATTR_PROBE_GONE,			/* u8 */
+	/* Tracers (ABI minor 7) */
+	KTR_ATTR_TRACER_NAME,			/* NUL-terminated string */
+	KTR_ATTR_TRACER_DESC,			/* NUL-terminated string */
+	KTR_ATTR_TRACER_CURRENT,		/* u8 */
+	KTR_ATTR_TRACER_OPTIONS,		/* nested: KTR_ATTR_TRACER_OPTION... */
+	KTR_ATTR_TRACER_OPTION,			/* nested: KTR_ATTR_TRACER_OPT_* */
+	KTR_ATTR_TRACER_OPT_NAME,		/* NUL-terminated string */
+	KTR_ATTR_TRACER_OPT_TYPE,		/* u32, enum ktr_tracer_opt_type */
+	KTR_ATTR_TRACER_OPT_DESC,		/* NUL-terminated string */
+	KTR_ATTR_TRACER_OPT_DEFAULT,		/* NUL-terminated string */
+	KTR_ATTR_TRACER_OPT_VALUE,		/* NUL-terminated string */
+	KTR_ATTR_TRACER_SETTINGS,		/* binary: "key=value" strings */
 
 	__KTR_ATTR_MAX,
 };
@@ -831,6 +893,21 @@ enum ktr_probe_mech {
 #define KTR_PROBE_MAXACTIVE_MAX	4096	/* r<MAXACTIVE> */
 
 #define KTR_EVENT_NAME_MAX	64	/* bytes, NUL included */
+
+/* Tracers (ABI minor 7). */
+#define KTR_TRACER_NAME_MAX	32	/* bytes of a tracer's name, NUL incl. */
+#define KTR_TRACER_DESC_MAX	256	/* bytes of a description, NUL incl. */
+#define KTR_TRACER_OPTS_MAX	16	/* options of a tracer */
+#define KTR_TRACER_OPT_VALUE_MAX 256	/* bytes of an option value, NUL incl. */
+#define KTR_TRACER_SETTINGS_MAX	4096	/* bytes of KTR_ATTR_TRACER_SETTINGS */
+#define KTR_TRACER_EVENTS_MAX	16	/* event formats of a tracer */
+
+/* KTR_ATTR_TRACER_OPT_TYPE (ABI minor 7). */
+enum ktr_tracer_opt_kind {
+	KTR_TRACER_OPT_BOOL = 1,	/* 0/1, y/n, yes/no, true/false, on/off */
+	KTR_TRACER_OPT_U64 = 2,		/* decimal or 0x-hex */
+	KTR_TRACER_OPT_STRING = 3,	/* text */
+};
 
 /* Filter limits (ABI minor 4). */
 #define KTR_FILTER_PIDS_MAX	256	/* process ids in KTR_ATTR_FILTER_PIDS */

@@ -67,6 +67,16 @@ enum ktr_event_id {
  * KTR_EVENT_PROBE_FIRST up in the same way; their payload is struct
  * ktr_event_common then one slot per fetch argument, as listed.
  */
+/*
+ * Tracer events (ABI minor 7): the event formats a tracer declares
+ * (ktr_register_tracer(), kmod/include/ktr/tracer.h) get ids from
+ * KTR_EVENT_TRACER_FIRST up, one per format, never reused while the module
+ * stays loaded; their formats come only from KTR_CMD_LIST_EVENTS (system:
+ * the tracer's name).
+ */
+#define KTR_EVENT_TRACER_FIRST	0x3000
+#define KTR_EVENT_TRACER_LAST	0x3fff
+
 #define KTR_EVENT_PROBE_FIRST	0x4000
 #define KTR_EVENT_PROBE_LAST	0x7fff
 

@@ -220,14 +220,6 @@ int ktr_nl_dump_done(struct ktr_nl_dump *d, unsigned long pos, int ret)
 	return d->skb->len;
 }
 
-/* Tracer commands: numbers reserved, not implemented yet. */
-static int ktr_nl_reserved(struct sk_buff *skb, struct genl_info *info)
-{
-	GENL_SET_ERR_MSG(info,
-			 "command reserved for ktr tracers, not implemented by this module");
-	return -EOPNOTSUPP;
-}
-
 #define KTR_NL_DO(c, fn, pol, fl) {					\
 	.cmd = (c), .doit = (fn), .policy = (pol),			\
 	.maxattr = KTR_ATTR_MAX, .flags = (fl) }
@@ -259,10 +251,9 @@ static const struct genl_ops ktr_nl_ops[] = {
 		  ktr_nl_marker_policy, GENL_ADMIN_PERM),
 	KTR_NL_DO(KTR_CMD_SET_BUFFER, ktr_nl_set_buffer,
 		  ktr_nl_set_buffer_policy, GENL_ADMIN_PERM),
-	KTR_NL_DO(KTR_CMD_LIST_TRACERS, ktr_nl_reserved,
-		  ktr_nl_no_attr_policy, 0),
-	KTR_NL_DO(KTR_CMD_SET_TRACER, ktr_nl_reserved,
-		  ktr_nl_no_attr_policy, GENL_ADMIN_PERM),
+	KTR_NL_DUMP(KTR_CMD_LIST_TRACERS, ktr_nl_list_tracers),
+	KTR_NL_DO(KTR_CMD_SET_TRACER, ktr_nl_set_tracer,
+		  ktr_nl_set_tracer_policy, GENL_ADMIN_PERM),
 	KTR_NL_DO(KTR_CMD_ADD_PROBE, ktr_nl_add_probe,
 		  ktr_nl_add_probe_policy, GENL_ADMIN_PERM),
 	KTR_NL_DO(KTR_CMD_DEL_PROBE, ktr_nl_del_probe,

@@ -2,7 +2,7 @@
 /*
  * ktr_nl.h - what the files of the "ktr" generic netlink family share.
  *
- * One file per domain (info, events, trace, filter, raw, probe, selftest): each
+ * One file per domain (info, events, trace, filter, raw, probe, tracer, selftest): each
  * parses its requests into a struct with its own policy, calls the domain
  * (tracer/, probes/) and serialises the reply. ktr_nl.c holds the family,
  * the operations table, the permission check and the reply/notice helpers.
@@ -94,6 +94,11 @@ extern const struct nla_policy ktr_nl_del_probe_policy[KTR_ATTR_MAX + 1];
 int ktr_nl_add_probe(struct sk_buff *skb, struct genl_info *info);
 int ktr_nl_del_probe(struct sk_buff *skb, struct genl_info *info);
 int ktr_nl_list_probes(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* ktr_nl_tracer.c */
+extern const struct nla_policy ktr_nl_set_tracer_policy[KTR_ATTR_MAX + 1];
+int ktr_nl_list_tracers(struct sk_buff *skb, struct netlink_callback *cb);
+int ktr_nl_set_tracer(struct sk_buff *skb, struct genl_info *info);
 
 /* ktr_nl_selftest.c */
 extern const struct nla_policy ktr_nl_selftest_policy[KTR_ATTR_MAX + 1];

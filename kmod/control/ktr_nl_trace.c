@@ -12,6 +12,7 @@
 #include "ktr_nl.h"
 #include "ringbuf/ktr_rb.h"
 #include "tracer/ktr_trace.h"
+#include "tracer/ktr_tracer.h"
 
 /* Inside KTR_ATTR_BUFFER (KTR_CMD_SET_BUFFER). */
 static const struct nla_policy ktr_nl_buffer_policy[KTR_BUFFER_MAX + 1] = {
@@ -65,6 +66,7 @@ int ktr_nl_reset(struct sk_buff *skb, struct genl_info *info)
 	ret = ktr_trace_reset(info->extack);
 	if (ret)
 		return ret;
+	ktr_tracer_set_nop();
 	ktr_nl_notify(KTR_CMD_RESET, ktr_nl_fill_on, &on);
 	return ktr_nl_reply(info, KTR_CMD_RESET, ktr_nl_fill_on, &on);
 }

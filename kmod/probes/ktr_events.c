@@ -397,13 +397,16 @@ out:
 
 /**
  * ktr_events_add - add a dynamic event type, enabled
- * @ev: filled in (id, names, fields, and tp and probe, or source); the
+ * @ev: filled in (id, names, fields, and tp and probe, or source, or
+ *	neither: a tracer's event, listed as enabled only while its tracer
+ *	runs, ktr_event_set_recording()); the
  *	registry owns its tp, enabled, rearm, source_gone, undo and node
  *	from now on.
  * @unique: refuse (-EEXIST) when an event of the same name exists, in
  *	any system (probes: their names address them everywhere).
  *
- * The event is armed first; it is listed only once it is.
+ * The event is armed first; it is listed only once it is (enabled, but
+ * for a tracer's event).
  *
  * Context: task (sleeps).
  * Return: 0, -EEXIST, or the error of arming it (nothing added).
@@ -422,9 +425,10 @@ int ktr_events_add(struct ktr_event_type *ev, bool unique)
 		}
 	}
 	ev->source_gone = false;
-	ret = ktr_event_arm(ev);
+	/* Tracer events have no tracepoint nor source: nothing to arm. */
+	ret = ktr_event_switchable(ev) ? ktr_event_arm(ev) : 0;
 	if (!ret) {
-		ev->enabled = true;
+		ev->enabled = ktr_event_switchable(ev);
 		ev->rearm = false;
 		list_add_tail(&ev->node, &ktr_dyn_events);
 	}
@@ -450,6 +454,23 @@ void ktr_events_remove(struct ktr_event_type *ev)
 	ev->enabled = false;
 	ev->rearm = false;
 	list_del(&ev->node);
+	mutex_unlock(&ktr_events_lock);
+}
+
+/**
+ * ktr_event_set_recording - say whether a tracer's event records
+ * @ev: a listed event with neither tracepoint nor source (a tracer's).
+ * @on: its tracer is started.
+ *
+ * Only what LIST_EVENTS reports as enabled: the tracer is the switch.
+ *
+ * Context: task (sleeps).
+ */
+void ktr_event_set_recording(struct ktr_event_type *ev, bool on)
+{
+	mutex_lock(&ktr_events_lock);
+	if (!WARN_ON(ktr_event_switchable(ev)))
+		WRITE_ONCE(ev->enabled, on);
 	mutex_unlock(&ktr_events_lock);
 }
 

@@ -12,43 +12,13 @@
 
 #include "ktr.h"
 #include "ktr_event.h"
+#include "include/ktr/event_format.h"
 
 struct tracepoint;
 struct netlink_ext_ack;
 struct ktr_event_type;
 struct ktr_filter_slot;
 
-/* One field of a payload, as user space decodes it. */
-struct ktr_field_desc {
-	const char *name;
-	u32 type;		/* enum ktr_field_type */
-	u32 offset;
-	u32 size;
-	bool is_signed;
-	u32 display;		/* enum ktr_field_display */
-};
-
-#define KTR_INT(st, m) {						\
-	.name = #m, .type = KTR_FIELD_INT, .offset = offsetof(st, m),	\
-	.size = sizeof(((st *)0)->m),					\
-	.is_signed = is_signed_type(typeof(((st *)0)->m)) }
-/* An integer listed under another name (array elements: "args0"). */
-#define KTR_INT_AS(st, m, n) {						\
-	.name = (n), .type = KTR_FIELD_INT, .offset = offsetof(st, m),	\
-	.size = sizeof(((st *)0)->m),					\
-	.is_signed = is_signed_type(typeof(((st *)0)->m)) }
-#define KTR_CHARS(st, m) {						\
-	.name = #m, .type = KTR_FIELD_CHAR_ARRAY,			\
-	.offset = offsetof(st, m), .size = sizeof(((st *)0)->m),	\
-	.is_signed = false }
-/* Text after the struct, to the end of the payload. */
-#define KTR_REST(st, n) {						\
-	.name = (n), .type = KTR_FIELD_REST_STRING,			\
-	.offset = sizeof(st), .size = 0, .is_signed = false }
-/* 64-bit values after the struct, to the end of the payload. */
-#define KTR_REST_U64(st, n) {						\
-	.name = (n), .type = KTR_FIELD_REST_U64,			\
-	.offset = sizeof(st), .size = 0, .is_signed = false }
 /* The fields of struct ktr_event_common, first in every payload. */
 extern const struct ktr_field_desc ktr_common_fields[];
 extern const unsigned int ktr_nr_common_fields;
@@ -164,6 +134,7 @@ int ktr_events_set(const char *glob, bool enable,
 int ktr_events_add(struct ktr_event_type *ev, bool unique);
 void ktr_events_remove(struct ktr_event_type *ev);
 void ktr_event_source_gone(struct ktr_event_type *ev);
+void ktr_event_set_recording(struct ktr_event_type *ev, bool on);
 void ktr_event_tp_gone(struct ktr_event_type *ev);
 int ktr_event_tp_back(struct ktr_event_type *ev, struct tracepoint *tp);
 

@@ -1,5 +1,5 @@
 # Control plane bad input: every command of the family (old and new,
-# reserved ones too) with missing, oversized, wrongly typed, unknown and
+# the tracer commands too) with missing, oversized, wrongly typed, unknown and
 # invalid attributes fails with an errno and an extended-ack message and
 # changes nothing; an unprivileged user gets EPERM on every command and
 # changes nothing; the "notices" group reports every state change.

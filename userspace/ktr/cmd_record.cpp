@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 //
-// ktr record -e EVENT_OR_GLOB [-f EXPR] [--stack] [-e ...]... [-P PID]...
+// ktr record [-p TRACER [-l GLOB]... [-n GLOB]... [--opt K=V]...]
+//            -e EVENT_OR_GLOB [-f EXPR] [--stack] [-e ...]... [-P PID]...
 //            [--children] [-c COMM]... [--cpus LIST] [-b SIZE]
 //            [-o FILE|- | --json] [--format FORMAT] [-d DURATION] [-- COMMAND [ARG...]]
 //
@@ -10,8 +11,12 @@
 // (-b), sets the filters, enables the events, streams them in-process like
 // ktr-read (the live source through ktr/pipeline.h: text on stdout, --json,
 // or a capture file with -o; where, record_output.h decides: with a command
-// the trace goes to ktr.ktr unless stdout is asked for) and, with a command, runs it and traces it and
-// every process it forks, then stops when it exits. -f and --stack apply to the -e just before them. At the end the
+// the trace goes to ktr.ktr unless stdout is asked for) and, with a command,
+// runs it and traces it and every process it forks, then stops when it
+// exits. -p makes a tracer current for the recording (like trace-cmd's -p;
+// -l/-n are the function tracer's filter and notrace globs), set before the
+// command starts (and before any -e), back to nop at the end; -e is then
+// optional. -f and --stack apply to the -e just before them. At the end the
 // events it enabled are disabled again and the filters it set removed.
 //
 // The command is forked first and held on a pipe until the filters name
@@ -47,6 +52,7 @@
 #include "ktr/live_source.h"
 #include "ktr/pipeline.h"
 #include "ktr/progress.h"
+#include "ktr/tracers.h"
 #include "ktr/tracing.h"
 #include "output_format.h"
 #include "record_output.h"
@@ -58,6 +64,10 @@ namespace {
 
 struct RecordOptions {
 	std::vector<std::string> events;
+	std::string tracer;
+	std::vector<std::string> func_filter;
+	std::vector<std::string> func_notrace;
+	std::vector<std::string> tracer_opts;
 	std::vector<std::string> filters;
 	bool stack = false;
 	std::vector<std::int32_t> pids;
@@ -143,6 +153,7 @@ struct Undo {
 	std::vector<EventFilterRequest> event_filters;
 	TaskFilter task;
 	bool task_set = false;
+	bool tracer_set = false;	// back to nop
 };
 
 void cleanup(Control &ctl, const Undo &u)
@@ -158,6 +169,9 @@ void cleanup(Control &ctl, const Undo &u)
 		if (auto r = ctl.set_event_filter(req); !r)
 			std::cerr << "ktr record: " << r.error().message() << "\n";
 	}
+	if (u.tracer_set)
+		if (auto r = ctl.set_tracer("nop"); !r)
+			std::cerr << "ktr record: " << r.error().message() << "\n";
 	if (u.task_set)
 		if (auto r = ctl.set_task_filter(u.task); !r)
 			std::cerr << "ktr record: " << r.error().message() << "\n";
@@ -165,6 +179,16 @@ void cleanup(Control &ctl, const Undo &u)
 
 int run_record(const RecordOptions &o)
 {
+	std::vector<TracerSetting> tracer_settings;
+	if (!o.tracer.empty()) {
+		Result<std::vector<TracerSetting>> s =
+			record_tracer_settings(o.tracer, o.func_filter, o.func_notrace, o.tracer_opts);
+		if (!s)
+			throw cli::Failure(s.error(), cli::exit_usage);
+		if (Result<std::string> blob = encode_tracer_settings(*s); !blob)
+			throw cli::Failure(blob.error(), cli::exit_usage);
+		tracer_settings = std::move(*s);
+	}
 	Control ctl = cli::or_fail(Control::open());
 	// A clean slate: nothing recorded before, no other event, no filter.
 	if (Result<void> r = ctl.reset(); !r)
@@ -251,6 +275,13 @@ int run_record(const RecordOptions &o)
 		if (auto r = ctl.set_event_filter(req); !r)
 			fail(r.error());
 		undo.event_filters.push_back(req);
+	}
+	// The tracer first: under TCG, ftrace code patching while another
+	// vCPU runs that code hot can wedge it; nothing runs yet.
+	if (!o.tracer.empty()) {
+		if (auto r = ctl.set_tracer(o.tracer, tracer_settings); !r)
+			fail(r.error());
+		undo.tracer_set = true;
 	}
 	std::set<std::string> was_enabled;
 	for (const EventInfo &ev : events)
@@ -345,9 +376,19 @@ void setup_record(CLI::App &app)
 					  "Events to record: name, glob or system:glob")
 				  ->type_name("EVENT_OR_GLOB")
 				  ->allow_extra_args(false)
-				  ->required()
 				  ->check(cli::validator(
 					  [](const std::string &t) { return check_event_glob(t); }));
+	sub->add_option("-p,--tracer", o->tracer,
+			"Make this tracer current while recording (see 'ktr tracer list')")
+		->type_name("TRACER");
+	sub->add_option("-l,--func", o->func_filter,
+			"With -p function: trace these functions (glob; repeat it)")
+		->type_name("GLOB");
+	sub->add_option("-n,--notrace", o->func_notrace,
+			"With -p function: never these functions (glob; repeat it)")
+		->type_name("GLOB");
+	sub->add_option("--opt", o->tracer_opts, "An option of the -p tracer: KEY=VALUE")
+		->type_name("K=V");
 	CLI::Option *flt = sub->add_option("-f,--filter", o->filters,
 					   "Filter for the -e before it (ftrace syntax: "
 					   "'id == 257 && args1 != 0')")
@@ -404,6 +445,13 @@ void setup_record(CLI::App &app)
 					o->stack_of_event[n_ev - 1] = true;
 			}
 		}
+		if (o->events.empty() && o->tracer.empty())
+			throw cli::Failure(Error{EINVAL, "give events to record (-e) or a tracer (-p)"},
+					   cli::exit_usage);
+		if (o->tracer.empty() &&
+		    (!o->func_filter.empty() || !o->func_notrace.empty() || !o->tracer_opts.empty()))
+			throw cli::Failure(Error{EINVAL, "-l, -n and --opt are for the -p tracer"},
+					   cli::exit_usage);
 		// Where the trace goes: record_output() picks stdout or a capture
 		// file (ktr.ktr when a command shares stdout); --format names
 		// another file format for the same -o.

@@ -26,6 +26,7 @@ void setup_detach(CLI::App &app);
 void setup_funclat(CLI::App &app);
 void setup_hist(CLI::App &app);
 void setup_probe(CLI::App &app);
+void setup_tracer(CLI::App &app);
 
 } // namespace ktr::cmd
 

@@ -198,6 +198,14 @@ std::string snapshot(Sock &s)
 		out += std::string("event ") + nla_get_string(a[KTR_ATTR_EVENT_NAME]) +
 		       " enabled=" + std::to_string(nla_get_u8(a[KTR_ATTR_EVENT_ENABLED])) + "\n";
 	}
+	Answer tr = transact(s, KTR_CMD_LIST_TRACERS, true, {});
+	if (tr.err)
+		die("LIST_TRACERS failed");
+	for (auto &r : tr.replies) {
+		auto a = attrs_of(r);
+		out += std::string("tracer ") + nla_get_string(a[KTR_ATTR_TRACER_NAME]) +
+		       " current=" + std::to_string(nla_get_u8(a[KTR_ATTR_TRACER_CURRENT])) + "\n";
+	}
 	Answer st = transact(s, KTR_CMD_GET_STATS, true, {});
 	if (st.err || st.replies.empty())
 		die("GET_STATS failed");
@@ -244,7 +252,7 @@ const Cmd all_cmds[] = {
 	{KTR_CMD_GET_STATS, "GET_STATS", true},
 	{KTR_CMD_WRITE_MARKER, "WRITE_MARKER", false},
 	{KTR_CMD_SET_BUFFER, "SET_BUFFER", false},
-	{KTR_CMD_LIST_TRACERS, "LIST_TRACERS", false},
+	{KTR_CMD_LIST_TRACERS, "LIST_TRACERS", true},
 	{KTR_CMD_SET_TRACER, "SET_TRACER", false},
 	{KTR_CMD_ADD_PROBE, "ADD_PROBE", false},
 	{KTR_CMD_DEL_PROBE, "DEL_PROBE", false},
@@ -539,9 +547,52 @@ std::vector<Bad> specific_bad(int cmd)
 			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_PROBE_NAME, "no_such_probe"); },
 			 ENOENT},
 		};
-	case KTR_CMD_LIST_TRACERS:
-	case KTR_CMD_SET_TRACER:
-		return {{"reserved command", {}, EOPNOTSUPP}};
+	case KTR_CMD_SET_TRACER: {
+		const auto set = [](const char *name, std::string settings, bool raw = false) {
+			if (!raw)
+				settings.push_back('\0');
+			return [=](nl_msg *m) {
+				nla_put_string(m, KTR_ATTR_TRACER_NAME, name);
+				nla_put(m, KTR_ATTR_TRACER_SETTINGS, static_cast<int>(settings.size()),
+					settings.data());
+			};
+		};
+		return {
+			{"name missing", {}, EINVAL},
+			{"no such tracer",
+			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_TRACER_NAME, "no_such_tracer"); },
+			 ENOENT},
+			{"name of 40 bytes",
+			 [](nl_msg *m) {
+				 nla_put_string(m, KTR_ATTR_TRACER_NAME, std::string(40, 'n').c_str());
+			 },
+			 0},
+			{"function unfiltered (no all=1)",
+			 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_TRACER_NAME, "function"); }, EINVAL},
+			{"function, a filter matching nothing", set("function", "filter=no_such_fn_ktr*"),
+			 EINVAL},
+			{"function, unknown option", set("function", "bogus=1"), EINVAL},
+			{"function, all=maybe", set("function", "all=maybe"), EINVAL},
+			{"function, an option twice",
+			 set("function", std::string("filter=vfs_read") + '\0' + "filter=vfs_write"),
+			 EINVAL},
+			{"settings without a final NUL", set("function", "filter=vfs_read", true), EINVAL},
+			{"a setting without '='", set("function", "filter"), EINVAL},
+			{"a setting without a key", set("function", "=vfs_read"), EINVAL},
+			{"17 settings",
+			 [](nl_msg *m) {
+				 nla_put_string(m, KTR_ATTR_TRACER_NAME, "function");
+				 std::string b;
+				 for (int i = 0; i < 17; i++)
+					 b += std::string("filter=vfs_read") + '\0';
+				 nla_put(m, KTR_ATTR_TRACER_SETTINGS, static_cast<int>(b.size()),
+					 b.data());
+			 },
+			 EINVAL},
+			{"nop with an option", set("nop", "x=1"), EINVAL},
+			{"settings of 5000 bytes", set("function", std::string(4999, 'a')), 0},
+		};
+	}
 	default:
 		return {};
 	}
@@ -592,8 +643,9 @@ int run_nobody()
 		{KTR_CMD_GET_STATS, true, {}},
 		{KTR_CMD_WRITE_MARKER, false, put_bytes(KTR_ATTR_MARKER_TEXT, 5)},
 		{KTR_CMD_SET_BUFFER, false, put_buffer({{KTR_BUFFER_NR_SUBBUFS, 4}})},
-		{KTR_CMD_LIST_TRACERS, false, {}},
-		{KTR_CMD_SET_TRACER, false, {}},
+		{KTR_CMD_LIST_TRACERS, true, {}},
+		{KTR_CMD_SET_TRACER, false,
+		 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_TRACER_NAME, "nop"); }},
 		{KTR_CMD_ADD_PROBE, false, {}},
 		{KTR_CMD_DEL_PROBE, false, {}},
 		{KTR_CMD_LIST_PROBES, true, {}},
@@ -758,6 +810,8 @@ int run_notices()
 						attrs[t] = nla_get_string(a);
 					else if (t == KTR_ATTR_TRACING_ON)
 						attrs[t] = std::to_string(nla_get_u8(a));
+					else if (t == KTR_ATTR_TRACER_NAME)
+						attrs[t] = nla_get_string(a);
 					else if (t == KTR_ATTR_EVENT_COUNT)
 						attrs[t] = std::to_string(nla_get_u32(a));
 					else if (t == KTR_ATTR_BUFFER) {
@@ -793,6 +847,9 @@ int run_notices()
 	expect("stop", KTR_CMD_STOP, {}, KTR_CMD_STOP, KTR_ATTR_TRACING_ON, "0");
 	expect("start", KTR_CMD_START, {}, KTR_CMD_START, KTR_ATTR_TRACING_ON, "1");
 	expect("reset", KTR_CMD_RESET, {}, KTR_CMD_RESET, KTR_ATTR_TRACING_ON, "1");
+	expect("tracer nop", KTR_CMD_SET_TRACER,
+	       [](nl_msg *m) { nla_put_string(m, KTR_ATTR_TRACER_NAME, "nop"); },
+	       KTR_CMD_SET_TRACER, KTR_ATTR_TRACER_NAME, "nop");
 	expect("buffer: 8 sub-buffers of 16 KiB", KTR_CMD_SET_BUFFER,
 	       put_buffer({{KTR_BUFFER_SUBBUF_SIZE, 16384}, {KTR_BUFFER_NR_SUBBUFS, 8}}),
 	       KTR_CMD_SET_BUFFER, 1000 + KTR_BUFFER_SUBBUF_SIZE, "16384");

@@ -207,6 +207,40 @@ Result<std::vector<ProbeInfo>> Control::list_probes()
 	return proto::call_reading_all(*client_, req, replies::probe);
 }
 
+namespace {
+
+const auto tracers_too_old = [](const proto::ModuleAbi &abi) {
+	return no_tracers_error(abi.minor);
+};
+
+} // namespace
+
+Result<std::vector<TracerInfo>> Control::list_tracers()
+{
+	proto::Request req(KTR_CMD_LIST_TRACERS, "KTR_CMD_LIST_TRACERS", proto::Expect::dump);
+	req.since_minor(7, tracers_too_old);
+	return proto::call_reading_all(*client_, req, replies::tracer);
+}
+
+Result<std::string> Control::set_tracer(std::string_view name,
+					const std::vector<TracerSetting> &settings)
+{
+	if (Result<void> ok = check_tracer_name(name); !ok)
+		return ok.error();
+	Result<std::string> blob = encode_tracer_settings(settings);
+	if (!blob)
+		return blob.error();
+	proto::Request req(KTR_CMD_SET_TRACER, "KTR_CMD_SET_TRACER", proto::Expect::reply);
+	req.string(KTR_ATTR_TRACER_NAME, name);
+	if (!blob->empty())
+		req.bytes(KTR_ATTR_TRACER_SETTINGS, blob->data(), blob->size());
+	req.since_minor(7, tracers_too_old);
+	req.word([&](const proto::KernelAnswer &answer, const Error &) {
+		return set_tracer_error(name, answer.errnum, answer.extack);
+	});
+	return proto::call_reading(*client_, req, replies::tracer_name);
+}
+
 Result<void> Control::attach_raw(std::string_view name, std::uint32_t nargs)
 {
 	return raw_request(true, name, nargs);

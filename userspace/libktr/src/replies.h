@@ -15,6 +15,7 @@
 #include "ktr/filters.h"
 #include "ktr/info.h"
 #include "ktr/probes.h"
+#include "ktr/tracers.h"
 #include "ktr/result.h"
 #include "ktr/selftest.h"
 #include "ktr/tracing.h"
@@ -33,6 +34,8 @@ Result<std::uint32_t> marker_cpu(const proto::Attrs &a);
 Result<FilterState> filters(const proto::Attrs &a);
 Result<ProbeAdded> probe_added(const proto::Attrs &a);
 Result<ProbeInfo> probe(const proto::Attrs &a);
+Result<TracerInfo> tracer(const proto::Attrs &a);
+Result<std::string> tracer_name(const proto::Attrs &a);
 
 /// proto::reply_attrs(@msg, @request, @cmd), then @read.
 template <typename Read>

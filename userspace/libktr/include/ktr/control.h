@@ -23,6 +23,7 @@
 #include "ktr/filters.h"
 #include "ktr/info.h"
 #include "ktr/probes.h"
+#include "ktr/tracers.h"
 #include "ktr/result.h"
 #include "ktr/selftest.h"
 #include "ktr/tracing.h"
@@ -133,6 +134,15 @@ public:
 	Result<std::uint32_t> del_all_probes();
 	/// KTR_CMD_LIST_PROBES (a dump): every probe, in id order.
 	Result<std::vector<ProbeInfo>> list_probes();
+
+	/// KTR_CMD_LIST_TRACERS (a dump): every tracer, in registration order.
+	/// A module of ABI minor < 7: no_tracers_error().
+	Result<std::vector<TracerInfo>> list_tracers();
+	/// KTR_CMD_SET_TRACER: tracer @name (check_tracer_name() first) with
+	/// @settings (encode_tracer_settings()); the current tracer's name
+	/// after. Failures are set_tracer_error()s.
+	Result<std::string> set_tracer(std::string_view name,
+				       const std::vector<TracerSetting> &settings = {});
 
 private:
 	Result<std::uint32_t> delete_probes(std::string_view name);

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktr_nl_tracer.c - KTR_CMD_LIST_TRACERS and KTR_CMD_SET_TRACER
+ * (uapi/ktr.h): the tracer registry (tracer/ktr_tracer.c) over netlink.
+ * Setting a tracer sends a notice.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+
+#include "ktr_nl.h"
+#include "tracer/ktr_tracer.h"
+
+const struct nla_policy ktr_nl_set_tracer_policy[KTR_ATTR_MAX + 1] = {
+	[KTR_ATTR_TRACER_NAME]		= { .type = NLA_NUL_STRING,
+					    .len = KTR_TRACER_NAME_MAX - 1 },
+	[KTR_ATTR_TRACER_SETTINGS]	= { .type = NLA_BINARY,
+					    .len = KTR_TRACER_SETTINGS_MAX },
+};
+
+static int ktr_nl_put_tracer_name(struct sk_buff *msg, const void *arg)
+{
+	return nla_put_string(msg, KTR_ATTR_TRACER_NAME, arg);
+}
+
+/*
+ * Split KTR_ATTR_TRACER_SETTINGS (@buf, @len bytes, a copy: the '=' become
+ * NULs) into @set. Return: how many, or -EINVAL with a message.
+ */
+static int ktr_nl_split_settings(char *buf, size_t len,
+				 struct ktr_tracer_setting *set,
+				 struct genl_info *info)
+{
+	size_t off = 0;
+	int n = 0;
+
+	if (!len)
+		return 0;
+	if (buf[len - 1] != '\0') {
+		GENL_SET_ERR_MSG(info,
+				 "KTR_ATTR_TRACER_SETTINGS must end with a NUL");
+		return -EINVAL;
+	}
+	while (off < len) {
+		char *s = buf + off, *eq = strchr(s, '=');
+
+		off += strlen(s) + 1;
+		if (!eq || eq == s) {
+			GENL_SET_ERR_MSG(info,
+					 "a tracer option must be key=value with a key");
+			return -EINVAL;
+		}
+		if (n == KTR_TRACER_OPTS_MAX) {
+			GENL_SET_ERR_MSG(info, "too many tracer options (at most 16)");
+			return -EINVAL;
+		}
+		*eq = '\0';
+		set[n].key = s;
+		set[n].value = eq + 1;
+		n++;
+	}
+	return n;
+}
+
+int ktr_nl_set_tracer(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *settings = info->attrs[KTR_ATTR_TRACER_SETTINGS];
+	struct ktr_tracer_setting set[KTR_TRACER_OPTS_MAX];
+	char current_name[KTR_TRACER_NAME_MAX];
+	char *buf = NULL;
+	int n = 0, ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, KTR_ATTR_TRACER_NAME)) {
+		GENL_SET_ERR_MSG(info, "KTR_ATTR_TRACER_NAME (the tracer) is required");
+		return -EINVAL;
+	}
+	if (settings) {
+		buf = kmemdup(nla_data(settings), nla_len(settings), GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+		n = ktr_nl_split_settings(buf, nla_len(settings), set, info);
+		if (n < 0) {
+			kfree(buf);
+			return n;
+		}
+	}
+	ret = ktr_tracer_set(nla_data(info->attrs[KTR_ATTR_TRACER_NAME]), set,
+			     n, current_name, info->extack);
+	kfree(buf);
+	if (ret)
+		return ret;
+	ktr_nl_notify(KTR_CMD_SET_TRACER, ktr_nl_put_tracer_name, current_name);
+	return ktr_nl_reply(info, KTR_CMD_SET_TRACER, ktr_nl_put_tracer_name,
+			    current_name);
+}
+
+struct ktr_nl_tracer_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+static int ktr_nl_put_option(struct sk_buff *msg,
+			     const struct ktr_tracer_opt_info *o)
+{
+	struct nlattr *nest = nla_nest_start(msg, KTR_ATTR_TRACER_OPTION);
+	const char *def = ktr_tracer_option_default(o->opt);
+
+	if (!nest ||
+	    nla_put_string(msg, KTR_ATTR_TRACER_OPT_NAME, o->opt->name) ||
+	    nla_put_u32(msg, KTR_ATTR_TRACER_OPT_TYPE, o->opt->type) ||
+	    nla_put_string(msg, KTR_ATTR_TRACER_OPT_DESC, o->opt->description) ||
+	    nla_put_string(msg, KTR_ATTR_TRACER_OPT_DEFAULT, def) ||
+	    (o->value && nla_put_string(msg, KTR_ATTR_TRACER_OPT_VALUE, o->value)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ktr_nl_put_tracer(const struct ktr_tracer_info *t, void *priv)
+{
+	struct ktr_nl_tracer_dump *d = priv;
+	struct sk_buff *msg = d->skb;
+	void *hdr = ktr_nl_dump_put(msg, d->cb, KTR_CMD_LIST_TRACERS);
+	struct nlattr *opts;
+	unsigned int i;
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(msg, KTR_ATTR_TRACER_NAME, t->name) ||
+	    nla_put_string(msg, KTR_ATTR_TRACER_DESC, t->description) ||
+	    nla_put_u8(msg, KTR_ATTR_TRACER_CURRENT, t->is_current))
+		goto cancel;
+	opts = nla_nest_start(msg, KTR_ATTR_TRACER_OPTIONS);
+	if (!opts)
+		goto cancel;
+	for (i = 0; i < t->nr_options; i++)
+		if (ktr_nl_put_option(msg, &t->options[i]))
+			goto cancel;
+	nla_nest_end(msg, opts);
+	genlmsg_end(msg, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
+}
+
+int ktr_nl_list_tracers(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ktr_nl_tracer_dump d = { .skb = skb, .cb = cb };
+	unsigned long pos = cb->args[0];
+	int ret;
+
+	ret = ktr_tracers_for_each(&pos, ktr_nl_put_tracer, &d);
+	if (ret && pos == cb->args[0])
+		return ret;	/* one tracer does not fit a message */
+	cb->args[0] = pos;
+	return skb->len;
+}

@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktr_tracer.c - the tracer registry: which tracers exist, which one is
+ * current, switching between them, and the event formats they write.
+ *
+ * A tracer (struct ktr_tracer, kmod/include/ktr/tracer.h) is registered
+ * by ktr itself (nop, function) or by another module through the exported
+ * ktr_register_tracer(). One is current at a time; SET_TRACER
+ * (ktr_tracer_set()) switches: parse the options against the tracer's
+ * table, init the new tracer, stop and reset the old one, start the new
+ * one. Each event format a tracer declares becomes an event type of the
+ * event registry (probes/ktr_events.c; system = the tracer's name, id from
+ * KTR_EVENT_TRACER_FIRST up), listed like every other event, "enabled"
+ * while the tracer is started: the tracer is the switch, not ENABLE_EVENTS
+ * (ktr_tracer_event_state.live, tested by ktr_tracer_reserve() in
+ * ktr_tracer_write.c).
+ *
+ * Lifetime invariants:
+ *  1. ktr_tracers_lock, private to this file, guards the list, the
+ *     current tracer, its option values and every state.live; every
+ *     tracer callback (init, reset, start, stop) runs under it, so they
+ *     never run concurrently, and never after ktr_unregister_tracer()
+ *     returns (it takes the lock, and the tracer is off the list after).
+ *  2. The current tracer is never NULL once ktr_tracers_init() returned:
+ *     nop is current when nothing else is (at load, after RESET, after
+ *     the current tracer's module went away).
+ *  3. Unregistering the current tracer stops it safely: stop and reset
+ *     run first (the tracer's stop guarantees none of its callbacks is
+ *     still writing), its events stop accepting writes (live cleared),
+ *     nop becomes current, the events leave the registry, and a grace
+ *     period passes before their state is freed: a writer that passed
+ *     the live test is done by then (it holds preemption disabled from
+ *     ktr_tracer_reserve() to ktr_tracer_commit()).
+ *  4. A module that registered a tracer can be unloaded at any time,
+ *     current or not: its exit calls ktr_unregister_tracer() (3). The
+ *     registry holds a reference on the owner only while it is switching
+ *     to it (try_module_get() before its init, module_put() once it is
+ *     current and started): a module whose unload has begun cannot be
+ *     made current (-EBUSY), and none is pinned merely for being current
+ *     (pinning it would make rmmod of a current tracer fail).
+ *  5. ktr.ko cannot be unloaded while a tracer module is loaded: the
+ *     module uses ktr's exported symbols, so the module loader holds a
+ *     reference on ktr for it (rmmod ktr fails: "in use by"). Hence at
+ *     ktr_tracers_exit() only ktr's own tracers are registered.
+ * Lock order: ktr_tracers_lock -> ktr_events_lock (events added and
+ * removed) and -> whatever the callbacks take (ftrace's own locks).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/export.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/netlink.h>
+
+#include "ktr.h"
+#include "ktr_compat.h"
+#include "ktr_tracer.h"
+
+static DEFINE_MUTEX(ktr_tracers_lock);		/* invariant 1 */
+static LIST_HEAD(ktr_tracers);
+static struct ktr_tracer *ktr_current;		/* invariant 2 */
+/* The current tracer's option values and their text (kstrdup'ed). */
+static union ktr_tracer_value ktr_current_vals[KTR_TRACER_OPTS_MAX];
+static char *ktr_current_text[KTR_TRACER_OPTS_MAX];
+/* Ids of tracer events: never reused while ktr is loaded. */
+static u32 ktr_tracer_next_id = KTR_EVENT_TRACER_FIRST;
+
+static struct ktr_tracer ktr_nop_tracer = {
+	.name = "nop",
+	.description = "no tracer: records only the events enabled with 'ktr enable'",
+	.owner = THIS_MODULE,
+};
+
+/* [a-z0-9_]+ of fewer than @max bytes. */
+static bool ktr_tracer_name_ok(const char *name, size_t max)
+{
+	size_t i, n = name ? strnlen(name, max) : 0;
+
+	if (!n || n >= max)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!islower(name[i]) && !isdigit(name[i]) && name[i] != '_')
+			return false;
+	return true;
+}
+
+/* Exactly one of the words a bool option accepts. */
+static int ktr_tracer_parse_bool(const char *s, bool *b)
+{
+	static const char *const yes[] = { "1", "y", "yes", "true", "on" };
+	static const char *const no[] = { "0", "n", "no", "false", "off" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcmp(s, yes[i])) {
+			*b = true;
+			return 0;
+		}
+		if (!strcmp(s, no[i])) {
+			*b = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/*
+ * Parse @text as option @opt's value into @val (a string points at @text).
+ * Return: 0, -EINVAL (not of the type) or -ERANGE.
+ */
+static int ktr_tracer_parse_value(const struct ktr_tracer_option *opt,
+				  const char *text, union ktr_tracer_value *val)
+{
+	int ret;
+
+	switch (opt->type) {
+	case KTR_TRACER_OPT_BOOL:
+		return ktr_tracer_parse_bool(text, &val->b);
+	case KTR_TRACER_OPT_U64:
+		ret = kstrtou64(text, 0, &val->u);
+		if (ret)
+			return ret;
+		if (val->u < opt->min || (opt->max && val->u > opt->max))
+			return -ERANGE;
+		return 0;
+	case KTR_TRACER_OPT_STRING:
+		if (strlen(text) >= KTR_TRACER_OPT_VALUE_MAX)
+			return -ERANGE;
+		val->s = text;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The default value of @o, as text. */
+const char *ktr_tracer_option_default(const struct ktr_tracer_option *o)
+{
+	if (o->def)
+		return o->def;
+	return o->type == KTR_TRACER_OPT_STRING ? "" : "0";
+}
+
+/* Whether @t is a tracer ktr can list and run. */
+static int ktr_tracer_check(const struct ktr_tracer *t)
+{
+	union ktr_tracer_value v;
+	unsigned int i, j;
+
+	if (!ktr_tracer_name_ok(t->name, KTR_TRACER_NAME_MAX) ||
+	    !t->description || strlen(t->description) >= KTR_TRACER_DESC_MAX ||
+	    t->nr_options > KTR_TRACER_OPTS_MAX || (t->nr_options && !t->options) ||
+	    t->nr_events > KTR_TRACER_EVENTS_MAX || (t->nr_events && !t->events))
+		return -EINVAL;
+	for (i = 0; i < t->nr_options; i++) {
+		const struct ktr_tracer_option *o = &t->options[i];
+
+		if (!ktr_tracer_name_ok(o->name, KTR_TRACER_NAME_MAX) ||
+		    !o->description ||
+		    strlen(o->description) >= KTR_TRACER_DESC_MAX ||
+		    ktr_tracer_parse_value(o, ktr_tracer_option_default(o), &v))
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (!strcmp(o->name, t->options[j].name))
+				return -EINVAL;
+	}
+	for (i = 0; i < t->nr_events; i++) {
+		const struct ktr_tracer_event *e = &t->events[i];
+
+		if (!ktr_tracer_name_ok(e->name, KTR_EVENT_NAME_MAX) ||
+		    (e->nr_fields && !e->fields))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static struct ktr_tracer *ktr_tracer_find(const char *name)
+{
+	struct ktr_tracer *t;
+
+	lockdep_assert_held(&ktr_tracers_lock);
+	list_for_each_entry(t, &ktr_tracers, node)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+/* Take the events of @t (the first @n) off the registry; free after a GP. */
+static void ktr_tracer_events_remove(struct ktr_tracer *t, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ktr_events_remove(&t->events[i].state->type);
+	synchronize_rcu();	/* invariant 3 */
+	for (i = 0; i < n; i++) {
+		ktr_filter_slot_release(&t->events[i].state->slot);
+		kfree(t->events[i].state);
+		t->events[i].state = NULL;
+	}
+}
+
+static int ktr_tracer_events_add(struct ktr_tracer *t)
+{
+	unsigned int i;
+	int ret = 0;
+
+	lockdep_assert_held(&ktr_tracers_lock);
+	if (ktr_tracer_next_id + t->nr_events - 1 > KTR_EVENT_TRACER_LAST)
+		return -ENOSPC;
+	for (i = 0; i < t->nr_events; i++) {
+		struct ktr_tracer_event *e = &t->events[i];
+		struct ktr_tracer_event_state *st = kzalloc(sizeof(*st), GFP_KERNEL);
+
+		if (!st) {
+			ret = -ENOMEM;
+			break;
+		}
+		st->type.id = ktr_tracer_next_id++;
+		st->type.system = t->name;
+		st->type.name = e->name;
+		st->type.fields = e->fields;
+		st->type.nr_fields = e->nr_fields;
+		ktr_filter_slot_init(&st->slot, st->type.id, e->name);
+		st->type.filter_slot = &st->slot;
+		e->state = st;
+		ret = ktr_events_add(&st->type, false);
+		if (ret) {
+			kfree(st);
+			e->state = NULL;
+			break;
+		}
+	}
+	if (ret)
+		ktr_tracer_events_remove(t, i);
+	return ret;
+}
+
+static void ktr_tracer_set_live(struct ktr_tracer *t, bool live)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr_events; i++) {
+		WRITE_ONCE(t->events[i].state->live, live);
+		ktr_event_set_recording(&t->events[i].state->type, live);
+	}
+}
+
+static void ktr_tracer_free_values(char **text)
+{
+	unsigned int i;
+
+	for (i = 0; i < KTR_TRACER_OPTS_MAX; i++) {
+		kfree(text[i]);
+		text[i] = NULL;
+	}
+}
+
+/* Stop and reset the current tracer; nop is current after. */
+static void ktr_tracer_stop_current(void)
+{
+	struct ktr_tracer *t = ktr_current;
+
+	lockdep_assert_held(&ktr_tracers_lock);
+	if (t->stop)
+		t->stop();
+	ktr_tracer_set_live(t, false);
+	if (t->reset)
+		t->reset();
+	ktr_current = &ktr_nop_tracer;
+	ktr_tracer_free_values(ktr_current_text);
+	memset(ktr_current_vals, 0, sizeof(ktr_current_vals));
+}
+
+/* Make @t (initialized) current and start it; nop if it will not start. */
+static int ktr_tracer_start(struct ktr_tracer *t, union ktr_tracer_value *vals,
+			    char **text, struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	lockdep_assert_held(&ktr_tracers_lock);
+	ktr_tracer_set_live(t, true);
+	if (t->start)
+		ret = t->start();
+	if (ret) {
+		ktr_tracer_set_live(t, false);
+		synchronize_rcu();
+		if (t->reset)
+			t->reset();
+		ktr_tracer_free_values(text);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the tracer failed to start (see the kernel log): nop is current");
+		pr_warn("tracer %s failed to start: %d\n", t->name, ret);
+		return ret;
+	}
+	ktr_current = t;
+	memcpy(ktr_current_vals, vals, sizeof(ktr_current_vals));
+	memcpy(ktr_current_text, text, sizeof(ktr_current_text));
+	return 0;
+}
+
+/**
+ * ktr_register_tracer - add a tracer
+ * @tracer: filled in (see struct ktr_tracer); it and everything it
+ *	points to must stay valid until ktr_unregister_tracer(@tracer).
+ *
+ * The tracer is listed at once, not current; its event formats are
+ * listed by KTR_CMD_LIST_EVENTS (system = its name) from now on.
+ *
+ * Context: task (sleeps).
+ * Return: 0; -EINVAL a malformed tracer (name, options, defaults, events);
+ * -EEXIST a tracer of that name exists; -ENOSPC event ids used up (reload
+ * ktr); -ENOMEM.
+ */
+int ktr_register_tracer(struct ktr_tracer *tracer)
+{
+	int ret;
+
+	if (!tracer)
+		return -EINVAL;
+	ret = ktr_tracer_check(tracer);
+	if (ret) {
+		pr_warn("tracer %s: malformed (name, options or events)\n",
+			tracer->name ? tracer->name : "(null)");
+		return ret;
+	}
+	mutex_lock(&ktr_tracers_lock);
+	if (ktr_tracer_find(tracer->name)) {
+		ret = -EEXIST;
+		goto out;
+	}
+	ret = ktr_tracer_events_add(tracer);
+	if (ret)
+		goto out;
+	list_add_tail(&tracer->node, &ktr_tracers);
+out:
+	mutex_unlock(&ktr_tracers_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ktr_register_tracer);
+
+/**
+ * ktr_unregister_tracer - remove a tracer added by ktr_register_tracer()
+ * @tracer: the same pointer.
+ *
+ * If it is current, it is stopped and reset first and nop becomes
+ * current. When this returns, ktr calls none of its callbacks any more
+ * and its event formats are gone from the list (their ids are not
+ * reused); the module may free @tracer.
+ *
+ * Context: task (sleeps: waits for a grace period).
+ */
+void ktr_unregister_tracer(struct ktr_tracer *tracer)
+{
+	mutex_lock(&ktr_tracers_lock);
+	if (WARN_ON(!ktr_tracer_find(tracer->name) ||
+		    ktr_tracer_find(tracer->name) != tracer)) {
+		mutex_unlock(&ktr_tracers_lock);
+		return;
+	}
+	if (ktr_current == tracer) {
+		ktr_tracer_stop_current();
+		pr_info("tracer %s unregistered while current: nop is current\n",
+			tracer->name);
+	}
+	list_del(&tracer->node);
+	ktr_tracer_events_remove(tracer, tracer->nr_events);
+	mutex_unlock(&ktr_tracers_lock);
+}
+EXPORT_SYMBOL_GPL(ktr_unregister_tracer);
+
+/*
+ * The values of @t's options from @set (the others at their default) into
+ * @vals, their text (owned) into @text.
+ */
+static int ktr_tracer_values(const struct ktr_tracer *t,
+			     const struct ktr_tracer_setting *set,
+			     unsigned int nr_set, union ktr_tracer_value *vals,
+			     char **text, struct netlink_ext_ack *extack)
+{
+	unsigned int i, j;
+	int ret;
+
+	for (j = 0; j < nr_set; j++) {
+		for (i = 0; i < t->nr_options; i++)
+			if (!strcmp(set[j].key, t->options[i].name))
+				break;
+		if (i == t->nr_options) {
+			KTR_ERR_MSG_FMT(extack,
+					"unknown option for this tracer (see 'ktr tracer list')",
+					"tracer %s has no option '%s' (see 'ktr tracer list')",
+					t->name, set[j].key);
+			return -EINVAL;
+		}
+		if (text[i]) {
+			KTR_ERR_MSG_FMT(extack, "an option is given twice",
+					"option '%s' is given twice", set[j].key);
+			return -EINVAL;
+		}
+		text[i] = kstrdup(set[j].value, GFP_KERNEL);
+		if (!text[i])
+			return -ENOMEM;
+	}
+	for (i = 0; i < t->nr_options; i++) {
+		const struct ktr_tracer_option *o = &t->options[i];
+
+		if (!text[i]) {
+			text[i] = kstrdup(ktr_tracer_option_default(o),
+					  GFP_KERNEL);
+			if (!text[i])
+				return -ENOMEM;
+		}
+		ret = ktr_tracer_parse_value(o, text[i], &vals[i]);
+		if (ret == -ERANGE) {
+			KTR_ERR_MSG_FMT(extack, "an option value is out of range",
+					"option '%s' is out of range (%llu..%llu, or shorter text)",
+					o->name, o->min, o->max ? o->max : U64_MAX);
+			return ret;
+		}
+		if (ret) {
+			KTR_ERR_MSG_FMT(extack,
+					"an option value is not of the option's type",
+					"option '%s' takes %s", o->name,
+					o->type == KTR_TRACER_OPT_BOOL ?
+					"a boolean (0/1, yes/no, true/false, on/off)" :
+					"a number");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/**
+ * ktr_tracer_set - make tracer @name current with options @set
+ * @name: a registered tracer's name.
+ * @set: "key=value" settings, split.
+ * @nr_set: entries in @set.
+ * @current_name: out, KTR_TRACER_NAME_MAX bytes: the current tracer after.
+ * @extack: for the error message.
+ *
+ * See KTR_CMD_SET_TRACER in uapi/ktr.h: bad options or a refusing init
+ * change nothing, unless @name is current already (it is stopped before
+ * its init runs again; nop is current if that fails).
+ *
+ * Context: task (sleeps).
+ * Return: 0 or a negative errno (see uapi/ktr.h).
+ */
+int ktr_tracer_set(const char *name, const struct ktr_tracer_setting *set,
+		   unsigned int nr_set, char *current_name,
+		   struct netlink_ext_ack *extack)
+{
+	union ktr_tracer_value vals[KTR_TRACER_OPTS_MAX] = {};
+	char *text[KTR_TRACER_OPTS_MAX] = {};
+	struct ktr_tracer *t;
+	int ret;
+
+	mutex_lock(&ktr_tracers_lock);
+	t = ktr_tracer_find(name);
+	if (!t) {
+		NL_SET_ERR_MSG_MOD(extack, "no tracer of that name (see 'ktr tracer list')");
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = ktr_tracer_values(t, set, nr_set, vals, text, extack);
+	if (ret)
+		goto out;
+	if (!try_module_get(t->owner)) {	/* invariant 4 */
+		NL_SET_ERR_MSG_MOD(extack, "the tracer's module is being unloaded");
+		ret = -EBUSY;
+		goto out;
+	}
+	if (t == ktr_current)
+		ktr_tracer_stop_current();
+	ret = t->init ? t->init(vals, extack) : 0;
+	if (!ret) {
+		if (t != ktr_current)
+			ktr_tracer_stop_current();
+		ret = ktr_tracer_start(t, vals, text, extack);
+		if (!ret)
+			memset(text, 0, sizeof(text));	/* owned by the registry */
+	}
+	module_put(t->owner);
+out:
+	strscpy(current_name, ktr_current->name, KTR_TRACER_NAME_MAX);
+	mutex_unlock(&ktr_tracers_lock);
+	ktr_tracer_free_values(text);
+	return ret;
+}
+
+/* RESET: nop is current. */
+void ktr_tracer_set_nop(void)
+{
+	mutex_lock(&ktr_tracers_lock);
+	if (ktr_current != &ktr_nop_tracer)
+		ktr_tracer_stop_current();
+	mutex_unlock(&ktr_tracers_lock);
+}
+
+/**
+ * ktr_tracers_for_each - call @fn for each tracer from index *@pos on
+ * @pos: in: the first index; out: where @fn stopped (non-zero return), or
+ *	the number of tracers.
+ * @fn: called with the registry lock held, with a snapshot of one tracer.
+ * @priv: passed to @fn.
+ *
+ * Context: task (sleeps).
+ * Return: what @fn returned last.
+ */
+int ktr_tracers_for_each(unsigned long *pos, ktr_tracer_fn fn, void *priv)
+{
+	struct ktr_tracer_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
+	struct ktr_tracer *t;
+	unsigned long i = 0;
+	unsigned int o;
+	int ret = 0;
+
+	if (!info)
+		return -ENOMEM;
+	mutex_lock(&ktr_tracers_lock);
+	list_for_each_entry(t, &ktr_tracers, node) {
+		if (i++ < *pos)
+			continue;
+		info->name = t->name;
+		info->description = t->description;
+		info->is_current = t == ktr_current;
+		info->nr_options = t->nr_options;
+		for (o = 0; o < t->nr_options; o++) {
+			info->options[o].opt = &t->options[o];
+			info->options[o].value =
+				info->is_current ? ktr_current_text[o] : NULL;
+		}
+		ret = fn(info, priv);
+		if (ret) {
+			i--;
+			break;
+		}
+	}
+	mutex_unlock(&ktr_tracers_lock);
+	kfree(info);
+	*pos = i;
+	return ret;
+}
+
+int ktr_tracers_init(void)
+{
+	int ret;
+
+	ret = ktr_register_tracer(&ktr_nop_tracer);
+	if (ret)
+		return ret;
+	ktr_current = &ktr_nop_tracer;
+	ret = ktr_register_tracer(&ktr_function_tracer);
+	if (ret) {
+		ktr_function_tracer_exit();
+		ktr_unregister_tracer(&ktr_nop_tracer);
+		return ret;
+	}
+	return 0;
+}
+
+/* Unload: only ktr's own tracers are left (invariant 5). */
+void ktr_tracers_exit(void)
+{
+	ktr_tracer_set_nop();
+	ktr_unregister_tracer(&ktr_function_tracer);
+	ktr_function_tracer_exit();
+	ktr_unregister_tracer(&ktr_nop_tracer);
+	WARN_ON(!list_empty(&ktr_tracers));
+}
