@@ -94,11 +94,6 @@ int ktr_nl_set_tracer(struct sk_buff *skb, struct genl_info *info)
 			    current_name);
 }
 
-struct ktr_nl_tracer_dump {
-	struct sk_buff *skb;
-	struct netlink_callback *cb;
-};
-
 static int ktr_nl_put_option(struct sk_buff *msg,
 			     const struct ktr_tracer_opt_info *o)
 {
@@ -116,43 +111,40 @@ static int ktr_nl_put_option(struct sk_buff *msg,
 	return 0;
 }
 
-static int ktr_nl_put_tracer(const struct ktr_tracer_info *t, void *priv)
+/* The attributes of one KTR_CMD_LIST_TRACERS message. */
+static int ktr_nl_put_tracer(struct sk_buff *msg, const void *arg)
 {
-	struct ktr_nl_tracer_dump *d = priv;
-	struct sk_buff *msg = d->skb;
-	void *hdr = ktr_nl_dump_put(msg, d->cb, KTR_CMD_LIST_TRACERS);
+	const struct ktr_tracer_info *t = arg;
 	struct nlattr *opts;
 	unsigned int i;
 
-	if (!hdr)
-		return -EMSGSIZE;
 	if (nla_put_string(msg, KTR_ATTR_TRACER_NAME, t->name) ||
 	    nla_put_string(msg, KTR_ATTR_TRACER_DESC, t->description) ||
 	    nla_put_u8(msg, KTR_ATTR_TRACER_CURRENT, t->is_current))
-		goto cancel;
+		return -EMSGSIZE;
 	opts = nla_nest_start(msg, KTR_ATTR_TRACER_OPTIONS);
 	if (!opts)
-		goto cancel;
+		return -EMSGSIZE;
 	for (i = 0; i < t->nr_options; i++)
 		if (ktr_nl_put_option(msg, &t->options[i]))
-			goto cancel;
+			return -EMSGSIZE;
 	nla_nest_end(msg, opts);
-	genlmsg_end(msg, hdr);
 	return 0;
-cancel:
-	genlmsg_cancel(msg, hdr);
-	return -EMSGSIZE;
+}
+
+static int ktr_nl_list_tracer(const struct ktr_tracer_info *t, void *priv)
+{
+	return ktr_nl_dump_one(priv, t);
 }
 
 int ktr_nl_list_tracers(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct ktr_nl_tracer_dump d = { .skb = skb, .cb = cb };
+	struct ktr_nl_dump d = {
+		.skb = skb, .cb = cb, .cmd = KTR_CMD_LIST_TRACERS,
+		.fill = ktr_nl_put_tracer,
+	};
 	unsigned long pos = cb->args[0];
-	int ret;
+	int ret = ktr_tracers_for_each(&pos, ktr_nl_list_tracer, &d);
 
-	ret = ktr_tracers_for_each(&pos, ktr_nl_put_tracer, &d);
-	if (ret && pos == cb->args[0])
-		return ret;	/* one tracer does not fit a message */
-	cb->args[0] = pos;
-	return skb->len;
+	return ktr_nl_dump_done(&d, pos, ret);
 }
