@@ -6,8 +6,8 @@
 # (every function) is refused unless all=1 is given, with the cost said;
 # a glob matching nothing is refused; both change nothing. The tracers are
 # set before the load starts (TCG: ftrace patching under hot code); the
-# command runs on one CPU, so both tracers' time orders agree. (Not sh -c:
-# ktr record takes a -c after -- as its own --comm, a problem left open.)
+# command runs on one CPU, so both tracers' time orders agree. `-o -`: the
+# text on stdout (with a command, record writes ktr.ktr by default).
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: 6.1 6.12
 . ./testlib.sh
@@ -37,7 +37,7 @@ echo 'vfs_read*' >$T/set_ftrace_filter || bad "ftrace filter"
 echo >$T/trace
 echo function >$T/current_tracer || bad "ftrace function tracer"
 
-ktr record -p function -l 'vfs_read*' -n vfs_readlink \
+ktr record -p function -l 'vfs_read*' -n vfs_readlink -o - \
 	-- taskset 1 dd if=/proc/version of=/dev/null bs=16 count=3 \
 	>rec.txt 2>rec.err || bad "ktr record: $(cat rec.err)"
 # Switching ftrace's tracer empties its buffer: keep it first.

@@ -745,7 +745,7 @@ int run_deputy()
 		{KTR_CMD_GET_STATS, true, {}, 0},
 		{KTR_CMD_GET_FILTERS, false, {}, 0},
 		{KTR_CMD_LIST_PROBES, true, {}, 0},
-		{KTR_CMD_LIST_TRACERS, false, {}, EOPNOTSUPP},
+		{KTR_CMD_LIST_TRACERS, true, {}, 0},
 		// State changes: GENL_ADMIN_PERM checks the opener only when the
 		// sender gave no address (libnl always gives one).
 		{KTR_CMD_STOP, false, {}, -1},
@@ -756,6 +756,8 @@ int run_deputy()
 		 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_EVENT_GLOB, "sched_switch"); }, -1},
 		{KTR_CMD_SET_TASK_FILTER, false, put_pids({1}), -1},
 		{KTR_CMD_CLEAR_FILTERS, false, {}, -1},
+		{KTR_CMD_SET_TRACER, false,
+		 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_TRACER_NAME, "nop"); }, -1},
 	};
 	const std::string before = snapshot(mine);
 	for (const auto &r : reqs) {
