@@ -28,6 +28,7 @@
 #include "ktr/progress.h"
 #include "ktr/version.h"
 #include "output_format.h"
+#include "pipeline_cli.h"
 #include "stop_signals.h"
 
 namespace {
@@ -95,8 +96,7 @@ void run_read(const RawOptions &raw)
 	progress.finish();
 	if (!raw.quiet)
 		std::cerr << ktr::format_read_stats("ktr-read", res.cpus);
-	if (const std::optional<std::string> failed = res.error_summary())
-		throw cli::Failure(ktr::Error{EPROTO, *failed}, cli::exit_failure);
+	cli::fail_on_errors(res);
 }
 
 } // namespace

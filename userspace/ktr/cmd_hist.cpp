@@ -30,6 +30,7 @@
 #include "ktr/pair_sink.h"
 #include "ktr/pipeline.h"
 #include "ktr/window_sink.h"
+#include "pipeline_cli.h"
 #include "stop_signals.h"
 
 namespace ktr::cmd {
@@ -127,10 +128,7 @@ void run_hist(const HistCmdOptions &o)
 		LiveSource source = cli::or_fail(LiveSource::open(live));
 		res = cli::or_fail(run_pipeline(source, sinks, pipe));
 	}
-	if (res.damage)
-		throw cli::Failure(*res.damage);
-	if (const std::optional<std::string> failed = res.error_summary())
-		throw cli::Failure(Error{EPROTO, *failed});
+	cli::fail_on_errors(res);
 }
 
 } // namespace
@@ -171,16 +169,7 @@ void setup_hist(CLI::App &app)
 	sub->add_option("--cpus", opt->cpus, "Live: read only the CPUs in LIST, e.g. 0-3")
 		->type_name("LIST")
 		->check(cli::validator(parse_cpu_list));
-	sub->add_option("--from", opt->from,
-			"Only events at or after T: seconds as the lines show them (5025.5), or "
-			"+DURATION after the first event (+1.5s)")
-		->type_name("T")
-		->check(cli::validator(
-			[](const std::string &t) { return parse_time_bound(t, ""); }));
-	sub->add_option("--to", opt->to, "Only events at or before T (as --from)")
-		->type_name("T")
-		->check(cli::validator(
-			[](const std::string &t) { return parse_time_bound(t, ""); }));
+	cli::add_time_window(sub, opt->from, opt->to);
 	sub->footer("The histogram goes to stdout when the trace ends (Ctrl-C or -d for the live "
 		    "stream); unmatched pair ends and lost events are counted below it.");
 	sub->callback([opt] { run_hist(*opt); });

@@ -32,6 +32,7 @@
 #include "ktr/stat_sink.h"
 #include "ktr/window_sink.h"
 #include "output_format.h"
+#include "pipeline_cli.h"
 
 namespace ktr::cmd {
 
@@ -117,10 +118,7 @@ void run_report(const ReportOptions &opt)
 	pipe.warn = [](const std::string &message) { std::cerr << "ktr: " << message << "\n"; };
 	const PipelineResult res = cli::or_fail(run_pipeline(source, sinks, pipe));
 	std::cerr << format_capture_stats(res.cpus);
-	if (res.damage)
-		throw cli::Failure(*res.damage);
-	if (const std::optional<std::string> failed = res.error_summary())
-		throw cli::Failure(Error{EPROTO, *failed});
+	cli::fail_on_errors(res);
 }
 
 } // namespace
@@ -147,16 +145,7 @@ void setup_report(CLI::App &app)
 		      "Print counts instead of events: by event, by CPU (with lost events), by task");
 	sub->add_flag("--ts-diff", opt->ts_diff,
 		      "Show the time since the previous event on each line (JSON: ts_diff_ns)");
-	sub->add_option("--from", opt->from,
-			"Only events at or after T: seconds as the lines show them (5025.5), or "
-			"+DURATION after the first event (+1.5s)")
-		->type_name("T")
-		->check(cli::validator(
-			[](const std::string &t) { return parse_time_bound(t, ""); }));
-	sub->add_option("--to", opt->to, "Only events at or before T (as --from)")
-		->type_name("T")
-		->check(cli::validator(
-			[](const std::string &t) { return parse_time_bound(t, ""); }));
+	cli::add_time_window(sub, opt->from, opt->to);
 	sub->callback([opt] { run_report(*opt); });
 }
 
