@@ -66,7 +66,8 @@ clean:
 	rm -rf build
 
 # Benchmarks (never part of make check): tables on stdout, JSON under build/bench/.
-#   make bench            every benchmark (bench-ringbuf, bench-read, bench-events, bench-kprobe)
+#   make bench            every benchmark (bench-ringbuf, bench-read, bench-events, bench-kprobe,
+#                         bench-tracers)
 #   make bench-ringbuf    ktr's ring buffer against ftrace's in one VM per vCPU count;
 #                         knobs: SMP="2 4" ROUNDS=3 CONFIGS="off pages" (scripts/bench-ringbuf)
 #   make bench-read       events/s ktr-read consumes with zero loss against trace-cmd, same VM;
@@ -78,9 +79,14 @@ clean:
 #                         ktr vs ftrace's kprobe_events (same definition), at entry (ftrace-based) and
 #                         mid-function (int3/optimized), same VM; knobs: ROUNDS=8 REPS=10 SMP=2
 #                         CONFIGS="off ktr-entry ftrace-entry ktr-mid ftrace-mid" MID_OFFSET= (scripts/bench-kprobe)
-.PHONY: bench bench-ringbuf bench-read bench-events bench-kprobe
+#   make bench-tracers    ns added by ktr's tracers: function (filtered to getppid's implementation)
+#                         vs ftrace's function tracer with the same filter, wakeup on a pipe
+#                         ping-pong and profile at 99 Hz vs not loaded, same VM; knobs: ROUNDS=8
+#                         REPS=10 SMP=2 FREQ=99 SYMBOL= CONFIGS="off ktr-function ftrace-function
+#                         ktr-wakeup ktr-profile" (scripts/bench-tracers)
+.PHONY: bench bench-ringbuf bench-read bench-events bench-kprobe bench-tracers
 
-bench: bench-ringbuf bench-read bench-events bench-kprobe
+bench: bench-ringbuf bench-read bench-events bench-kprobe bench-tracers
 
 bench-ringbuf: deps
 	@KERNEL=$(KERNEL) scripts/bench-ringbuf
@@ -93,3 +99,6 @@ bench-events: deps
 
 bench-kprobe: deps
 	@KERNEL=$(KERNEL) scripts/bench-kprobe
+
+bench-tracers: deps
+	@KERNEL=$(KERNEL) scripts/bench-tracers

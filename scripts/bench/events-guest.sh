@@ -36,15 +36,11 @@
 # round (round 1: off loaded ktr ftrace floor, round 2: loaded ktr ftrace floor off, ...),
 # each running the syscall loop then the switch loop.
 #
-# Output on stdout, one record a line, read by scripts/bench/events-report:
-#   BENCH-META KEY VALUE...      facts about this guest
-#   BENCH-RESULT k=v k=v ...     one loop of one configuration in one round
-#   BENCH-ERROR config=.. loop=.. round=.. why...
-#   BENCH-RAW ...                raw outputs (kept in the log, not shown)
-# Other lines are progress for the human reader.
+# Output: the record lines of lib/guest.sh (a BENCH-RESULT per loop of one
+# configuration in one round), read by scripts/bench/events-report.
+# shellcheck source=lib/guest.sh
+. "$(dirname "$0")/guest.sh"
 
-T=/sys/kernel/tracing
-KTR_KO=/lib/ktr/ktr.ko
 W=/tmp/bench
 
 rounds=8
@@ -74,11 +70,6 @@ done
 vcpus=$(nproc)
 [ -n "$cpu" ] || cpu=$((vcpus - 1))
 nr_subbufs=$((buffer_kb * 1024 / subbuf_size))
-failures=0
-config="" loop="" round=""
-meta() { echo "BENCH-META $*"; }
-say() { echo "# $*"; }
-raw() { sed "s/^/BENCH-RAW $1: /" "$2" 2>/dev/null; }
 
 [ -f $T/buffer_size_kb ] || { echo "events-guest: no tracefs at $T" >&2; exit 1; }
 command -v ktr-bench-events >/dev/null ||
@@ -94,19 +85,6 @@ for ev in raw_syscalls/sys_enter raw_syscalls/sys_exit sched/sched_switch; do
 done
 mkdir -p $W
 
-unload() {
-	if grep -q '^ktr ' /proc/modules; then
-		rmmod ktr || { echo "BENCH-ERROR rmmod ktr failed"; failures=$((failures + 1)); return 1; }
-	fi
-}
-load() {
-	unload || return 1
-	if ! err=$(insmod $KTR_KO subbuf_size="$subbuf_size" nr_subbufs="$nr_subbufs" mode=overwrite 2>&1); then
-		echo "BENCH-ERROR insmod ktr.ko failed: $err"
-		failures=$((failures + 1))
-		return 1
-	fi
-}
 
 # Which ktr events this ktr.ko records (it is loaded for the check).
 unload || exit 1
@@ -121,11 +99,7 @@ ktr_has sched_switch && ktr_switch=available
 unload || exit 1
 
 # --- facts about this guest --------------------------------------------------
-cs=/sys/devices/system/clocksource/clocksource0
-meta vcpus "$vcpus"
-meta kernel_release "$(uname -r)"
-meta cpu_model "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-meta clocksource "$(cat $cs/current_clocksource)"
+meta_guest
 meta rounds "$rounds"
 meta reps "$reps"
 meta syscall_iters "$syscall_iters"
@@ -142,65 +116,27 @@ meta ftrace_overwrite 1
 meta ftrace_trace_clock "$trace_clock"
 
 # ftrace: idle, our clock, our buffer size, overwrite, nothing enabled.
-echo 0 >$T/tracing_on
-echo nop >$T/current_tracer
-echo 0 >$T/events/enable
-echo "$trace_clock" >$T/trace_clock ||
-	{ echo "events-guest: cannot set trace_clock '$trace_clock' (have: $(cat $T/trace_clock))" >&2; exit 1; }
-echo "$buffer_kb" >$T/buffer_size_kb || { echo "events-guest: cannot set buffer_size_kb" >&2; exit 1; }
-echo 1 >$T/options/overwrite
-echo >$T/trace
+ftrace_idle "$trace_clock" "$buffer_kb" || exit 1
 meta ftrace_buffer_size_kb "$(cat $T/buffer_size_kb)"
 
 # --- one loop ----------------------------------------------------------------
-# measure LOOP: run the tool; sets m_fields (its k=v) or returns 1.
-measure() {
-	iters=$syscall_iters
-	[ "$1" = switch ] && iters=$switch_iters
-	if ! ktr-bench-events "$1" --cpu "$cpu" --iterations "$iters" --reps "$reps" >$W/tool.out 2>&1; then
-		fail "ktr-bench-events $1 failed: $(tr '\n' ' ' <$W/tool.out)"
-		return 1
-	fi
-	raw tool $W/tool.out
-	m_fields=$(sed -n 's/^ktr-bench-events //p' $W/tool.out)
-	[ -n "$m_fields" ] || { fail "no result line from ktr-bench-events"; return 1; }
-}
-
-fail() {
-	echo "BENCH-ERROR config=$config loop=$loop round=$round $*"
-	failures=$((failures + 1))
-}
-
-result() { echo "BENCH-RESULT config=$config loop=$loop round=$round vcpus=$vcpus $*"; }
-
-# ktr's own counters since the load: ktr-read's exit statistics (it drains
-# the buffer into /dev/null first: after the measurement, outside it).
-ktr_counters() {
-	ktr-read -d 200ms >/dev/null 2>$W/stats.err
-	awk '$1 == "total" && $5 == "|" {
-		printf "written=%s lost=%.0f lost_overwritten=%s", $6, $7 + $9 + $10, $8 }' $W/stats.err
-}
-
-# ftrace's: entries + overrun over the CPUs (nothing read them).
-ftrace_counters() {
-	cat $T/per_cpu/cpu*/stats >$W/ftrace.stats
-	awk '/^entries:/ { e += $2 } /^overrun:/ { o += $2 } /^commit overrun:/ { c += $3 } /^dropped events:/ { d += $3 }
-		END { printf "written=%.0f lost=%.0f lost_overwritten=%.0f", e + o, c + d, o }' $W/ftrace.stats
-}
-
+# run_loop LOOP: $config on LOOP (syscall or switch). A traced loop must
+# have recorded at least one event per op it timed: enter + exit per call,
+# two switches per round trip.
 run_loop() {
 	loop=$1
 	case $loop in
-	syscall) kevents="sys_enter sys_exit" fevents="raw_syscalls/sys_enter raw_syscalls/sys_exit" avail=$ktr_syscall ;;
-	switch) kevents="sched_switch" fevents="sched/sched_switch" avail=$ktr_switch ;;
+	syscall) kevents="sys_enter sys_exit" fevents="raw_syscalls/sys_enter raw_syscalls/sys_exit" avail=$ktr_syscall iters=$syscall_iters ;;
+	switch) kevents="sched_switch" fevents="sched/sched_switch" avail=$ktr_switch iters=$switch_iters ;;
 	esac
+	need=$((2 * reps * iters))
 	case $config in
 	off)
 		unload || return
-		measure "$loop" && result "$m_fields status=ok" ;;
+		measure "$loop" "$iters" && result "$m_fields status=ok" ;;
 	loaded)
 		load || return
-		measure "$loop" && result "$m_fields status=ok"
+		measure "$loop" "$iters" && result "$m_fields status=ok"
 		unload ;;
 	ktr)
 		if [ "$avail" != available ]; then
@@ -215,33 +151,33 @@ run_loop() {
 			return
 		fi
 		ok=0
-		measure "$loop" && ok=1
+		measure "$loop" "$iters" && ok=1
 		# shellcheck disable=SC2086
 		ktr disable $kevents >$W/enable.err 2>&1 || fail "ktr disable $kevents: $(tr '\n' ' ' <$W/enable.err)"
 		counters=$(ktr_counters)
 		raw ktr-read $W/stats.err
 		unload
-		[ $ok = 1 ] && check_written "$counters" &&
+		[ $ok = 1 ] && check_written "$counters" "$need" &&
 			result "$m_fields events=$(echo "$kevents" | tr ' ' ,) $counters status=ok" ;;
 	ftrace)
 		echo >$T/trace
 		for e in $fevents; do echo 1 >"$T/events/$e/enable"; done
 		echo 1 >$T/tracing_on
 		ok=0
-		measure "$loop" && ok=1
+		measure "$loop" "$iters" && ok=1
 		echo 0 >$T/tracing_on
 		for e in $fevents; do echo 0 >"$T/events/$e/enable"; done
 		counters=$(ftrace_counters)
 		raw ftrace-stats $W/ftrace.stats
 		echo >$T/trace
-		[ $ok = 1 ] && check_written "$counters" &&
+		[ $ok = 1 ] && check_written "$counters" "$need" &&
 			result "$m_fields events=$(echo "$fevents" | tr ' ' ,) $counters status=ok" ;;
 	floor)
 		echo 0 >$T/tracing_on
 		echo >$T/trace
 		for e in $fevents; do echo 1 >"$T/events/$e/enable"; done
 		ok=0
-		measure "$loop" && ok=1
+		measure "$loop" "$iters" && ok=1
 		for e in $fevents; do echo 0 >"$T/events/$e/enable"; done
 		counters=$(ftrace_counters)
 		raw ftrace-stats $W/ftrace.stats
@@ -250,34 +186,15 @@ run_loop() {
 	esac
 }
 
-# A traced loop must have recorded at least one event per op it timed.
-check_written() {
-	w=$(echo "$1" | sed -n 's/^written=\([0-9]*\) .*/\1/p')
-	need=$((2 * reps * iters)) # enter + exit per call; two switches per round trip
-	if [ -z "$w" ] || [ "$w" -lt "$need" ]; then
-		fail "the tracer counted ${w:-no} events written, expected at least $need: $1"
-		return 1
-	fi
-}
-
 # --- the rounds --------------------------------------------------------------
-# shellcheck disable=SC2086 # one configuration a word
-set -- $configs
-nconf=$#
-round=1
-while [ "$round" -le "$rounds" ]; do
-	i=0
-	while [ $i -lt "$nconf" ]; do
-		k=$(((i + round - 1) % nconf + 1))
-		eval "config=\${$k}"
-		for l in syscall switch; do
-			say "round $round: $config, $l"
-			run_loop $l
-		done
-		i=$((i + 1))
+run_config() {
+	for l in syscall switch; do
+		say "round $round: $config, $l"
+		run_loop $l
 	done
-	round=$((round + 1))
-done
+}
+# shellcheck disable=SC2086 # one configuration a word
+bench_rounds "$rounds" $configs
 unload
 
 meta failures "$failures"

@@ -56,16 +56,12 @@
 # configuration once, the starting configuration rotating from round to
 # round.
 #
-# Output on stdout, one record a line, read by scripts/bench/kprobe-report:
-#   BENCH-META KEY VALUE...      facts about this guest
-#   BENCH-RESULT k=v k=v ...     one configuration in one round
-#   BENCH-ERROR config=.. round=.. why...
-#   BENCH-RAW ...                raw outputs (kept in the log, not shown)
-# Other lines are progress for the human reader.
+# Output: the record lines of lib/guest.sh (a BENCH-RESULT per configuration
+# in one round), read by scripts/bench/kprobe-report.
+# shellcheck source=lib/guest.sh
+. "$(dirname "$0")/guest.sh"
 
-T=/sys/kernel/tracing
 KPLIST=/sys/kernel/debug/kprobes/list
-KTR_KO=/lib/ktr/ktr.ko
 W=/tmp/bench
 
 rounds=8
@@ -102,15 +98,6 @@ done
 vcpus=$(nproc)
 [ -n "$cpu" ] || cpu=$((vcpus - 1))
 nr_subbufs=$((buffer_kb * 1024 / subbuf_size))
-failures=0
-config="" round=""
-meta() { echo "BENCH-META $*"; }
-say() { echo "# $*"; }
-raw() { sed "s/^/BENCH-RAW $1: /" "$2" 2>/dev/null; }
-fail() {
-	echo "BENCH-ERROR config=$config round=$round $*"
-	failures=$((failures + 1))
-}
 
 [ -f $T/kprobe_events ] || { echo "kprobe-guest: no $T/kprobe_events (kernel without CONFIG_KPROBE_EVENTS?)" >&2; exit 1; }
 [ -f $KPLIST ] || { echo "kprobe-guest: no $KPLIST (debugfs not mounted?)" >&2; exit 1; }
@@ -130,28 +117,9 @@ grep -q " [tT] $symbol\$" /proc/kallsyms ||
 mkdir -p $W
 
 # ftrace: idle, our clock, our buffer size, overwrite, nothing enabled, no probe.
-echo 0 >$T/tracing_on
-echo nop >$T/current_tracer
-echo 0 >$T/events/enable
+ftrace_idle "$trace_clock" "$buffer_kb" || exit 1
 echo >$T/kprobe_events
-echo "$trace_clock" >$T/trace_clock ||
-	{ echo "kprobe-guest: cannot set trace_clock '$trace_clock' (have: $(cat $T/trace_clock))" >&2; exit 1; }
-echo "$buffer_kb" >$T/buffer_size_kb || { echo "kprobe-guest: cannot set buffer_size_kb" >&2; exit 1; }
-echo 1 >$T/options/overwrite
-echo >$T/trace
 
-unload() {
-	if grep -q '^ktr ' /proc/modules; then
-		rmmod ktr || { fail "rmmod ktr failed"; return 1; }
-	fi
-}
-load() {
-	unload || return 1
-	if ! err=$(insmod $KTR_KO subbuf_size="$subbuf_size" nr_subbufs="$nr_subbufs" mode=overwrite 2>&1); then
-		fail "insmod ktr.ko failed: $err"
-		return 1
-	fi
-}
 
 # The kprobes the kernel has on SYMBOL: their lines of kprobes/list, which
 # names an address by the first of its aliases kallsyms finds (on 6.1
@@ -219,11 +187,7 @@ def_entry="p:ktrbench_entry $symbol $args"
 def_mid="p:ktrbench_mid $symbol+$mid_offset $args"
 
 # --- facts about this guest --------------------------------------------------
-cs=/sys/devices/system/clocksource/clocksource0
-meta vcpus "$vcpus"
-meta kernel_release "$(uname -r)"
-meta cpu_model "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-meta clocksource "$(cat $cs/current_clocksource)"
+meta_guest
 meta rounds "$rounds"
 meta reps "$reps"
 meta iters "$iters"
@@ -247,42 +211,6 @@ meta ftrace_buffer_size_kb "$(cat $T/buffer_size_kb)"
 meta reader none
 
 # --- one configuration -------------------------------------------------------
-# measure: run the tool; sets m_fields (its k=v) or returns 1.
-measure() {
-	if ! ktr-bench-events syscall --cpu "$cpu" --iterations "$iters" --reps "$reps" >$W/tool.out 2>&1; then
-		fail "ktr-bench-events syscall failed: $(tr '\n' ' ' <$W/tool.out)"
-		return 1
-	fi
-	raw tool $W/tool.out
-	m_fields=$(sed -n 's/^ktr-bench-events //p' $W/tool.out)
-	[ -n "$m_fields" ] || { fail "no result line from ktr-bench-events"; return 1; }
-}
-
-# ktr's counters since the load: ktr-read's exit statistics (it drains
-# the buffer into a file first: after the measurement, outside it).
-ktr_counters() {
-	ktr-read -d 200ms >$W/ktr.txt 2>$W/stats.err
-	awk '$1 == "total" && $5 == "|" {
-		printf "written=%s lost=%.0f lost_overwritten=%s", $6, $7 + $9 + $10, $8 }' $W/stats.err
-}
-
-# ftrace's: entries + overrun over the CPUs (nothing read them).
-ftrace_counters() {
-	cat $T/per_cpu/cpu*/stats >$W/ftrace.stats
-	awk '/^entries:/ { e += $2 } /^overrun:/ { o += $2 } /^commit overrun:/ { c += $3 } /^dropped events:/ { d += $3 }
-		END { printf "written=%.0f lost=%.0f lost_overwritten=%.0f", e + o, c + d, o }' $W/ftrace.stats
-}
-
-# A traced loop must have recorded at least one event per call it timed.
-check_written() {
-	w=$(echo "$1" | sed -n 's/^written=\([0-9]*\) .*/\1/p')
-	need=$((reps * iters))
-	if [ -z "$w" ] || [ "$w" -lt "$need" ]; then
-		fail "the tracer counted ${w:-no} events written, expected at least $need: $1"
-		return 1
-	fi
-}
-
 # With the default args, the recorded b must be getppid's number (0x6e):
 # both tracers fetched the same thing. $1: a file of text lines.
 # Sets vc (ok, skipped or bad).
@@ -297,8 +225,6 @@ check_value() {
 	return 1
 }
 
-# Stall and lockup reports in the kernel log, counted.
-stalls() { dmesg | grep -cE 'detected stalls?|self-detected stall|soft lockup|hung_task|blocked for more than'; }
 
 ktr_config() { # $1: definition
 	load || return
@@ -310,7 +236,7 @@ ktr_config() { # $1: definition
 	fi
 	settle
 	ok=0
-	measure && ok=1
+	measure syscall "$iters" && ok=1
 	# ktr's own view of its probe (KTR_CMD_LIST_PROBES): hits, missed,
 	# mechanism; a cross-check of kprobes/list and of the count.
 	ktr probe list --json >$W/plist.json 2>&1
@@ -326,8 +252,8 @@ ktr_config() { # $1: definition
 	grep -q '^errno=0 ' $W/del.out || { fail "ktr probe-del all=1: $(tr '\n' ' ' <$W/del.out)"; ok=0; }
 	unload || ok=0
 	[ "$(mech)" = none ] || { fail "a kprobe on $symbol is left after the ktr probe's deletion"; ok=0; }
-	[ $ok = 1 ] && check_written "$counters" &&
-		result "$m_fields mech=$m_mech $counters $kview value_check=$vc"
+	[ $ok = 1 ] && check_written "$counters" $((reps * iters)) &&
+		result "$m_fields mech=$m_mech $counters $kview value_check=$vc status=ok"
 }
 
 ftrace_config() { # $1: definition, $2: event name
@@ -344,7 +270,7 @@ ftrace_config() { # $1: definition, $2: event name
 	settle
 	echo 1 >$T/tracing_on
 	ok=0
-	measure && ok=1
+	measure syscall "$iters" && ok=1
 	echo 0 >$T/tracing_on
 	counters=$(ftrace_counters)
 	raw ftrace-stats $W/ftrace.stats
@@ -355,27 +281,18 @@ ftrace_config() { # $1: definition, $2: event name
 	echo "-:$2" >>$T/kprobe_events || { fail "cannot delete ftrace's probe $2"; ok=0; }
 	echo >$T/trace
 	[ "$(mech)" = none ] || { fail "a kprobe on $symbol is left after ftrace's probe's deletion"; ok=0; }
-	[ $ok = 1 ] && check_written "$counters" &&
-		result "$m_fields mech=$m_mech $counters value_check=$vc"
+	[ $ok = 1 ] && check_written "$counters" $((reps * iters)) &&
+		result "$m_fields mech=$m_mech $counters value_check=$vc status=ok"
 }
 
-result() {
-	s1=$(stalls)
-	if [ "$s1" != "$s0" ]; then
-		dmesg | grep -E 'detected stalls?|self-detected stall|soft lockup|hung_task|blocked for more than' | tail -n 3 >$W/stall.txt
-		fail "the kernel reported a stall or lockup while this configuration ran: $(tr '\n' ' ' <$W/stall.txt)"
-		return
-	fi
-	echo "BENCH-RESULT config=$config round=$round vcpus=$vcpus $* status=ok"
-}
 
 run_config() {
-	s0=$(stalls)
+	say "round $round: $config"
 	case $config in
 	off)
 		unload || return
 		[ "$(mech)" = none ] || { fail "a kprobe on $symbol exists in the baseline: $(kp_lines)"; return; }
-		measure && result "$m_fields mech=none" ;;
+		measure syscall "$iters" && result "$m_fields mech=none status=ok" ;;
 	ktr-entry) ktr_config "$def_entry" ;;
 	ktr-mid) ktr_config "$def_mid" ;;
 	ftrace-entry) ftrace_config "$def_entry" ktrbench_entry ;;
@@ -391,20 +308,7 @@ run_config() {
 
 # --- the rounds --------------------------------------------------------------
 # shellcheck disable=SC2086 # one configuration a word
-set -- $configs
-nconf=$#
-round=1
-while [ "$round" -le "$rounds" ]; do
-	i=0
-	while [ $i -lt "$nconf" ]; do
-		k=$(((i + round - 1) % nconf + 1))
-		eval "config=\${$k}"
-		say "round $round: $config"
-		run_config
-		i=$((i + 1))
-	done
-	round=$((round + 1))
-done
+bench_rounds "$rounds" $configs
 unload
 
 meta failures "$failures"
