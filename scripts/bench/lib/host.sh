@@ -107,8 +107,16 @@ bench_report() {
 	"$report" --json "$json" "$@" || rc=1
 	ln -sfn "$(basename "$json")" "$root/build/bench/$bench-latest.json"
 	echo "JSON: $json (also build/bench/$bench-latest.json); guest logs: $outdir"
+	bench_plot "$json" || rc=1
 	! grep -q '^BENCH-ERROR' "$@" || rc=1
 	return $rc
+}
+
+# bench_plot JSON: the SVG charts of a report's JSON, next to it.
+bench_plot() {
+	local svgs
+	svgs=$("$root/scripts/bench/plot" "$1") || return 1
+	echo "charts: $(echo "$svgs" | tr '\n' ' ')"
 }
 
 # The accelerator vm/run found (tcg when it never looked).
