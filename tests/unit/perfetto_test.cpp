@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "ctf_capture.h"
+#include "perfetto/atrace.h"
 #include "perfetto/proto_writer.h"
 #include "run_tool.h"
 #include "temp_path.h"
@@ -41,6 +42,28 @@ TEST(PerfettoProto, WireBytes)
 	outer.message(329, perfetto::Message().varint(1, 0));
 	// Field 329, wire type 2: tag 2634 = 0xca 0x14; length 2; 08 00.
 	EXPECT_EQ(outer.data(), std::string("\xca\x14\x02\x08\x00", 5));
+}
+
+TEST(PerfettoAtrace, MarkersInAtraceFormStayAsWritten)
+{
+	for (const char *t : {"B|12|load", "E|12", "C|12|queue|3", "S|1|io|7", "F|1|io|7",
+			      "I|12|tick", "N|track|x", "G|1|a|2", "H|1|a|2"})
+		EXPECT_EQ(perfetto::marker_prints(t, 99), std::vector<std::string>{t}) << t;
+}
+
+TEST(PerfettoAtrace, OtherMarkersBecomeZeroLengthSlices)
+{
+	using V = std::vector<std::string>;
+	EXPECT_EQ(perfetto::marker_prints("phase 2 starts\n", 1234),
+		  (V{"B|1234|phase 2 starts", "E|1234"}));
+	EXPECT_EQ(perfetto::marker_prints("a|b\r\n\n", 5), (V{"B|5|a|b", "E|5"}));
+	EXPECT_EQ(perfetto::marker_prints("\n", 5), (V{"B|5|(empty marker)", "E|5"}));
+	EXPECT_EQ(perfetto::marker_prints("", 5), (V{"B|5|(empty marker)", "E|5"}));
+	// Not atrace: the letter must be one of atrace's, followed by '|'.
+	EXPECT_FALSE(perfetto::is_atrace("X|1|y"));
+	EXPECT_FALSE(perfetto::is_atrace("B"));
+	EXPECT_FALSE(perfetto::is_atrace("Begin|1"));
+	EXPECT_TRUE(perfetto::is_atrace("E|"));
 }
 
 std::optional<std::string> find_protoc()
@@ -169,6 +192,11 @@ TEST(PerfettoTrace, VmCaptureEveryEvent)
 		const auto cpu = static_cast<std::uint32_t>(std::stoul(num("cpu")));
 		want[cpu].emplace_back(cpu, std::stoull(num("ts_ns")), std::stoll(num("pid")),
 				       mapped.at(event));
+		// A marker not in atrace form is a zero-length slice: two prints.
+		const std::size_t t = line.find("\"text\":\"");
+		if (event == "marker" && t != std::string::npos &&
+		    !perfetto::is_atrace(line.substr(t + 8, 2)))
+			want[cpu].push_back(want[cpu].back());
 	}
 	std::map<std::uint32_t, std::vector<Key>> got;
 	const std::string text = decode(capture);

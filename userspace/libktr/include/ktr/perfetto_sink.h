@@ -45,6 +45,10 @@ public:
 private:
 	struct Bundle;
 	Result<void> write_bundle(std::uint32_t cpu, Bundle &b);
+	// One FtraceEvent (@event: its field number, @fields: its encoded
+	// payload) into CPU @cpu's bundle, written out when the bundle is full.
+	Result<void> add_event(std::uint32_t cpu, std::uint64_t ts, std::int32_t pid,
+			       std::uint32_t event, const std::string &fields);
 	Result<void> write_packet(const std::string &packet);
 
 	std::string path_;

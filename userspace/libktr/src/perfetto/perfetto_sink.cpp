@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "atrace.h"
 #include "ktr/decode.h"
 #include "proto_fields.h"
 #include "proto_writer.h"
@@ -153,16 +154,38 @@ Result<void> PerfettoSink::event(const MergedEvent &ev)
 		if (pid && *pid > 0 && v && std::holds_alternative<std::string>(*v))
 			comms_[static_cast<std::int32_t>(*pid)] = text_of(std::get<std::string>(*v));
 	}
+	const FieldFormat *text_field = format->field("text");
+	if (nums->event != pb::event_print || !text_field)
+		return add_event(ev.cpu, ts, view->pid, nums->event, fields.data());
+	// A marker: print events in the atrace form Perfetto draws (atrace.h).
+	Result<FieldValue> text = field_value(*format, *text_field, ev.payload);
+	if (!text)
+		return text.error();
+	const auto *str = std::get_if<std::string>(&*text);
+	const std::int32_t tgid =
+		static_cast<std::int32_t>(int_field(*format, "tgid", ev.payload).value_or(view->pid));
+	for (const std::string &buf : perfetto::marker_prints(str ? text_of(*str) : "", tgid)) {
+		Message print;
+		print.bytes(pb::print_buf, buf);
+		if (Result<void> r = add_event(ev.cpu, ts, view->pid, pb::event_print, print.data()); !r)
+			return r;
+	}
+	return {};
+}
+
+Result<void> PerfettoSink::add_event(std::uint32_t cpu, std::uint64_t ts, std::int32_t pid,
+				     std::uint32_t event, const std::string &fields)
+{
 	Message e;
 	e.varint(pb::event_timestamp, ts);
-	e.varint(pb::event_pid, static_cast<std::uint32_t>(view->pid));
-	e.message(nums->event, fields);
-	auto &b = bundles_[ev.cpu];
+	e.varint(pb::event_pid, static_cast<std::uint32_t>(pid));
+	e.bytes(event, fields);	// an embedded message: its encoded bytes
+	auto &b = bundles_[cpu];
 	if (!b)
 		b = std::make_unique<Bundle>();
 	b->events.message(pb::bundle_event, e);
 	if (b->events.size() >= bundle_max) {
-		if (Result<void> r = write_bundle(ev.cpu, *b); !r) {
+		if (Result<void> r = write_bundle(cpu, *b); !r) {
 			failed_ = r.error();
 			return r;
 		}
