@@ -18,15 +18,6 @@ NOISE=300
 KL=/sys/kernel/debug/kprobes/list
 [ -r $KL ] || { bad "no $KL"; done_testing; }
 
-# wait_for FILE TEXT: up to 30 s for TEXT to appear in FILE.
-wait_for() {
-	local i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && return 1
-		sleep 0.1
-	done
-}
 # probed NAME: how many kprobes the kernel lists as NAME+0xOFF (the list
 # names an address by one of its symbols: an alias may be shown instead).
 probed() { grep -cE " $1\+0x[0-9a-f]+( |\$)" $KL; }
@@ -50,7 +41,7 @@ measure() {
 		ktr funclat "$@" >$tag.out 2>$tag.err &
 	fi
 	fp=$!
-	wait_for $tag.err "measuring" || bad "$tag: funclat did not start: $(cat $tag.err)"
+	wait_for $tag.err "measuring" 300 || bad "$tag: funclat did not start: $(cat $tag.err)"
 	cat $KL
 	# The list names the address by any symbol there: match getppid.
 	expect_eq "$tag: kretprobes on getppid while running" "$(grep -c getppid $KL)" 1
@@ -97,7 +88,7 @@ all=$(sed -nE 's/^count ([0-9]+) .*/\1/p' all.out)
 # --- -d ends it; a glob; rmmod refused while it runs ------------------------
 ktr funclat -d 3s 'vfs_rea*' >glob.out 2>glob.err &
 fp=$!
-wait_for glob.err measuring || bad "glob: did not start: $(cat glob.err)"
+wait_for glob.err measuring 300 || bad "glob: did not start: $(cat glob.err)"
 [ "$(probed vfs_read)" = 1 ] && ok "glob: vfs_read probed" || bad "glob: vfs_read not probed"
 rmmod ktr 2>rmmod.err && bad "rmmod ktr succeeded while funclat runs" ||
 	ok "rmmod ktr refused while funclat runs: $(cat rmmod.err)"

@@ -15,6 +15,12 @@
 //   ktr-stream-probe scan CPU TEXT  no byte sequence TEXT anywhere in the
 //                                   CPU's mapped sub-buffers (what a filter
 //                                   refused is zeroed)
+//   ktr-stream-probe getwait CPU TEXT  open the CPU's stream, say "waiting",
+//                                   block in GET; once a sub-buffer is held,
+//                                   say "held seq=S count=N" (N: times TEXT
+//                                   is in it) and sleep holding it until
+//                                   killed (a reader killed while blocked
+//                                   or while holding, tests/vm/faults.sh)
 //
 // Prints "ok - ..." / "not ok - ..." lines; exit 1 if any check failed.
 #include <cerrno>
@@ -399,6 +405,52 @@ int map_and_sleep(unsigned cpu)
 		::pause();
 }
 
+// Count of @text in the @len bytes at @p.
+size_t count_in(const char *p, size_t len, const std::string &text)
+{
+	size_t n = 0;
+	for (const char *q = p; q < p + len;) {
+		const void *hit = ::memmem(q, static_cast<size_t>(p + len - q), text.data(),
+					   text.size());
+		if (!hit)
+			break;
+		n++;
+		q = static_cast<const char *>(hit) + 1;
+	}
+	return n;
+}
+
+int get_and_wait(unsigned cpu, const std::string &text)
+{
+	const int dev = open_dev();
+	const int st = open_stream(dev, cpu);
+	if (st < 0) {
+		std::perror("STREAM_OPEN");
+		return 1;
+	}
+	const ktr_stream_meta m = read_meta(st);
+	const auto size = static_cast<size_t>(m.mmap_size);
+	void *p = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, st, 0);
+	if (p == MAP_FAILED) {
+		std::perror("mmap");
+		return 1;
+	}
+	std::printf("waiting\n");
+	std::fflush(stdout);
+	ktr_stream_subbuf got{};
+	while (get(st, 0, &got) != 0) {
+		if (errno != EINTR) {
+			std::perror("GET_SUBBUF");
+			return 1;
+		}
+	}
+	const size_t n = count_in(static_cast<const char *>(p) + got.offset, m.subbuf_size, text);
+	std::printf("held seq=%llu count=%zu\n", static_cast<unsigned long long>(got.seq), n);
+	std::fflush(stdout);
+	for (;;)
+		::pause();
+}
+
 } // namespace
 
 // Every byte a reader of CPU @cpu can map: TEXT must not be among them.
@@ -419,15 +471,7 @@ int scan(unsigned cpu, const std::string &text)
 	}
 	const auto *data = static_cast<const char *>(p) + m.data_offset;
 	const size_t len = size - static_cast<size_t>(m.data_offset);
-	size_t found = 0;
-	for (const char *q = data; q < data + len;) {
-		const void *hit = ::memmem(q, static_cast<size_t>(data + len - q), text.data(),
-					   text.size());
-		if (!hit)
-			break;
-		found++;
-		q = static_cast<const char *>(hit) + 1;
-	}
+	const size_t found = count_in(data, len, text);
 	check(found == 0, "\"" + text + "\" in CPU " + std::to_string(cpu) + "'s " +
 				  std::to_string(m.nr_data_subbufs) + " mapped sub-buffers: " +
 				  std::to_string(found) + " times");
@@ -441,9 +485,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && std::string(argv[1]) == "scan")
 		return scan(static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10)), argv[3]);
+	if (argc == 4 && std::string(argv[1]) == "getwait")
+		return get_and_wait(static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10)),
+				    argv[3]);
 	if (argc != 3) {
 		std::fprintf(stderr, "usage: ktr-stream-probe badinput|hold|map|poll CPU\n"
-				     "       ktr-stream-probe scan CPU TEXT\n");
+				     "       ktr-stream-probe scan|getwait CPU TEXT\n");
 		return 2;
 	}
 	const std::string mode = argv[1];

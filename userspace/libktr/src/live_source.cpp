@@ -90,7 +90,7 @@ Result<LiveSource> LiveSource::open(const LiveOptions &opt)
 		auto st = Stream::open(*dev, cpu, opt.watermark);
 		if (!st)
 			return st.error();
-		cpus.push_back(Cpu{std::move(st).value(), 0, 0});
+		cpus.push_back(Cpu{std::move(st).value(), FlushBound{}, 0});
 	}
 	std::sort(cpus.begin(), cpus.end(),
 		  [](const Cpu &a, const Cpu &b) { return a.stream.cpu() < b.stream.cpu(); });
@@ -150,9 +150,10 @@ Result<void> LiveSource::drain_all(SourceOutput &out)
 }
 
 // Flush every CPU, read what that made ready, and release what is now in
-// order: everything before the previous round's flush times, once every
-// sub-buffer that round sealed has been read (a writer the flush
-// interrupted publishes its sub-buffer only when it commits).
+// order: everything before the previous round's flush times of the CPUs
+// online (ktr/flush_bound.h), once every sub-buffer that round sealed has been
+// read (a writer the flush interrupted publishes its sub-buffer only when
+// it commits).
 Result<void> LiveSource::flush_round(SourceOutput &out)
 {
 	std::uint64_t limit = std::numeric_limits<std::uint64_t>::max();
@@ -160,10 +161,11 @@ Result<void> LiveSource::flush_round(SourceOutput &out)
 	for (auto &c : cpus_) {
 		if (auto r = c.stream.flush(); !r)
 			return r;
-		limit = std::min(limit, c.prev_flush_ts);
+		if (const std::optional<std::uint64_t> b = c.bound.bound())
+			limit = std::min(limit, *b);	// none: offline (ktr/flush_bound.h)
 		prev_end.push_back(c.prev_flush_end);
 		const ktr_stream_meta m = c.stream.meta();
-		c.prev_flush_ts = m.flush_ts;
+		c.bound.observe(m.flush_ts);
 		c.prev_flush_end = m.flush_end;
 	}
 	if (auto r = drain_all(out); !r)

@@ -35,6 +35,7 @@
 #include "ktr/capture.h"
 #include "ktr/device.h"
 #include "ktr/event_format.h"
+#include "ktr/flush_bound.h"
 #include "ktr/source.h"
 
 namespace ktr {
@@ -73,7 +74,7 @@ public:
 private:
 	struct Cpu {
 		Stream stream;
-		std::uint64_t prev_flush_ts = 0;	// flush_ts of the previous round
+		FlushBound bound;			// from the flush_ts of the rounds so far
 		std::uint64_t prev_flush_end = 0;	// flush_end of the previous round
 	};
 
