@@ -667,8 +667,9 @@
  * new maximum, a copy of the recent scheduling events (sched_wakeup and
  * sched_switch records, KTR_LAT_HISTORY at most) of the CPU the woken task
  * ran on: the worst-case trace, kept aside until a larger maximum replaces
- * it. Setting the tracer (again) starts from zero; the data stay readable
- * after the tracer is stopped (STOP) and go when another tracer is set.
+ * it. Setting a latency tracer starts it from zero; its data stay
+ * readable after it stops (another tracer set, KTR_CMD_RESET), as ftrace's
+ * tracing_max_latency does, until a latency tracer is set again.
  *
  * KTR_CMD_GET_LATENCY (dump; ABI minor 8)
  *   Request:  no attributes.
@@ -701,8 +702,8 @@
  *                                     struct ktr_event_sched_wakeup
  *                                     (ktr_event.h; common.id says which)
  *   A dump that sees a new maximum after its first message fails with
- *   -EAGAIN (read again). Errors: -ENODATA no latency tracer has run since
- *   the last one was replaced (or since load: "ktr tracer set wakeup").
+ *   -EAGAIN (read again). Errors: -ENODATA no latency tracer was set since
+ *   ktr was loaded ("ktr tracer set wakeup").
  *   Notice: after a new maximum above the tracer's threshold, at most one
  *   per KTR_LAT_NOTICE_MS, a KTR_CMD_GET_LATENCY message goes to
  *   "notices" with the first message's KTR_ATTR_LAT_TRACER, _SEQ, _MAX_NS,

@@ -81,7 +81,7 @@ int ktr_nl_get_latency(struct sk_buff *skb, struct netlink_callback *cb)
 	ret = ktr_wakeup_read(r);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(cb->extack,
-				   "no latency data: no latency tracer has run since the last was replaced (ktr tracer set wakeup)");
+				   "no latency data: no latency tracer was set since ktr was loaded (ktr tracer set wakeup)");
 		goto out;
 	}
 	/* The first message said which maximum: the rest must be its trace. */

@@ -22,7 +22,9 @@
  * What is kept, per tracer (struct ktr_wk_state, each tracer has its own:
  * a switch from one to the other inits the new one before the old one
  * stops):
- *  - per CPU (struct ktr_wk_cpu, alloc_percpu at init, freed at reset):
+ *  - per CPU (struct ktr_wk_cpu, alloc_percpu at init, freed at the next
+ *    init of the same tracer or at unload: the data stay readable after
+ *    the tracer stops, as ftrace's tracing_max_latency does):
  *    the pending wakeups of tasks queued on that CPU (hashed by pid; a
  *    collision drops the older wakeup, counted in lost), the CPU's last
  *    KTR_LAT_HISTORY scheduling events (wakeups onto it, switches on it)
@@ -51,8 +53,11 @@
  *     of the task switched out (it ran: a wakeup left for it is stale).
  *  5. The probes run only between start and stop: stop unregisters them
  *     and waits (tracepoint_synchronize_unregister()), then waits for the
- *     notice's irq_work and runs its work; reset cancels the work before it
- *     frees anything. So no probe or work sees freed memory.
+ *     notice's irq_work and runs its work; reset cancels the work again.
+ *     @cpus is freed only by the next init of the same tracer (which the
+ *     registry runs only after its stop and reset) or at unload (after
+ *     unregistering, which stops it). So no probe or work sees freed
+ *     memory.
  *  6. ktr_wk_lock (a mutex) guards @cpus being freed, which state the last
  *     init made (ktr_wk_latest) and the notice hook: readers
  *     (ktr_wakeup_read()) and the notice work hold it; the registry's
@@ -446,7 +451,7 @@ static void ktr_wk_find_tp(struct tracepoint *tp, void *priv)
 static int ktr_wk_init(struct ktr_wk_state *s, const union ktr_tracer_value *vals,
 		       struct netlink_ext_ack *extack)
 {
-	struct ktr_wk_cpu __percpu *cpus;
+	struct ktr_wk_cpu __percpu *cpus, *old;
 	unsigned long flags;
 	int cpu;
 
@@ -471,28 +476,25 @@ static int ktr_wk_init(struct ktr_wk_state *s, const union ktr_tracer_value *val
 	raw_spin_unlock_irqrestore(&s->max_lock, flags);
 	s->threshold = vals[KTR_WK_THRESHOLD].u;
 	s->next_notice = jiffies;
+	/* The data of @s's last run go; the other tracer's stay (it may run). */
 	mutex_lock(&ktr_wk_lock);
-	WARN_ON(s->cpus);
+	old = s->cpus;
 	s->cpus = cpus;
 	ktr_wk_latest = s;
 	mutex_unlock(&ktr_wk_lock);
+	free_percpu(old);
 	return 0;
 }
 
+/*
+ * Stopped already (invariant 5): nothing may be queued still. The data
+ * stay readable (as ftrace's tracing_max_latency does) until this tracer
+ * is set again or ktr is unloaded.
+ */
 static void ktr_wk_reset(struct ktr_wk_state *s)
 {
-	struct ktr_wk_cpu __percpu *cpus;
-
-	/* Invariant 5: stopped already; nothing may be queued still. */
 	irq_work_sync(&s->irq_work);
 	cancel_delayed_work_sync(&s->notice);
-	mutex_lock(&ktr_wk_lock);
-	cpus = s->cpus;
-	s->cpus = NULL;
-	if (ktr_wk_latest == s)
-		ktr_wk_latest = NULL;
-	mutex_unlock(&ktr_wk_lock);
-	free_percpu(cpus);
 }
 
 static void ktr_wk_unregister(struct ktr_wk_state *s, unsigned int n)
@@ -609,8 +611,7 @@ static void ktr_wk_copy_counts(const struct ktr_wk_cpu *c,
  * @r: out.
  *
  * Context: process; takes ktr_wk_lock and each CPU's sequence count.
- * Return: 0, or -ENODATA when no latency tracer has data (none set since
- * load, or another tracer replaced it).
+ * Return: 0, or -ENODATA when no latency tracer was set since load.
  */
 int ktr_wakeup_read(struct ktr_lat_report *r)
 {
@@ -687,6 +688,15 @@ int ktr_wakeup_tracers_init(void)
 /* Unload: stops and resets them if current (the registry's invariant 3). */
 void ktr_wakeup_tracers_exit(void)
 {
+	unsigned int i;
+
 	ktr_unregister_tracer(&ktr_wakeup_rt_tracer);
 	ktr_unregister_tracer(&ktr_wakeup_tracer);
+	mutex_lock(&ktr_wk_lock);
+	ktr_wk_latest = NULL;
+	for (i = 0; i < ARRAY_SIZE(ktr_wk_states); i++) {
+		free_percpu(ktr_wk_states[i].cpus);
+		ktr_wk_states[i].cpus = NULL;
+	}
+	mutex_unlock(&ktr_wk_lock);
 }

@@ -6,8 +6,8 @@
 //                                   print each new-maximum notice
 // Wakeup latency (KTR_CMD_GET_LATENCY, ABI minor 8): the tracers wakeup
 // and wakeup_rt (`ktr tracer set wakeup [--opt threshold=NS]`) measure the
-// time from a task's wakeup to the switch onto it; their data stay until
-// another tracer is set.
+// time from a task's wakeup to the switch onto it; their data stay
+// readable after they stop, until a latency tracer is set again.
 #include <chrono>
 #include <cstdint>
 #include <iostream>
@@ -63,6 +63,8 @@ void run_watch(const LatencyOptions &o)
 	}
 	cli::install_stop_signals();
 	LatencyWatch watch = cli::or_fail(LatencyWatch::open());
+	// Subscribed: a script may now cause the maximum it waits for.
+	std::cerr << "ktr latency: watching for new maxima\n" << std::flush;
 	const auto start = std::chrono::steady_clock::now();
 	std::uint64_t seen = 0;
 	while (!cli::stop_flag().load() && (o.count == 0 || seen < o.count)) {
