@@ -73,6 +73,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/hash.h>
 #include <linux/irq_work.h>
 #include <linux/jiffies.h>
@@ -95,7 +96,7 @@
 #include "ktr_tracer_wakeup.h"
 
 #define KTR_WK_SLOT_BITS	7
-#define KTR_WK_SLOTS		(1U << KTR_WK_SLOT_BITS)
+#define KTR_WK_SLOTS		BIT(KTR_WK_SLOT_BITS)
 
 /* A wakeup not yet followed by the switch onto its task. */
 struct ktr_wk_pending {
@@ -568,7 +569,8 @@ KTR_WK_CALLBACKS(1, ktr_wakeup_rt)
 
 static struct ktr_tracer ktr_wakeup_tracer = {
 	.name = "wakeup",
-	.description = "wakeup latency of every task: maximum, histogram, worst-case trace ('ktr latency')",
+	.description =
+		"wakeup latency of every task: maximum, histogram, worst-case trace ('ktr latency')",
 	.owner = THIS_MODULE,
 	.options = ktr_wakeup_options,
 	.nr_options = ARRAY_SIZE(ktr_wakeup_options),
