@@ -654,6 +654,61 @@
  * open. Why one kretprobe per function and no multi-function mechanism:
  * Debian's 6.1 kernel is built without CONFIG_FPROBE, so globs are
  * expanded by the tools into names (at most KTR_FUNCLAT_FUNCS_MAX).
+ *
+ * Wakeup latency (ABI minor 8)
+ * ----------------------------
+ * The tracers "wakeup" (every task) and "wakeup_rt" (real-time and
+ * deadline tasks only: prio below 100) measure, for each wakeup, the time
+ * from sched_wakeup (or sched_wakeup_new) of a task to the sched_switch
+ * onto it, in ns of the local clock (kmod/tracer/ktr_tracer_wakeup.c).
+ * Each measurement is written to the trace as event "latency" of system
+ * "wakeup" or "wakeup_rt" (pid, comm, prio, cpu, latency_ns); the tracer
+ * also keeps the maximum, a log2 histogram of every latency, and, at each
+ * new maximum, a copy of the recent scheduling events (sched_wakeup and
+ * sched_switch records, KTR_LAT_HISTORY at most) of the CPU the woken task
+ * ran on: the worst-case trace, kept aside until a larger maximum replaces
+ * it. Setting a latency tracer starts it from zero; its data stay
+ * readable after it stops (another tracer set, KTR_CMD_RESET), as ftrace's
+ * tracing_max_latency does, until a latency tracer is set again.
+ *
+ * KTR_CMD_GET_LATENCY (dump; ABI minor 8)
+ *   Request:  no attributes.
+ *   Reply:    a first message KTR_CMD_GET_LATENCY with
+ *     KTR_ATTR_LAT_TRACER     string  "wakeup" or "wakeup_rt"
+ *     KTR_ATTR_LAT_SEQ        u64     new maxima so far (changes with each)
+ *     KTR_ATTR_LAT_THRESHOLD_NS u64   the tracer's threshold option
+ *     KTR_ATTR_LAT_COUNT      u64     latencies measured
+ *     KTR_ATTR_LAT_SUM_NS     u64     their sum
+ *     KTR_ATTR_LAT_LOST       u64     wakeups not measured (their slot
+ *                                     was taken by another waking task)
+ *     KTR_ATTR_LAT_HIST       binary  __u64[KTR_LAT_BUCKETS]: bucket i
+ *                                     counts latencies in [2^i, 2^(i+1))
+ *                                     ns (bucket 0 also 0)
+ *     and, once a maximum exists (KTR_ATTR_LAT_SEQ > 0):
+ *     KTR_ATTR_LAT_MAX_NS     u64     the maximum
+ *     KTR_ATTR_LAT_PID        u32     its task (a pid_t)
+ *     KTR_ATTR_LAT_COMM       string  its command name
+ *     KTR_ATTR_LAT_PRIO       u32     its prio (a signed int, kernel scale)
+ *     KTR_ATTR_CPU            u32     the CPU it ran on
+ *     KTR_ATTR_LAT_WAKE_TS    u64     the wakeup (local clock, ns)
+ *     KTR_ATTR_LAT_SWITCH_TS  u64     the switch onto it
+ *   then one message KTR_CMD_GET_LATENCY per event of the worst-case
+ *   trace, oldest first:
+ *     KTR_ATTR_LAT_SEQ        u64     as in the first message
+ *     KTR_ATTR_CPU            u32     the CPU whose history it is
+ *     KTR_ATTR_LAT_EVENT_TS   u64     local clock, ns
+ *     KTR_ATTR_LAT_EVENT      binary  a payload as in the trace buffer:
+ *                                     struct ktr_event_sched_switch or
+ *                                     struct ktr_event_sched_wakeup
+ *                                     (ktr_event.h; common.id says which)
+ *   A dump that sees a new maximum after its first message fails with
+ *   -EAGAIN (read again). Errors: -ENODATA no latency tracer was set since
+ *   ktr was loaded ("ktr tracer set wakeup").
+ *   Notice: after a new maximum above the tracer's threshold, at most one
+ *   per KTR_LAT_NOTICE_MS, a KTR_CMD_GET_LATENCY message goes to
+ *   "notices" with the first message's KTR_ATTR_LAT_TRACER, _SEQ, _MAX_NS,
+ *   _PID, _COMM, _PRIO and KTR_ATTR_CPU (the maximum when it is sent:
+ *   maxima close together give one notice).
  */
 #ifndef _UAPI_LINUX_KTR_H
 #define _UAPI_LINUX_KTR_H
@@ -664,7 +719,7 @@
 #include "ktr_ringbuf.h"
 
 #define KTR_ABI_MAJOR		1
-#define KTR_ABI_MINOR		7
+#define KTR_ABI_MINOR		8
 
 #define KTR_GENL_NAME		"ktr"
 #define KTR_GENL_VERSION	1
@@ -699,6 +754,7 @@ enum ktr_cmd {
 	/* Raw attach (ABI minor 4) */
 	KTR_CMD_ATTACH_RAW,		/* ABI minor 4 */
 	KTR_CMD_DETACH_RAW,		/* ABI minor 4 */
+	KTR_CMD_GET_LATENCY,		/* ABI minor 8 */
 
 	__KTR_CMD_MAX,
 };
@@ -806,6 +862,22 @@ enum ktr_attr {
 	KTR_ATTR_TRACER_OPT_DEFAULT,		/* NUL-terminated string */
 	KTR_ATTR_TRACER_OPT_VALUE,		/* NUL-terminated string */
 	KTR_ATTR_TRACER_SETTINGS,		/* binary: "key=value" strings */
+	/* Wakeup latency (ABI minor 8) */
+	KTR_ATTR_LAT_TRACER,			/* NUL-terminated string */
+	KTR_ATTR_LAT_SEQ,			/* u64 */
+	KTR_ATTR_LAT_THRESHOLD_NS,		/* u64 */
+	KTR_ATTR_LAT_COUNT,			/* u64 */
+	KTR_ATTR_LAT_SUM_NS,			/* u64 */
+	KTR_ATTR_LAT_LOST,			/* u64 */
+	KTR_ATTR_LAT_HIST,			/* binary: __u64[KTR_LAT_BUCKETS] */
+	KTR_ATTR_LAT_MAX_NS,			/* u64 */
+	KTR_ATTR_LAT_PID,			/* u32 (pid_t) */
+	KTR_ATTR_LAT_COMM,			/* NUL-terminated string */
+	KTR_ATTR_LAT_PRIO,			/* u32 (signed int) */
+	KTR_ATTR_LAT_WAKE_TS,			/* u64 */
+	KTR_ATTR_LAT_SWITCH_TS,			/* u64 */
+	KTR_ATTR_LAT_EVENT_TS,			/* u64 */
+	KTR_ATTR_LAT_EVENT,			/* binary: an event payload */
 
 	__KTR_ATTR_MAX,
 };
@@ -901,6 +973,11 @@ enum ktr_probe_mech {
 #define KTR_TRACER_OPT_VALUE_MAX 256	/* bytes of an option value, NUL incl. */
 #define KTR_TRACER_SETTINGS_MAX	4096	/* bytes of KTR_ATTR_TRACER_SETTINGS */
 #define KTR_TRACER_EVENTS_MAX	16	/* event formats of a tracer */
+
+/* Wakeup latency (ABI minor 8). */
+#define KTR_LAT_BUCKETS		64	/* log2 buckets of KTR_ATTR_LAT_HIST */
+#define KTR_LAT_HISTORY		64	/* events of the worst-case trace, at most */
+#define KTR_LAT_NOTICE_MS	100	/* least time between two notices */
 
 /* KTR_ATTR_TRACER_OPT_TYPE (ABI minor 7). */
 enum ktr_tracer_opt_kind {

@@ -271,6 +271,7 @@ static const struct genl_ops ktr_nl_ops[] = {
 		  ktr_nl_no_attr_policy, 0),
 	KTR_NL_DO(KTR_CMD_CLEAR_FILTERS, ktr_nl_clear_filters,
 		  ktr_nl_no_attr_policy, GENL_ADMIN_PERM),
+	KTR_NL_DUMP(KTR_CMD_GET_LATENCY, ktr_nl_get_latency),
 };
 
 struct genl_family ktr_nl_family __ro_after_init = {
@@ -297,6 +298,7 @@ int ktr_nl_init(void)
 		       KTR_GENL_NAME, ret);
 		return ret;
 	}
+	ktr_nl_latency_init();
 #ifndef GENL_MCAST_CAP_SYS_ADMIN
 	/* Built against headers without it: say so where the admin looks. */
 	pr_warn("this kernel lets any user subscribe to the \"%s\" group (no GENL_MCAST_CAP_SYS_ADMIN): notices show event globs and buffer changes\n",
@@ -307,5 +309,6 @@ int ktr_nl_init(void)
 
 void ktr_nl_exit(void)
 {
+	ktr_nl_latency_exit();
 	genl_unregister_family(&ktr_nl_family);
 }

@@ -2,7 +2,8 @@
 /*
  * ktr_nl.h - what the files of the "ktr" generic netlink family share.
  *
- * One file per domain (info, events, trace, filter, raw, probe, tracer, selftest): each
+ * One file per domain (info, events, trace, filter, raw, probe, tracer, latency,
+ * selftest): each
  * parses its requests into a struct with its own policy, calls the domain
  * (tracer/, probes/) and serialises the reply. ktr_nl.c holds the family,
  * the operations table, the permission check and the reply/notice helpers.
@@ -99,6 +100,11 @@ int ktr_nl_list_probes(struct sk_buff *skb, struct netlink_callback *cb);
 extern const struct nla_policy ktr_nl_set_tracer_policy[KTR_ATTR_MAX + 1];
 int ktr_nl_list_tracers(struct sk_buff *skb, struct netlink_callback *cb);
 int ktr_nl_set_tracer(struct sk_buff *skb, struct genl_info *info);
+
+/* ktr_nl_latency.c */
+int ktr_nl_get_latency(struct sk_buff *skb, struct netlink_callback *cb);
+void ktr_nl_latency_init(void);
+void ktr_nl_latency_exit(void);
 
 /* ktr_nl_selftest.c */
 extern const struct nla_policy ktr_nl_selftest_policy[KTR_ATTR_MAX + 1];

@@ -59,6 +59,7 @@
 #include "ktr.h"
 #include "ktr_compat.h"
 #include "ktr_tracer.h"
+#include "ktr_tracer_wakeup.h"
 
 static DEFINE_MUTEX(ktr_tracers_lock);		/* invariant 1 */
 static LIST_HEAD(ktr_tracers);
@@ -553,18 +554,25 @@ int ktr_tracers_init(void)
 		return ret;
 	ktr_current = &ktr_nop_tracer;
 	ret = ktr_register_tracer(&ktr_function_tracer);
-	if (ret) {
-		ktr_function_tracer_exit();
-		ktr_unregister_tracer(&ktr_nop_tracer);
-		return ret;
-	}
+	if (ret)
+		goto fail_function;
+	ret = ktr_wakeup_tracers_init();
+	if (ret)
+		goto fail_wakeup;
 	return 0;
+fail_wakeup:
+	ktr_unregister_tracer(&ktr_function_tracer);
+fail_function:
+	ktr_function_tracer_exit();
+	ktr_unregister_tracer(&ktr_nop_tracer);
+	return ret;
 }
 
 /* Unload: only ktr's own tracers are left (invariant 5). */
 void ktr_tracers_exit(void)
 {
 	ktr_tracer_set_nop();
+	ktr_wakeup_tracers_exit();
 	ktr_unregister_tracer(&ktr_function_tracer);
 	ktr_function_tracer_exit();
 	ktr_unregister_tracer(&ktr_nop_tracer);

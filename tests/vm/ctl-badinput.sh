@@ -27,7 +27,7 @@ ktr-ctl-probe snapshot | grep -v '^cpu' >before.txt
 as_nobody ktr-ctl-probe nobody >nobody.txt 2>&1; rc=$?
 grep '^not ok' nobody.txt
 expect_eq "ktr-ctl-probe nobody exit status" "$rc" 0
-expect_eq "EPERM checks" "$(grep -c '^ok' nobody.txt)" 22
+expect_eq "EPERM checks" "$(grep -c '^ok' nobody.txt)" 23
 for c in start stop reset "buffer --nr-subbufs 2" stat "marker --netlink x"; do
 	as_nobody ktr $c >/dev/null 2>err.txt && bad "nobody: ktr $c succeeded" ||
 		{ grep -q 'CAP_' err.txt && ok "nobody: ktr $c refused: $(cat err.txt)" || bad "nobody: ktr $c: $(cat err.txt)"; }

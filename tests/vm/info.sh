@@ -20,7 +20,7 @@ expect_eq "cpus_online vs /proc/cpuinfo" "$(json_num cpus_online info.json)" "$c
 expect_eq "cpus_possible vs /sys/devices/system/cpu/possible" "$(json_num cpus_possible info.json)" "$possible_n"
 expect_eq "kernel_release" "$(json_str kernel_release info.json)" "$(uname -r)"
 expect_eq "abi_major" "$(json_num abi_major info.json)" 1
-expect_eq "abi_minor" "$(json_num abi_minor info.json)" 7
+expect_eq "abi_minor" "$(json_num abi_minor info.json)" 8
 expect_eq "module_version" "$(json_str module_version info.json)" "$(cat /sys/module/ktr/version)"
 expect_eq "subbuf_size default" "$(json_num subbuf_size info.json)" 65536
 expect_eq "nr_subbufs default" "$(json_num nr_subbufs info.json)" 8

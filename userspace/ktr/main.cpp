@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 	ktr::cmd::setup_funclat(app);
 	ktr::cmd::setup_probe(app);
 	ktr::cmd::setup_tracer(app);
+	ktr::cmd::setup_latency(app);
 	ktr::cmd::setup_selftest(app);
 	ktr::cmd::setup_report(app);
 	ktr::cmd::setup_hist(app);

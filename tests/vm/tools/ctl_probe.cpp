@@ -173,6 +173,7 @@ const Cmd all_cmds[] = {
 	{KTR_CMD_CLEAR_FILTERS, "CLEAR_FILTERS", false},
 	{KTR_CMD_ATTACH_RAW, "ATTACH_RAW", false},
 	{KTR_CMD_DETACH_RAW, "DETACH_RAW", false},
+	{KTR_CMD_GET_LATENCY, "GET_LATENCY", true},
 };
 
 struct Bad {
@@ -571,6 +572,7 @@ int run_nobody()
 		 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_RAW_TRACEPOINT, "sched_switch"); }},
 		{KTR_CMD_DETACH_RAW, false,
 		 [](nl_msg *m) { nla_put_string(m, KTR_ATTR_RAW_TRACEPOINT, "sched_switch"); }},
+		{KTR_CMD_GET_LATENCY, true, {}},
 	};
 	for (const auto &r : reqs) {
 		const Answer a = transact(s, r.cmd, r.dump, r.fill);
@@ -656,6 +658,8 @@ int run_deputy()
 		{KTR_CMD_GET_FILTERS, false, {}, 0},
 		{KTR_CMD_LIST_PROBES, true, {}, 0},
 		{KTR_CMD_LIST_TRACERS, true, {}, 0},
+		// No latency tracer has run in this boot: no data.
+		{KTR_CMD_GET_LATENCY, true, {}, ENODATA},
 		// State changes: GENL_ADMIN_PERM checks the opener only when the
 		// sender gave no address (libnl always gives one).
 		{KTR_CMD_STOP, false, {}, -1},

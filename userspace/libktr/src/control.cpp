@@ -241,6 +241,26 @@ Result<std::string> Control::set_tracer(std::string_view name,
 	return proto::call_reading(*client_, req, replies::tracer_name);
 }
 
+Result<LatencyReport> Control::get_latency()
+{
+	for (int attempt = 0;; attempt++) {
+		proto::Request req(KTR_CMD_GET_LATENCY, "KTR_CMD_GET_LATENCY", proto::Expect::dump);
+		req.since_minor(8, [](const proto::ModuleAbi &abi) {
+			return no_latency_error(abi.minor);
+		});
+		req.word([](const proto::KernelAnswer &answer, const Error &) {
+			return latency_error(answer.errnum, answer.extack);
+		});
+		Result<std::vector<LatencyMessage>> all =
+			proto::call_reading_all(*client_, req, replies::latency);
+		if (!all && all.error().errnum() == EAGAIN && attempt < 2)
+			continue;
+		if (!all)
+			return all.error();
+		return assemble_latency(std::move(*all));
+	}
+}
+
 Result<void> Control::attach_raw(std::string_view name, std::uint32_t nargs)
 {
 	return raw_request(true, name, nargs);

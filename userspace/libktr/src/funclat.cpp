@@ -259,11 +259,6 @@ Result<std::vector<std::string>> expand_functions(const std::vector<std::string>
 
 namespace {
 
-std::string bucket_low_text(std::size_t i)
-{
-	return i == 0 ? "0" : pow2_text(static_cast<unsigned>(i));
-}
-
 // A duration in ns, in @unit: integer ns, or us with three decimals.
 std::string in_unit(std::uint64_t ns, LatUnit unit)
 {
@@ -283,20 +278,7 @@ void format_one(std::string &out, const FuncStat &s, LatUnit unit)
 		out += "no calls  missed " + std::to_string(s.missed) + "\n";
 		return;
 	}
-	std::size_t lo = s.buckets.size(), hi = 0;
-	std::uint64_t top = 0;
-	for (std::size_t i = 0; i < s.buckets.size(); i++) {
-		if (!s.buckets[i])
-			continue;
-		lo = std::min(lo, i);
-		hi = std::max(hi, i);
-		top = std::max(top, s.buckets[i]);
-	}
-	for (std::size_t i = lo; i <= hi && lo < s.buckets.size(); i++) {
-		const std::string range = "[" + bucket_low_text(i) + ", " +
-					  pow2_text(static_cast<unsigned>(i + 1)) + ")";
-		out += hist_line(range, s.buckets[i], top);
-	}
+	out += log2_bucket_lines(s.buckets);
 	out += "count " + std::to_string(s.count) + "  avg " + in_unit(s.sum_ns / s.count, unit) +
 	       "  min " + in_unit(s.min_ns, unit) + "  max " + in_unit(s.max_ns, unit) +
 	       "  missed " + std::to_string(s.missed) + "\n";
@@ -333,19 +315,9 @@ std::string format_funclat_json(const std::vector<FuncStat> &stats, LatUnit unit
 		w.key("avg_ns").value(s.count ? s.sum_ns / s.count : 0);
 		w.key("min_ns").value(s.min_ns).key("max_ns").value(s.max_ns);
 		w.key("missed").value(s.missed);
-		w.key("hist").begin_array();
-		for (std::size_t i = 0; i < s.buckets.size(); i++) {
-			if (!s.buckets[i])
-				continue;
-			w.begin_object().key("low").value(i ? std::uint64_t{1} << i : 0);
-			w.key("high");
-			if (i + 1 < s.buckets.size())
-				w.value(std::uint64_t{1} << (i + 1));
-			else
-				w.null();
-			w.key("count").value(s.buckets[i]).end_object();
-		}
-		w.end_array().end_object();
+		w.key("hist");
+		log2_bucket_json(w, s.buckets);
+		w.end_object();
 	}
 	w.end_array().end_object();
 	return w.str() + "\n";

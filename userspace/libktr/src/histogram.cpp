@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <variant>
 
+#include "ktr/json_writer.h"
+
 namespace ktr {
 
 namespace {
@@ -37,6 +39,43 @@ std::string hist_line(std::string_view range, std::uint64_t count, std::uint64_t
 	std::string out = head;
 	out += std::string(bar, '@') + std::string(hist_bar_width - bar, ' ') + "|\n";
 	return out;
+}
+
+std::string log2_bucket_lines(std::span<const std::uint64_t> buckets)
+{
+	std::size_t lo = buckets.size(), hi = 0;
+	std::uint64_t top = 0;
+	for (std::size_t i = 0; i < buckets.size(); i++) {
+		if (!buckets[i])
+			continue;
+		lo = std::min(lo, i);
+		hi = std::max(hi, i);
+		top = std::max(top, buckets[i]);
+	}
+	std::string out;
+	for (std::size_t i = lo; i <= hi && lo < buckets.size(); i++) {
+		const std::string low = i == 0 ? "0" : pow2_text(static_cast<unsigned>(i));
+		out += hist_line("[" + low + ", " + pow2_text(static_cast<unsigned>(i + 1)) + ")",
+				 buckets[i], top);
+	}
+	return out;
+}
+
+void log2_bucket_json(JsonWriter &w, std::span<const std::uint64_t> buckets)
+{
+	w.begin_array();
+	for (std::size_t i = 0; i < buckets.size(); i++) {
+		if (!buckets[i])
+			continue;
+		w.begin_object().key("low").value(i ? std::uint64_t{1} << i : 0);
+		w.key("high");
+		if (i + 1 < buckets.size())
+			w.value(std::uint64_t{1} << (i + 1));
+		else
+			w.null();
+		w.key("count").value(buckets[i]).end_object();
+	}
+	w.end_array();
 }
 
 std::int64_t Histogram::bucket_of(std::int64_t value) const noexcept

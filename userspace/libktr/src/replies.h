@@ -14,6 +14,7 @@
 #include "ktr/events.h"
 #include "ktr/filters.h"
 #include "ktr/info.h"
+#include "ktr/latency.h"
 #include "ktr/probes.h"
 #include "ktr/tracers.h"
 #include "ktr/result.h"
@@ -36,6 +37,8 @@ Result<ProbeAdded> probe_added(const proto::Attrs &a);
 Result<ProbeInfo> probe(const proto::Attrs &a);
 Result<TracerInfo> tracer(const proto::Attrs &a);
 Result<std::string> tracer_name(const proto::Attrs &a);
+Result<LatencyMessage> latency(const proto::Attrs &a);
+Result<LatencyNotice> latency_notice(const proto::Attrs &a);
 
 /// proto::reply_attrs(@msg, @request, @cmd), then @read.
 template <typename Read>

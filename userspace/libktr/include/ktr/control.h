@@ -24,6 +24,7 @@
 #include "ktr/info.h"
 #include "ktr/probes.h"
 #include "ktr/tracers.h"
+#include "ktr/latency.h"
 #include "ktr/result.h"
 #include "ktr/selftest.h"
 #include "ktr/tracing.h"
@@ -143,6 +144,11 @@ public:
 	/// after. Failures are set_tracer_error()s.
 	Result<std::string> set_tracer(std::string_view name,
 				       const std::vector<TracerSetting> &settings = {});
+	/// KTR_CMD_GET_LATENCY (a dump): the latency tracer's data, read again
+	/// (up to 3 times) when a new maximum replaced the worst-case trace
+	/// during the dump. Failures: latency_error(); a module of ABI minor
+	/// < 8: no_latency_error().
+	Result<LatencyReport> get_latency();
 
 private:
 	Result<std::uint32_t> delete_probes(std::string_view name);

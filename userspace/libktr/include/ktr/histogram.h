@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,17 @@ inline constexpr std::size_t hist_lines_max = 1000;
 /// One bucket line: @range left-aligned in 20 columns, @count in 8, the
 /// bar of @count relative to @top (the largest count), '\n' included.
 std::string hist_line(std::string_view range, std::uint64_t count, std::uint64_t top);
+
+/// The bucket lines of a log2 histogram counted elsewhere (the kernel's
+/// funclat and latency histograms): bucket i holds [2^i, 2^(i+1)), bucket
+/// 0 also 0; one line per bucket from the lowest to the highest non-empty
+/// one ("" when all are empty).
+std::string log2_bucket_lines(std::span<const std::uint64_t> buckets);
+
+class JsonWriter;
+/// The same buckets as a JSON array of {"low","high","count"}, non-empty
+/// buckets only ("high" of the last bucket, 2^64, is null).
+void log2_bucket_json(JsonWriter &w, std::span<const std::uint64_t> buckets);
 
 struct HistSpec {
 	/// 0: log2 buckets; else linear buckets of this width.

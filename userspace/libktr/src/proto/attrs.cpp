@@ -117,6 +117,22 @@ constexpr std::array ktr_attrs = {
 	ROW(KTR_ATTR_TRACER_OPT_DEFAULT, Kind::string, KTR_TRACER_OPT_VALUE_MAX),
 	ROW(KTR_ATTR_TRACER_OPT_VALUE, Kind::string, KTR_TRACER_OPT_VALUE_MAX),
 	ROW(KTR_ATTR_TRACER_SETTINGS, Kind::names, KTR_TRACER_SETTINGS_MAX),
+	ROW(KTR_ATTR_LAT_TRACER, Kind::string, KTR_TRACER_NAME_MAX),
+	ROW(KTR_ATTR_LAT_SEQ, Kind::u64),
+	ROW(KTR_ATTR_LAT_THRESHOLD_NS, Kind::u64),
+	ROW(KTR_ATTR_LAT_COUNT, Kind::u64),
+	ROW(KTR_ATTR_LAT_SUM_NS, Kind::u64),
+	ROW(KTR_ATTR_LAT_LOST, Kind::u64),
+	ROW(KTR_ATTR_LAT_HIST, Kind::binary, KTR_LAT_BUCKETS * sizeof(std::uint64_t),
+	    sizeof(std::uint64_t)),
+	ROW(KTR_ATTR_LAT_MAX_NS, Kind::u64),
+	ROW(KTR_ATTR_LAT_PID, Kind::u32),
+	ROW(KTR_ATTR_LAT_COMM, Kind::string, KTR_COMM_LEN + 1),
+	ROW(KTR_ATTR_LAT_PRIO, Kind::u32),
+	ROW(KTR_ATTR_LAT_WAKE_TS, Kind::u64),
+	ROW(KTR_ATTR_LAT_SWITCH_TS, Kind::u64),
+	ROW(KTR_ATTR_LAT_EVENT_TS, Kind::u64),
+	ROW(KTR_ATTR_LAT_EVENT, Kind::binary, 256),
 };
 
 constexpr std::array stats_attrs = {
