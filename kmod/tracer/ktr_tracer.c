@@ -4,7 +4,7 @@
  * current, switching between them, and the event formats they write.
  *
  * A tracer (struct ktr_tracer, kmod/include/ktr/tracer.h) is registered
- * by ktr itself (nop, function) or by another module through the exported
+ * by ktr itself (nop, function, profile) or by another module through the exported
  * ktr_register_tracer(). One is current at a time; SET_TRACER
  * (ktr_tracer_set()) switches: parse the options against the tracer's
  * table, init the new tracer, stop and reset the old one, start the new
@@ -553,18 +553,26 @@ int ktr_tracers_init(void)
 		return ret;
 	ktr_current = &ktr_nop_tracer;
 	ret = ktr_register_tracer(&ktr_function_tracer);
-	if (ret) {
-		ktr_function_tracer_exit();
-		ktr_unregister_tracer(&ktr_nop_tracer);
-		return ret;
-	}
+	if (ret)
+		goto fail_function;
+	ret = ktr_register_tracer(&ktr_profile_tracer);
+	if (ret)
+		goto fail_profile;
 	return 0;
+
+fail_profile:
+	ktr_unregister_tracer(&ktr_function_tracer);
+fail_function:
+	ktr_function_tracer_exit();
+	ktr_unregister_tracer(&ktr_nop_tracer);
+	return ret;
 }
 
 /* Unload: only ktr's own tracers are left (invariant 5). */
 void ktr_tracers_exit(void)
 {
 	ktr_tracer_set_nop();
+	ktr_unregister_tracer(&ktr_profile_tracer);
 	ktr_unregister_tracer(&ktr_function_tracer);
 	ktr_function_tracer_exit();
 	ktr_unregister_tracer(&ktr_nop_tracer);
