@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+//
+// User addresses to function names, for the user stacks of `ktr profile`
+// (folded_sink.h's UserSymbolizer): the process's /proc/PID/maps, read
+// the first time the process is asked about and kept (so a process that
+// exited after its first sample still names its frames), gives the file
+// and offset; that file's ELF symbol table (.symtab, else .dynsym; read
+// once per file) the function, demangled. What cannot be named comes back
+// as "FILE+0xOFFSET" (the file's base name), or "" when no mapping holds
+// the address (the caller shows it in hex).
+//
+// Only as good as the live system: a process gone before its first
+// lookup, or a capture read on another machine, names nothing.
+#ifndef KTR_USER_SYMBOLS_H
+#define KTR_USER_SYMBOLS_H
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ktr {
+
+/// The function symbols of one ELF file, by file offset.
+class ElfSymbols {
+public:
+	/// Reads @path; a file that cannot be read or is not ELF gives an
+	/// empty table.
+	static ElfSymbols load(const std::string &path);
+
+	/// The (demangled) function holding file offset @offset, or "".
+	[[nodiscard]] std::string name_at(std::uint64_t offset) const;
+	[[nodiscard]] std::size_t size() const noexcept { return syms_.size(); }
+
+private:
+	struct Sym {
+		std::uint64_t start, end;	// file offsets
+		std::string name;
+	};
+	std::vector<Sym> syms_;	// sorted by start
+};
+
+/// One line of /proc/PID/maps that maps a file.
+struct UserMapping {
+	std::uint64_t start = 0, end = 0, offset = 0;
+	std::string path;
+};
+
+/// The file mappings of a maps text (/proc/PID/maps lines).
+std::vector<UserMapping> parse_maps(std::string_view text);
+
+class UserSymbols {
+public:
+	/// The name of @addr in process @tgid (see the top of this file).
+	std::string name(std::int32_t tgid, std::uint64_t addr);
+
+private:
+	const std::vector<UserMapping> &maps_of(std::int32_t tgid);
+	const ElfSymbols &symbols_of(const std::string &path);
+
+	std::map<std::int32_t, std::vector<UserMapping>> maps_;
+	std::map<std::string, std::unique_ptr<ElfSymbols>> files_;
+};
+
+} // namespace ktr
+
+#endif // KTR_USER_SYMBOLS_H
