@@ -246,7 +246,7 @@ static void ktr_profile_stop(void)
 
 struct ktr_tracer ktr_profile_tracer = {
 	.name = "profile",
-	.description = "timed samples of every CPU (hrtimers at freq Hz) with user stacks, for flame graphs",
+	.description = "timed samples of every CPU (freq Hz) with user stacks, for flame graphs",
 	.owner = THIS_MODULE,
 	.options = ktr_profile_options,
 	.nr_options = ARRAY_SIZE(ktr_profile_options),
