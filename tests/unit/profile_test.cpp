@@ -20,14 +20,24 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "ktr/flamegraph_svg.h"
 #include "ktr/folded_sink.h"
 #include "ktr/folded_stacks.h"
 #include "ktr/line_sink.h"
+#include "ktr/user_symbols.h"
 #include "run_tool.h"
 #include "temp_path.h"
 #include "xml_check.h"
+
+// A function of this binary for UserSymbols to find.
+extern "C" __attribute__((noinline)) int ktr_profile_test_marker_fn(int x);
+extern "C" __attribute__((noinline)) int ktr_profile_test_marker_fn(int x)
+{
+	asm volatile("" ::: "memory");
+	return x * 3 + 1;
+}
 
 namespace ktr {
 namespace {
@@ -93,8 +103,10 @@ TEST(FoldSample, CommThenUserThenKernelRootFirstWithoutTheInterrupt)
 	s.ustack = {0x401000, 0x401100, 0x401200};	// innermost first
 	// Innermost first: the timer interrupt's frames, then the sampled ip.
 	s.kstack = std::vector<std::uint64_t>{0x1100, 0x1000, 0x2000, 0x2100, 0x2200, 0x2300};
-	const UserSymbolizer u = [](std::int32_t tgid, std::uint64_t addr) -> std::string {
+	const UserSymbolizer u = [](std::int32_t tgid, std::string_view comm,
+				    std::uint64_t addr) -> std::string {
 		EXPECT_EQ(tgid, 42);
+		EXPECT_EQ(comm, "spin");
 		return addr == 0x401200 - 1 ? "main" : "";
 	};
 	EXPECT_EQ(sample_frames(s, fake_kallsyms(), u),
@@ -253,6 +265,34 @@ TEST(FoldedSink, TruncatedSampleIsAnErrorNotAGuess)
 	EXPECT_FALSE(sink.event({0, 1, b}));
 	ASSERT_TRUE(sink.end({}));
 	EXPECT_EQ(sink.samples(), 0U);
+}
+
+TEST(UserSymbols, ParsesExecutableFileMappingsOnly)
+{
+	const std::vector<UserMapping> m = parse_maps(
+		"55d0c0a00000-55d0c0a01000 r--p 00000000 08:01 1234       /usr/bin/spin\n"
+		"55d0c0a01000-55d0c0a02000 r-xp 00001000 08:01 1234       /usr/bin/spin\n"
+		"7f0000000000-7f0000021000 rw-p 00000000 00:00 0 \n"
+		"7ffd1c1f0000-7ffd1c1f2000 r-xp 00000000 00:00 0          [vdso]\n"
+		"7f1000000000-7f1000100000 r-xp 00028000 08:01 99         /lib/x86_64-linux-gnu/libc.so.6\n");
+	ASSERT_EQ(m.size(), 2U);
+	EXPECT_EQ(m[0].start, 0x55d0c0a01000U);
+	EXPECT_EQ(m[0].end, 0x55d0c0a02000U);
+	EXPECT_EQ(m[0].offset, 0x1000U);
+	EXPECT_EQ(m[0].path, "/usr/bin/spin");
+	EXPECT_EQ(m[1].path, "/lib/x86_64-linux-gnu/libc.so.6");
+}
+
+TEST(UserSymbols, NamesAFunctionOfThisProcess)
+{
+	UserSymbols syms;
+	const auto addr = reinterpret_cast<std::uintptr_t>(&ktr_profile_test_marker_fn);
+	EXPECT_EQ(ktr_profile_test_marker_fn(1), 4);
+	EXPECT_EQ(syms.name(getpid(), "t", addr + 1), "ktr_profile_test_marker_fn");
+	// In no mapping: nothing (the caller shows hex).
+	EXPECT_EQ(syms.name(getpid(), "t", 8), "");
+	EXPECT_EQ(syms.name(0, "t", addr), "");
+	EXPECT_EQ(ElfSymbols::load("/nonexistent").size(), 0U);
 }
 
 // --- The SVG -------------------------------------------------------------

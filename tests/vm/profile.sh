@@ -49,7 +49,7 @@ awk '$0 !~ /^[^;]+(;[^;]+)* [0-9]+$/ { bad = 1 } END { exit bad }' fold.txt &&
 deep=$(awk -F';' '/^ktr-prof-spin;/ && NF >= 5 { n++ } END { print n + 0 }' fold.txt)
 [ "$deep" -gt 0 ] && ok "$deep stacks with 4+ user frames" || bad "user stacks do not unwind"
 grep -q 'spin_middle;spin_inner' fold.txt && ok "user frames named" ||
-	bad "no spin_middle;spin_inner: $(head -n 3 fold.txt)"
+	bad "no spin_middle;spin_inner: $(sort -t' ' -k2 -rn fold.txt | head -n 3)"
 ktr-svg-check fg.svg "$total" >svg.txt 2>&1 && ok "SVG: $(cat svg.txt)" || bad "SVG: $(cat svg.txt)"
 ktr tracer | grep -qx 'current tracer: nop' && ok "profile put nop back" || bad "after: $(ktr tracer)"
 

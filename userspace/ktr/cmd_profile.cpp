@@ -136,7 +136,9 @@ int run_profile(const ProfileOptions &o)
 	UserSymbolizer usym;
 	if (o.input.empty()) {
 		auto syms = std::make_shared<UserSymbols>();
-		usym = [syms](std::int32_t tgid, std::uint64_t addr) { return syms->name(tgid, addr); };
+		usym = [syms](std::int32_t tgid, std::string_view comm, std::uint64_t addr) {
+			return syms->name(tgid, comm, addr);
+		};
 	}
 	FoldedSink folded(print_folded ? &dest.out() : nullptr, usym);
 	int rc = 0;

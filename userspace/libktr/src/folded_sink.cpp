@@ -63,7 +63,7 @@ std::vector<std::string> sample_frames(const ProfileSample &s, const Symbolizer 
 		// A return address may lie just past its function (a call as
 		// its last instruction): name the call, one byte before.
 		const std::uint64_t at = i == 0 ? s.ustack[i] : s.ustack[i] - 1;
-		std::string name = usym ? usym(s.tgid, at) : "";
+		std::string name = usym ? usym(s.tgid, s.comm, at) : "";
 		frames.push_back(name.empty() ? hex(s.ustack[i]) : name);
 	}
 	if (!s.user && s.kstack) {

@@ -136,15 +136,27 @@ std::vector<UserMapping> parse_maps(std::string_view text)
 	return out;
 }
 
-const std::vector<UserMapping> &UserSymbols::maps_of(std::int32_t tgid)
+namespace {
+
+std::vector<UserMapping> read_maps(std::int32_t tgid)
 {
-	auto it = maps_.find(tgid);
-	if (it != maps_.end())
-		return it->second;
 	std::ifstream in("/proc/" + std::to_string(tgid) + "/maps");
 	std::stringstream ss;
 	ss << in.rdbuf();
-	return maps_.emplace(tgid, parse_maps(ss.str())).first->second;
+	return parse_maps(ss.str());
+}
+
+// Misses that read the maps again, per process and name.
+constexpr unsigned max_rereads = 4;
+
+} // namespace
+
+UserSymbols::Maps &UserSymbols::maps_of(const Key &key)
+{
+	auto it = maps_.find(key);
+	if (it == maps_.end())
+		it = maps_.emplace(key, Maps{read_maps(key.first), 0}).first;
+	return it->second;
 }
 
 const ElfSymbols &UserSymbols::symbols_of(const std::string &path)
@@ -155,20 +167,27 @@ const ElfSymbols &UserSymbols::symbols_of(const std::string &path)
 	return *it->second;
 }
 
-std::string UserSymbols::name(std::int32_t tgid, std::uint64_t addr)
+std::string UserSymbols::name(std::int32_t tgid, std::string_view comm, std::uint64_t addr)
 {
 	if (tgid <= 0)
 		return "";
-	for (const UserMapping &m : maps_of(tgid)) {
-		if (addr < m.start || addr >= m.end)
-			continue;
-		const std::uint64_t off = addr - m.start + m.offset;
-		if (std::string n = symbols_of(m.path).name_at(off); !n.empty())
-			return n;
-		char buf[32];
-		std::snprintf(buf, sizeof(buf), "+0x%" PRIx64, off);
-		const std::size_t slash = m.path.rfind('/');
-		return m.path.substr(slash + 1) + buf;
+	Maps &m = maps_of(Key{tgid, std::string(comm)});
+	for (int pass = 0; pass < 2; pass++) {
+		for (const UserMapping &map : m.maps) {
+			if (addr < map.start || addr >= map.end)
+				continue;
+			const std::uint64_t off = addr - map.start + map.offset;
+			if (std::string n = symbols_of(map.path).name_at(off); !n.empty())
+				return n;
+			char buf[32];
+			std::snprintf(buf, sizeof(buf), "+0x%" PRIx64, off);
+			const std::size_t slash = map.path.rfind('/');
+			return map.path.substr(slash + 1) + buf;
+		}
+		if (pass > 0 || m.rereads >= max_rereads)
+			break;
+		m.rereads++;
+		m.maps = read_maps(tgid);
 	}
 	return "";
 }

@@ -25,6 +25,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ktr/event_format.h"
@@ -45,10 +46,11 @@ struct ProfileSample {
 	std::optional<std::vector<std::uint64_t>> kstack;	// none recorded: nullopt
 };
 
-/// Names user address @addr of process @tgid ("function" or
-/// "file+0xoff"), or "" when it cannot. Return addresses are asked
-/// about one byte before (in their call).
-using UserSymbolizer = std::function<std::string(std::int32_t tgid, std::uint64_t addr)>;
+/// Names user address @addr of process @tgid, named @comm when sampled
+/// ("function" or "file+0xoff"), or "" when it cannot. Return addresses
+/// are asked about one byte before (in their call).
+using UserSymbolizer =
+	std::function<std::string(std::int32_t tgid, std::string_view comm, std::uint64_t addr)>;
 
 /// A kernel frame: the function of what @ksym says ("name+0xoff [mod]"
 /// gives "name [mod]"), or the address in hex.

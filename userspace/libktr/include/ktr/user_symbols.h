@@ -2,9 +2,11 @@
 //
 // User addresses to function names, for the user stacks of `ktr profile`
 // (folded_sink.h's UserSymbolizer): the process's /proc/PID/maps, read
-// the first time the process is asked about and kept (so a process that
-// exited after its first sample still names its frames), gives the file
-// and offset; that file's ELF symbol table (.symtab, else .dynsym; read
+// the first time the process is asked about under a command name and kept
+// (so a process that exited after its first sample still names its
+// frames; an exec, which changes the name, reads them again, and so does
+// an address no mapping holds, a few times: a library loaded since), gives
+// the file and offset; that file's ELF symbol table (.symtab, else .dynsym; read
 // once per file) the function, demangled. What cannot be named comes back
 // as "FILE+0xOFFSET" (the file's base name), or "" when no mapping holds
 // the address (the caller shows it in hex).
@@ -19,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ktr {
@@ -53,14 +56,20 @@ std::vector<UserMapping> parse_maps(std::string_view text);
 
 class UserSymbols {
 public:
-	/// The name of @addr in process @tgid (see the top of this file).
-	std::string name(std::int32_t tgid, std::uint64_t addr);
+	/// The name of @addr in process @tgid, named @comm (see the top of
+	/// this file).
+	std::string name(std::int32_t tgid, std::string_view comm, std::uint64_t addr);
 
 private:
-	const std::vector<UserMapping> &maps_of(std::int32_t tgid);
+	struct Maps {
+		std::vector<UserMapping> maps;
+		unsigned rereads = 0;	// after misses
+	};
+	using Key = std::pair<std::int32_t, std::string>;
+	Maps &maps_of(const Key &key);
 	const ElfSymbols &symbols_of(const std::string &path);
 
-	std::map<std::int32_t, std::vector<UserMapping>> maps_;
+	std::map<Key, Maps> maps_;
 	std::map<std::string, std::unique_ptr<ElfSymbols>> files_;
 };
 
