@@ -275,12 +275,13 @@ TEST(UserSymbols, ParsesExecutableFileMappingsOnly)
 		"7f0000000000-7f0000021000 rw-p 00000000 00:00 0 \n"
 		"7ffd1c1f0000-7ffd1c1f2000 r-xp 00000000 00:00 0          [vdso]\n"
 		"7f1000000000-7f1000100000 r-xp 00028000 08:01 99         /lib/x86_64-linux-gnu/libc.so.6\n");
-	ASSERT_EQ(m.size(), 2U);
+	ASSERT_EQ(m.size(), 3U);
 	EXPECT_EQ(m[0].start, 0x55d0c0a01000U);
 	EXPECT_EQ(m[0].end, 0x55d0c0a02000U);
 	EXPECT_EQ(m[0].offset, 0x1000U);
 	EXPECT_EQ(m[0].path, "/usr/bin/spin");
-	EXPECT_EQ(m[1].path, "/lib/x86_64-linux-gnu/libc.so.6");
+	EXPECT_EQ(m[1].path, "[vdso]");
+	EXPECT_EQ(m[2].path, "/lib/x86_64-linux-gnu/libc.so.6");
 }
 
 TEST(UserSymbols, NamesAFunctionOfThisProcess)

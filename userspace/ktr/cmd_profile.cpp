@@ -17,12 +17,14 @@
 // file instead (`ktr record -p profile ... -o F.ktr`): the same sink
 // behind the capture source.
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -123,7 +125,7 @@ void summary(const FoldedSink &folded)
 	std::cerr << "\n";
 	if (folded.samples() && !folded.user_stacks())
 		std::cerr << "ktr profile: no user stacks: the profile tracer walks frame pointers; "
-			     "code built without them (-fno-omit-frame-pointer) shows only its "
+			     "code built without them (-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer) shows only its "
 			     "sampled address\n";
 }
 
@@ -134,10 +136,11 @@ int run_profile(const ProfileOptions &o)
 	// User frames named from the live processes' maps: not for a capture,
 	// whose processes are gone (their pids may name others now).
 	UserSymbolizer usym;
+	std::shared_ptr<UserSymbols> usyms;
 	if (o.input.empty()) {
-		auto syms = std::make_shared<UserSymbols>();
-		usym = [syms](std::int32_t tgid, std::string_view comm, std::uint64_t addr) {
-			return syms->name(tgid, comm, addr);
+		usyms = std::make_shared<UserSymbols>();
+		usym = [usyms](std::int32_t tgid, std::string_view comm, std::uint64_t addr) {
+			return usyms->name(tgid, comm, addr);
 		};
 	}
 	FoldedSink folded(print_folded ? &dest.out() : nullptr, usym);
@@ -175,7 +178,18 @@ int run_profile(const ProfileOptions &o)
 	r.pids = o.pids;
 	r.duration = o.duration;
 	r.command = o.command;
-	rc = run_record(r, &folded);
+	{
+		// The samples come in batches, maybe after their process exited:
+		// read the maps of what runs meanwhile (4 times a second).
+		std::jthread maps_reader([usyms](std::stop_token stop) {
+			while (!stop.stop_requested()) {
+				usyms->remember_all();
+				for (int i = 0; i < 25 && !stop.stop_requested(); i++)
+					std::this_thread::sleep_for(std::chrono::milliseconds(10));
+			}
+		});
+		rc = run_record(r, &folded);
+	}
 	summary(folded);
 	if (!o.svg.empty())
 		write_svg(o, folded);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cxxabi.h>
+#include <filesystem>
 #include <fcntl.h>
 #include <fstream>
 #include <gelf.h>
@@ -129,8 +130,10 @@ std::vector<UserMapping> parse_maps(std::string_view text)
 		    path_at <= 0)
 			continue;
 		m.path = line.substr(static_cast<std::size_t>(path_at));
-		if (m.path.empty() || m.path[0] != '/' || perms[2] != 'x')
-			continue;	// only executable file mappings hold code
+		// Only executable mappings hold code; of those without a file,
+		// the vDSO is named (a hit, not a miss to read the maps again for).
+		if (perms[2] != 'x' || (m.path != "[vdso]" && (m.path.empty() || m.path[0] != '/')))
+			continue;
 		out.push_back(std::move(m));
 	}
 	return out;
@@ -147,9 +150,39 @@ std::vector<UserMapping> read_maps(std::int32_t tgid)
 }
 
 // Misses that read the maps again, per process and name.
-constexpr unsigned max_rereads = 4;
+constexpr unsigned max_rereads = 16;
 
 } // namespace
+
+void UserSymbols::remember(std::int32_t tgid)
+{
+	std::ifstream in("/proc/" + std::to_string(tgid) + "/comm");
+	std::string comm;
+	if (tgid <= 0 || !std::getline(in, comm))
+		return;
+	const Key key{tgid, comm};
+	{
+		const std::lock_guard<std::mutex> lock(lock_);
+		if (maps_.contains(key))
+			return;
+	}
+	std::vector<UserMapping> maps = read_maps(tgid);
+	if (maps.empty())
+		return;
+	const std::lock_guard<std::mutex> lock(lock_);
+	maps_.emplace(key, Maps{std::move(maps), 0});
+}
+
+void UserSymbols::remember_all()
+{
+	std::error_code ec;
+	for (const auto &e : std::filesystem::directory_iterator("/proc", ec)) {
+		const std::string name = e.path().filename().string();
+		if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+			continue;
+		remember(static_cast<std::int32_t>(std::stol(name)));
+	}
+}
 
 UserSymbols::Maps &UserSymbols::maps_of(const Key &key)
 {
@@ -171,12 +204,15 @@ std::string UserSymbols::name(std::int32_t tgid, std::string_view comm, std::uin
 {
 	if (tgid <= 0)
 		return "";
+	const std::lock_guard<std::mutex> lock(lock_);
 	Maps &m = maps_of(Key{tgid, std::string(comm)});
 	for (int pass = 0; pass < 2; pass++) {
 		for (const UserMapping &map : m.maps) {
 			if (addr < map.start || addr >= map.end)
 				continue;
 			const std::uint64_t off = addr - map.start + map.offset;
+			if (map.path == "[vdso]")
+				return "[vdso]";
 			if (std::string n = symbols_of(map.path).name_at(off); !n.empty())
 				return n;
 			char buf[32];
@@ -187,7 +223,11 @@ std::string UserSymbols::name(std::int32_t tgid, std::string_view comm, std::uin
 		if (pass > 0 || m.rereads >= max_rereads)
 			break;
 		m.rereads++;
-		m.maps = read_maps(tgid);
+		// A process gone (or a zombie) has no maps: keep what was read.
+		if (std::vector<UserMapping> again = read_maps(tgid); !again.empty())
+			m.maps = std::move(again);
+		else
+			break;
 	}
 	return "";
 }

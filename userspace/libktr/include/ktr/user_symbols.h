@@ -8,17 +8,22 @@
 // an address no mapping holds, a few times: a library loaded since), gives
 // the file and offset; that file's ELF symbol table (.symtab, else .dynsym; read
 // once per file) the function, demangled. What cannot be named comes back
-// as "FILE+0xOFFSET" (the file's base name), or "" when no mapping holds
-// the address (the caller shows it in hex).
+// as "FILE+0xOFFSET" (the file's base name), the vDSO as "[vdso]", or ""
+// when no mapping holds the address (the caller shows it in hex). A read
+// that finds no maps (the process is gone) keeps the ones read before.
 //
 // Only as good as the live system: a process gone before its first
-// lookup, or a capture read on another machine, names nothing.
+// lookup, or a capture read on another machine, names nothing. The
+// samples of a short process may be folded only after it exited (the
+// stream comes in batches): remember_all(), called meanwhile from another
+// thread (it is thread-safe), reads the maps of the processes that run.
 #ifndef KTR_USER_SYMBOLS_H
 #define KTR_USER_SYMBOLS_H
 
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,7 +50,7 @@ private:
 	std::vector<Sym> syms_;	// sorted by start
 };
 
-/// One line of /proc/PID/maps that maps a file.
+/// One line of /proc/PID/maps that maps code: a file, or "[vdso]".
 struct UserMapping {
 	std::uint64_t start = 0, end = 0, offset = 0;
 	std::string path;
@@ -60,6 +65,12 @@ public:
 	/// this file).
 	std::string name(std::int32_t tgid, std::string_view comm, std::uint64_t addr);
 
+	/// Read now, if not read yet under its current name, the maps of
+	/// process @tgid (kept only when it has some).
+	void remember(std::int32_t tgid);
+	/// remember() every process of /proc.
+	void remember_all();
+
 private:
 	struct Maps {
 		std::vector<UserMapping> maps;
@@ -69,6 +80,7 @@ private:
 	Maps &maps_of(const Key &key);
 	const ElfSymbols &symbols_of(const std::string &path);
 
+	std::mutex lock_;	// guards maps_ and files_
 	std::map<Key, Maps> maps_;
 	std::map<std::string, std::unique_ptr<ElfSymbols>> files_;
 };
