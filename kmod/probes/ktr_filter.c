@@ -283,7 +283,12 @@ static int ktr_filter_set_event_locked(const struct ktr_event_type *ev,
 	struct ktr_filter_slot *slot;
 	bool was_set;
 
-	if (!ev->tp_name && !ev->source) {
+	/*
+	 * ktr's own curated events without a tracepoint: markers and stacks.
+	 * A tracer's events (no tracepoint nor source either) have their own
+	 * slot, used by ktr_tracer_commit().
+	 */
+	if (!ev->tp_name && !ev->source && ev->id < __KTR_EVENT_ID_MAX) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "markers and stacks are written by ktr itself: they cannot be filtered");
 		return -EOPNOTSUPP;

@@ -4,7 +4,7 @@
  * current, switching between them, and the event formats they write.
  *
  * A tracer (struct ktr_tracer, kmod/include/ktr/tracer.h) is registered
- * by ktr itself (nop, function) or by another module through the exported
+ * by ktr itself (nop, function, profile) or by another module through the exported
  * ktr_register_tracer(). One is current at a time; SET_TRACER
  * (ktr_tracer_set()) switches: parse the options against the tracer's
  * table, init the new tracer, stop and reset the old one, start the new
@@ -559,7 +559,13 @@ int ktr_tracers_init(void)
 	ret = ktr_wakeup_tracers_init();
 	if (ret)
 		goto fail_wakeup;
+	ret = ktr_register_tracer(&ktr_profile_tracer);
+	if (ret)
+		goto fail_profile;
 	return 0;
+
+fail_profile:
+	ktr_wakeup_tracers_exit();
 fail_wakeup:
 	ktr_unregister_tracer(&ktr_function_tracer);
 fail_function:
@@ -572,6 +578,7 @@ fail_function:
 void ktr_tracers_exit(void)
 {
 	ktr_tracer_set_nop();
+	ktr_unregister_tracer(&ktr_profile_tracer);
 	ktr_wakeup_tracers_exit();
 	ktr_unregister_tracer(&ktr_function_tracer);
 	ktr_function_tracer_exit();

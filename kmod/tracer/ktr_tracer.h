@@ -65,4 +65,7 @@ const char *ktr_tracer_option_default(const struct ktr_tracer_option *o);
 extern struct ktr_tracer ktr_function_tracer;
 void ktr_function_tracer_exit(void);
 
+/* The built-in profile tracer (ktr_tracer_profile.c). */
+extern struct ktr_tracer ktr_profile_tracer;
+
 #endif /* _KTR_TRACER_INTERNAL_H */

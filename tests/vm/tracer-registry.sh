@@ -22,7 +22,7 @@ ktr tracer list >list.txt 2>&1 || bad "ktr tracer list: $(cat list.txt)"
 cat list.txt
 grep -qE '^\* nop ' list.txt && ok "list marks nop current" || bad "nop not marked current"
 grep -qE '^  function ' list.txt && ok "function listed" || bad "function not listed"
-grep -q 'sample' list.txt && bad "sample listed before its module is loaded" || ok "no sample yet"
+grep -qE '^  sample ' list.txt && bad "sample listed before its module is loaded" || ok "no sample yet"
 
 insmod "$ko" || bad "insmod the sample tracer module"
 ktr tracer list >list.txt 2>&1
@@ -84,7 +84,7 @@ ktr tracer set sample --opt period_ms=1 >/dev/null || bad "set sample again"
 sleep 0.3
 rmmod ktr_sample_tracer || bad "rmmod the sample tracer while current"
 ktr tracer | grep -qx 'current tracer: nop' && ok "nop current after unload" || bad "after unload: $(ktr tracer)"
-ktr tracer list | grep -q sample && bad "sample still listed" || ok "sample gone from the list"
+ktr tracer list | grep -qE '^  sample ' && bad "sample still listed" || ok "sample gone from the list"
 ktr list 'sample:*' >/dev/null 2>&1 && bad "sample:tick still listed" || ok "sample:tick gone"
 
 # Loaded again (new event id), unloaded while not current.

@@ -54,7 +54,7 @@ _ktr()
 		mapfile -t COMPREPLY < <(compgen -W "$(_ktr_events "$ktr")" -- "$cur")
 		return 0
 		;;
-	-o | --output)
+	-o | --output | --svg | --input | --kallsyms)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return 0
 		;;

@@ -56,41 +56,13 @@
 #include "ktr/tracing.h"
 #include "output_format.h"
 #include "record_output.h"
+#include "record_run.h"
 #include "stop_signals.h"
 
 namespace ktr::cmd {
 
 namespace {
 
-struct RecordOptions {
-	std::vector<std::string> events;
-	std::string tracer;
-	std::vector<std::string> func_filter;
-	std::vector<std::string> func_notrace;
-	std::vector<std::string> tracer_opts;
-	std::vector<std::string> filters;
-	bool stack = false;
-	std::vector<std::int32_t> pids;
-	bool children = false;
-	std::vector<std::string> comms;
-	std::string cpus;
-	std::string buffer_size;
-	std::string output;
-	std::string format;
-	cli::OutputFormat output_format = cli::OutputFormat::Text;
-	bool json = false;
-	std::string duration;
-	std::vector<std::string> command;
-	RecordOutput dest;	// from output, json and command (record_output.h)
-	// Which -e each -f / --stack follows (filled from the parse order).
-	std::vector<std::optional<std::string>> filter_of_event;
-	std::vector<bool> stack_of_event;
-};
-
-void warn(const std::string &message)
-{
-	std::cerr << "ktr record: " << message << "\n";
-}
 
 // The command ending stops the stream (after its final flushes and drains).
 // SA_NOCLDSTOP: a stopped command is not an ended one.
@@ -124,7 +96,7 @@ pid_t spawn(const std::vector<std::string> &argv, int hold_fd, int go_fd)
 		args.push_back(const_cast<char *>(a.c_str()));
 	args.push_back(nullptr);
 	execvp(args[0], args.data());
-	std::fprintf(stderr, "ktr record: cannot run %s: %s\n", args[0], std::strerror(errno));
+	std::fprintf(stderr, "ktr: cannot run %s: %s\n", args[0], std::strerror(errno));
 	_exit(127);
 }
 
@@ -156,29 +128,34 @@ struct Undo {
 	bool tracer_set = false;	// back to nop
 };
 
-void cleanup(Control &ctl, const Undo &u)
+void cleanup(Control &ctl, const Undo &u, const std::string &who)
 {
 	for (const std::string &ev : u.enabled)
 		if (auto r = ctl.disable_events(ev); !r)
-			std::cerr << "ktr record: " << r.error().message() << "\n";
+			std::cerr << who << ": " << r.error().message() << "\n";
 	for (EventFilterRequest req : u.event_filters) {
 		if (req.action == EventFilterRequest::Program::Set)
 			req.action = EventFilterRequest::Program::Clear;
 		if (req.stack)
 			req.stack = false;
 		if (auto r = ctl.set_event_filter(req); !r)
-			std::cerr << "ktr record: " << r.error().message() << "\n";
+			std::cerr << who << ": " << r.error().message() << "\n";
 	}
 	if (u.tracer_set)
 		if (auto r = ctl.set_tracer("nop"); !r)
-			std::cerr << "ktr record: " << r.error().message() << "\n";
+			std::cerr << who << ": " << r.error().message() << "\n";
 	if (u.task_set)
 		if (auto r = ctl.set_task_filter(u.task); !r)
-			std::cerr << "ktr record: " << r.error().message() << "\n";
+			std::cerr << who << ": " << r.error().message() << "\n";
 }
 
-int run_record(const RecordOptions &o)
+} // namespace
+
+int run_record(const RecordOptions &o, Sink *custom_sink)
 {
+	auto warn = [&o](const std::string &message) {
+		std::cerr << o.who << ": " << message << "\n";
+	};
 	std::vector<TracerSetting> tracer_settings;
 	if (!o.tracer.empty()) {
 		Result<std::vector<TracerSetting>> s =
@@ -219,6 +196,10 @@ int run_record(const RecordOptions &o)
 			events, o.events[i], expr, stack ? std::optional<bool>{true} : std::nullopt));
 		filters.insert(filters.end(), reqs.begin(), reqs.end());
 	}
+	for (const std::string &name : o.stack_only) {
+		auto reqs = cli::or_fail(event_filter_requests(events, name, std::nullopt, true));
+		filters.insert(filters.end(), reqs.begin(), reqs.end());
+	}
 
 	TaskFilter tf;
 	if (!o.pids.empty())
@@ -256,7 +237,7 @@ int run_record(const RecordOptions &o)
 			close(go_fd);	// EOF: the held child exits
 			wait_for(child);
 		}
-		cleanup(ctl, undo);
+		cleanup(ctl, undo, o.who);
 		throw cli::Failure(e);
 	};
 	if (tf.pids || tf.follow || tf.comms || tf.cpus) {
@@ -310,14 +291,15 @@ int run_record(const RecordOptions &o)
 	if (!source)
 		fail(source.error());
 	FdOutput out(STDOUT_FILENO);
-	if (o.dest.defaulted)
+	if (o.dest.defaulted && !custom_sink)
 		std::cerr << "ktr record: the command shares stdout: the trace goes to "
 			  << o.dest.path << " ('ktr report " << o.dest.path
 			  << "' shows it; -o - prints it on stdout)\n";
 	// Tasks named by no event yet: the live system's names.
-	std::unique_ptr<Sink> sink =
-		cli::make_sink(o.output_format, o.dest.path, out, proc_comm_lookup());
-	Sink *const sinks[] = {sink.get()};
+	std::unique_ptr<Sink> sink;
+	if (!custom_sink)
+		sink = cli::make_sink(o.output_format, o.dest.path, out, proc_comm_lookup());
+	Sink *const sinks[] = {custom_sink ? custom_sink : sink.get()};
 	PipelineOptions pipe;
 	pipe.warn = warn;
 
@@ -346,7 +328,7 @@ int run_record(const RecordOptions &o)
 	int rc = 0;
 	if (child > 0) {
 		const int status = wait_for(child);
-		std::cerr << "ktr record: " << o.command[0] << " " << status_text(status) << "\n";
+		std::cerr << o.who << ": " << o.command[0] << " " << status_text(status) << "\n";
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 			rc = cli::exit_failure;
 	}
@@ -354,17 +336,15 @@ int run_record(const RecordOptions &o)
 		warn(res.error().message());
 		rc = cli::exit_failure;
 	} else {
-		std::cerr << format_read_stats("ktr record", res->cpus);
+		std::cerr << format_read_stats(o.who, res->cpus);
 		if (const std::optional<std::string> failed = res->error_summary()) {
 			warn(*failed);
 			rc = cli::exit_failure;
 		}
 	}
-	cleanup(ctl, undo);
+	cleanup(ctl, undo, o.who);
 	return rc;
 }
-
-} // namespace
 
 void setup_record(CLI::App &app)
 {

@@ -28,6 +28,7 @@ void setup_hist(CLI::App &app);
 void setup_probe(CLI::App &app);
 void setup_tracer(CLI::App &app);
 void setup_latency(CLI::App &app);
+void setup_profile(CLI::App &app);
 
 } // namespace ktr::cmd
 

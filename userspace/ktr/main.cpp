@@ -26,6 +26,7 @@ int main(int argc, char **argv)
 	ktr::cmd::setup_buffer(app);
 	ktr::cmd::setup_filter(app);
 	ktr::cmd::setup_record(app);
+	ktr::cmd::setup_profile(app);
 	ktr::cmd::setup_attach(app);
 	ktr::cmd::setup_detach(app);
 	ktr::cmd::setup_funclat(app);
