@@ -335,7 +335,9 @@
  *   for is the current one: it is stopped before its init runs again, and
  *   "nop" is current if that init refuses; the message says so).
  *   Reply:    KTR_CMD_SET_TRACER with KTR_ATTR_TRACER_NAME (the current
- *     tracer now). A notice of the same content goes to "notices".
+ *     tracer now). A notice of the same content goes to "notices"; so
+ *     does every change of the current tracer that no SET_TRACER made
+ *     (KTR_CMD_RESET, or the current tracer's module unloaded: "nop").
  *   Errors (extack message each): -ENOENT no tracer of that name; -EINVAL
  *   an unknown option, a value of the wrong type, a malformed or repeated
  *   "key=value", or the tracer's init refusing its options (e.g. function

@@ -299,6 +299,7 @@ int ktr_nl_init(void)
 		return ret;
 	}
 	ktr_nl_latency_init();
+	ktr_nl_tracer_init();
 #ifndef GENL_MCAST_CAP_SYS_ADMIN
 	/* Built against headers without it: say so where the admin looks. */
 	pr_warn("this kernel lets any user subscribe to the \"%s\" group (no GENL_MCAST_CAP_SYS_ADMIN): notices show event globs and buffer changes\n",
@@ -309,6 +310,7 @@ int ktr_nl_init(void)
 
 void ktr_nl_exit(void)
 {
+	ktr_nl_tracer_exit();
 	ktr_nl_latency_exit();
 	genl_unregister_family(&ktr_nl_family);
 }

@@ -105,6 +105,8 @@ int ktr_nl_set_tracer(struct sk_buff *skb, struct genl_info *info);
 int ktr_nl_get_latency(struct sk_buff *skb, struct netlink_callback *cb);
 void ktr_nl_latency_init(void);
 void ktr_nl_latency_exit(void);
+void ktr_nl_tracer_init(void);
+void ktr_nl_tracer_exit(void);
 
 /* ktr_nl_selftest.c */
 extern const struct nla_policy ktr_nl_selftest_policy[KTR_ATTR_MAX + 1];

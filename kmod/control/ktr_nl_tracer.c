@@ -2,7 +2,9 @@
 /*
  * ktr_nl_tracer.c - KTR_CMD_LIST_TRACERS and KTR_CMD_SET_TRACER
  * (uapi/ktr.h): the tracer registry (tracer/ktr_tracer.c) over netlink.
- * Setting a tracer sends a notice.
+ * Setting a tracer sends a notice, and so does every other change of the
+ * current tracer (its module unloaded, RESET): the registry calls
+ * ktr_nl_tracer_changed().
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -147,4 +149,19 @@ int ktr_nl_list_tracers(struct sk_buff *skb, struct netlink_callback *cb)
 	int ret = ktr_tracers_for_each(&pos, ktr_nl_list_tracer, &d);
 
 	return ktr_nl_dump_done(&d, pos, ret);
+}
+
+static void ktr_nl_tracer_changed(const char *current_name)
+{
+	ktr_nl_notify(KTR_CMD_SET_TRACER, ktr_nl_put_tracer_name, current_name);
+}
+
+void ktr_nl_tracer_init(void)
+{
+	ktr_tracer_set_change_notify(ktr_nl_tracer_changed);
+}
+
+void ktr_nl_tracer_exit(void)
+{
+	ktr_tracer_set_change_notify(NULL);
 }

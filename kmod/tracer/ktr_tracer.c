@@ -4,16 +4,16 @@
  * current, switching between them, and the event formats they write.
  *
  * A tracer (struct ktr_tracer, kmod/include/ktr/tracer.h) is registered
- * by ktr itself (nop, function, profile) or by another module through the exported
- * ktr_register_tracer(). One is current at a time; SET_TRACER
- * (ktr_tracer_set()) switches: parse the options against the tracer's
- * table, init the new tracer, stop and reset the old one, start the new
- * one. Each event format a tracer declares becomes an event type of the
- * event registry (probes/ktr_events.c; system = the tracer's name, id from
- * KTR_EVENT_TRACER_FIRST up), listed like every other event, "enabled"
- * while the tracer is started: the tracer is the switch, not ENABLE_EVENTS
- * (ktr_tracer_event_state.live, tested by ktr_tracer_reserve() in
- * ktr_tracer_write.c).
+ * by ktr itself (nop, function, wakeup, wakeup_rt, profile) or by another
+ * module through the exported ktr_register_tracer(). One is current at a
+ * time; SET_TRACER (ktr_tracer_set()) switches: parse the options
+ * against the tracer's table, init the new tracer, stop and reset the old
+ * one, start the new one. Each event format a tracer declares becomes an
+ * event type of the event registry (probes/ktr_events.c; system = the
+ * tracer's name, id from KTR_EVENT_TRACER_FIRST up), listed like every
+ * other event, "enabled" while the tracer is started: the tracer is the
+ * switch, not ENABLE_EVENTS (ktr_tracer_event_state.live, tested by
+ * ktr_tracer_reserve() in ktr_tracer_write.c).
  *
  * Lifetime invariants:
  *  1. ktr_tracers_lock, private to this file, guards the list, the
@@ -42,6 +42,10 @@
  *     module uses ktr's exported symbols, so the module loader holds a
  *     reference on ktr for it (rmmod ktr fails: "in use by"). Hence at
  *     ktr_tracers_exit() only ktr's own tracers are registered.
+ *  6. Every change of the current tracer is announced: SET_TRACER by the
+ *     control plane after it returns, the others (the current tracer
+ *     unregistered, RESET) through ktr_change_notify under the lock, so
+ *     the hook is never called after the control plane cleared it.
  * Lock order: ktr_tracers_lock -> ktr_events_lock (events added and
  * removed) and -> whatever the callbacks take (ftrace's own locks).
  */
@@ -64,6 +68,7 @@
 static DEFINE_MUTEX(ktr_tracers_lock);		/* invariant 1 */
 static LIST_HEAD(ktr_tracers);
 static struct ktr_tracer *ktr_current;		/* invariant 2 */
+static ktr_tracer_change_fn ktr_change_notify;	/* invariant 6 */
 /* The current tracer's option values and their text (kstrdup'ed). */
 static union ktr_tracer_value ktr_current_vals[KTR_TRACER_OPTS_MAX];
 static char *ktr_current_text[KTR_TRACER_OPTS_MAX];
@@ -260,6 +265,14 @@ static void ktr_tracer_free_values(char **text)
 	}
 }
 
+/* Tell the control plane that the current tracer changed without SET_TRACER. */
+static void ktr_tracer_changed(void)
+{
+	lockdep_assert_held(&ktr_tracers_lock);
+	if (ktr_change_notify)
+		ktr_change_notify(ktr_current->name);
+}
+
 /* Stop and reset the current tracer; nop is current after. */
 static void ktr_tracer_stop_current(void)
 {
@@ -366,6 +379,7 @@ void ktr_unregister_tracer(struct ktr_tracer *tracer)
 		ktr_tracer_stop_current();
 		pr_info("tracer %s unregistered while current: nop is current\n",
 			tracer->name);
+		ktr_tracer_changed();
 	}
 	list_del(&tracer->node);
 	ktr_tracer_events_remove(tracer, tracer->nr_events);
@@ -495,8 +509,17 @@ out:
 void ktr_tracer_set_nop(void)
 {
 	mutex_lock(&ktr_tracers_lock);
-	if (ktr_current != &ktr_nop_tracer)
+	if (ktr_current != &ktr_nop_tracer) {
 		ktr_tracer_stop_current();
+		ktr_tracer_changed();
+	}
+	mutex_unlock(&ktr_tracers_lock);
+}
+
+void ktr_tracer_set_change_notify(ktr_tracer_change_fn fn)
+{
+	mutex_lock(&ktr_tracers_lock);
+	ktr_change_notify = fn;
 	mutex_unlock(&ktr_tracers_lock);
 }
 

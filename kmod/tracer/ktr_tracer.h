@@ -59,6 +59,14 @@ int ktr_tracer_set(const char *name, const struct ktr_tracer_setting *set,
 		   unsigned int nr_set, char *current_name,
 		   struct netlink_ext_ack *extack);
 void ktr_tracer_set_nop(void);
+/*
+ * The control plane's hook for a change of the current tracer that no
+ * SET_TRACER made (the current tracer unregistered, RESET): called with
+ * the new current tracer's name, under the registry's lock (it must not
+ * call back into the registry). NULL: none.
+ */
+typedef void (*ktr_tracer_change_fn)(const char *current_name);
+void ktr_tracer_set_change_notify(ktr_tracer_change_fn fn);
 const char *ktr_tracer_option_default(const struct ktr_tracer_option *o);
 
 /* The built-in function tracer (ktr_tracer_function.c). */

@@ -6,7 +6,8 @@
 # change nothing), its ticks (from writes to its fire parameter, and from
 # its timer) are decoded by ktr-read with no change to the tools; RESET
 # makes nop current; unloading the module while it is current (its timer
-# running) stops it and nop is current again; loaded again and unloaded
+# running) stops it and nop is current again (both changes announced on
+# the notices group, as SET_TRACER is); loaded again and unloaded
 # while not current. The harness then unloads ktr (nothing left behind;
 # kmemleak on the debug kernel).
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
@@ -75,14 +76,27 @@ ktr-read -d 1500ms >tev.txt 2>/dev/null
 n=$(grep ': tick: ' tev.txt | grep -c ' tag=7 source=1 ')
 [ "$n" -gt 0 ] && ok "timer ticks recorded ($n)" || bad "no timer tick"
 
-# RESET: nop is current (the timer stopped).
-ktr reset >/dev/null || bad "reset"
+# notice_after WHAT CMD...: run CMD while ktr-ctl-probe listens on the
+# notices group; the SET_TRACER notice it got must name nop.
+notice_after() {
+	local what=$1
+	shift
+	ktr-ctl-probe tracer-notice 5 >notice.txt 2>&1 &
+	local np=$!
+	wait_for notice.txt listening || bad "the notice listener did not start"
+	"$@" >cmd.out 2>&1 || bad "$what: $* ($(cat cmd.out))"
+	wait $np
+	expect_eq "notice after $what" "$(tail -n 1 notice.txt)" "tracer nop"
+}
+
+# RESET: nop is current (the timer stopped), and a notice says so.
+notice_after "reset" ktr reset
 ktr tracer | grep -qx 'current tracer: nop' && ok "reset makes nop current" || bad "after reset: $(ktr tracer)"
 
 # Unloaded while current, its timer running.
 ktr tracer set sample --opt period_ms=1 >/dev/null || bad "set sample again"
 sleep 0.3
-rmmod ktr_sample_tracer || bad "rmmod the sample tracer while current"
+notice_after "rmmod while current" rmmod ktr_sample_tracer
 ktr tracer | grep -qx 'current tracer: nop' && ok "nop current after unload" || bad "after unload: $(ktr tracer)"
 ktr tracer list | grep -qE '^  sample ' && bad "sample still listed" || ok "sample gone from the list"
 ktr list 'sample:*' >/dev/null 2>&1 && bad "sample:tick still listed" || ok "sample:tick gone"

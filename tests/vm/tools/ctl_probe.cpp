@@ -17,6 +17,10 @@
 //                              succeed on a socket root opened
 //   ktr-ctl-probe notices      a notice arrives on the "notices" group for
 //                              enable, disable, stop, start, reset, buffer
+//   ktr-ctl-probe tracer-notice SECONDS
+//                              join the "notices" group, print "listening",
+//                              then print "tracer NAME" for the first
+//                              SET_TRACER notice (exit 1 if none came)
 //   ktr-ctl-probe snapshot     print the state compared by badinput
 //   ktr-ctl-probe geometry CPU print a stream's meta page geometry:
 //                              "subbuf_size nr_subbufs mode"
@@ -42,6 +46,7 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <grp.h>
@@ -776,6 +781,40 @@ int run_notices()
 	return failures ? 1 : 0;
 }
 
+// A change of the current tracer that no SET_TRACER of ours made (its
+// module unloaded): the notice says which tracer is current now.
+int run_tracer_notice(int seconds)
+{
+	Sock mon;
+	const int grp = genl_ctrl_resolve_grp(mon.sk, KTR_GENL_NAME, KTR_GENL_MCGRP_NOTICES);
+	if (grp <= 0 || nl_socket_add_membership(mon.sk, grp) < 0)
+		die("cannot join the notices group");
+	std::puts("listening");
+	std::fflush(stdout);
+	pollfd p{nl_socket_get_fd(mon.sk), POLLIN, 0};
+	unsigned char buf[8192];
+	for (int left = seconds * 10; left > 0; left--) {
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		const ssize_t n = recv(p.fd, buf, sizeof(buf), MSG_DONTWAIT);
+		int len = static_cast<int>(n);
+		for (auto *nlh = reinterpret_cast<nlmsghdr *>(buf); n > 0 && nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
+			if (genlmsg_hdr(nlh)->cmd != KTR_CMD_SET_TRACER)
+				continue;
+			std::vector<char> copy(reinterpret_cast<char *>(nlh),
+					       reinterpret_cast<char *>(nlh) + nlh->nlmsg_len);
+			auto attrs = attrs_of(copy);
+			const auto name = attrs.find(KTR_ATTR_TRACER_NAME);
+			std::printf("tracer %s\n",
+				    name == attrs.end() ? "(none)" : nla_get_string(name->second));
+			return 0;
+		}
+	}
+	std::puts("no notice");
+	return 1;
+}
+
 int open_stream(unsigned cpu)
 {
 	const int dev = ::open(KTR_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
@@ -828,6 +867,8 @@ int main(int argc, char **argv)
 		return run_deputy();
 	if (mode == "notices")
 		return run_notices();
+	if (mode == "tracer-notice" && argc > 2)
+		return run_tracer_notice(std::atoi(argv[2]));
 	if (mode == "snapshot") {
 		Sock s;
 		std::fputs(snapshot(s).c_str(), stdout);
@@ -837,7 +878,8 @@ int main(int argc, char **argv)
 		const unsigned cpu = static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10));
 		return mode == "geometry" ? run_geometry(cpu) : run_hold(cpu);
 	}
-	std::fprintf(stderr, "usage: ktr-ctl-probe badinput|nobody|deputy|notices|snapshot|"
+	std::fprintf(stderr, "usage: ktr-ctl-probe badinput|nobody|deputy|notices|"
+			     "tracer-notice SECONDS|snapshot|"
 			     "geometry CPU|hold CPU\n");
 	return 2;
 }
