@@ -301,8 +301,8 @@
  * current (the tracer is their switch: ENABLE/DISABLE_EVENTS do not
  * change them) and take filters and stacks like any event. When the module
  * of the current tracer is unloaded, the tracer is stopped and "nop"
- * becomes current (no notice is sent for that change). KTR_CMD_RESET
- * makes "nop" current too.
+ * becomes current (a SET_TRACER notice says so). KTR_CMD_RESET makes
+ * "nop" current too.
  *
  * KTR_CMD_LIST_TRACERS (dump; ABI minor 7)
  *   Request:  no attributes.
@@ -335,9 +335,11 @@
  *   for is the current one: it is stopped before its init runs again, and
  *   "nop" is current if that init refuses; the message says so).
  *   Reply:    KTR_CMD_SET_TRACER with KTR_ATTR_TRACER_NAME (the current
- *     tracer now). A notice of the same content goes to "notices"; so
- *     does every change of the current tracer that no SET_TRACER made
- *     (KTR_CMD_RESET, or the current tracer's module unloaded: "nop").
+ *     tracer now). A notice of the same content goes to "notices" for
+ *     every change of the current tracer, in the order of the changes: a
+ *     SET_TRACER that stopped or started a tracer (also one that failed
+ *     after stopping the old one: "nop"), KTR_CMD_RESET, the current
+ *     tracer's module unloaded ("nop").
  *   Errors (extack message each): -ENOENT no tracer of that name; -EINVAL
  *   an unknown option, a value of the wrong type, a malformed or repeated
  *   "key=value", or the tracer's init refusing its options (e.g. function

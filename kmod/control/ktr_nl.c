@@ -291,15 +291,19 @@ struct genl_family ktr_nl_family __ro_after_init = {
 
 int ktr_nl_init(void)
 {
-	int ret = genl_register_family(&ktr_nl_family);
+	int ret;
 
+	/* The notice hooks first: no change goes unannounced once requests come. */
+	ktr_nl_latency_init();
+	ktr_nl_tracer_init();
+	ret = genl_register_family(&ktr_nl_family);
 	if (ret) {
 		pr_err("cannot register generic netlink family %s: %d\n",
 		       KTR_GENL_NAME, ret);
+		ktr_nl_tracer_exit();
+		ktr_nl_latency_exit();
 		return ret;
 	}
-	ktr_nl_latency_init();
-	ktr_nl_tracer_init();
 #ifndef GENL_MCAST_CAP_SYS_ADMIN
 	/* Built against headers without it: say so where the admin looks. */
 	pr_warn("this kernel lets any user subscribe to the \"%s\" group (no GENL_MCAST_CAP_SYS_ADMIN): notices show event globs and buffer changes\n",

@@ -84,14 +84,18 @@ int ktr_nl_get_latency(struct sk_buff *skb, struct netlink_callback *cb)
 				   "no latency data: no latency tracer was set since ktr was loaded (ktr tracer set wakeup)");
 		goto out;
 	}
-	/* The first message said which maximum: the rest must be its trace. */
-	if (pos && r->max.seq != cb->args[1]) {
+	/*
+	 * The first message said which maximum of which run: the rest must be
+	 * its trace (a tracer set again starts its maxima at 1 again).
+	 */
+	if (pos && (r->max.seq != cb->args[1] || r->generation != cb->args[2])) {
 		NL_SET_ERR_MSG_MOD(cb->extack,
-				   "a new maximum replaced the worst-case trace during the dump: read again");
+				   "a new maximum or a new run of the tracer replaced the worst-case trace during the dump: read again");
 		ret = -EAGAIN;
 		goto out;
 	}
 	cb->args[1] = r->max.seq;
+	cb->args[2] = r->generation;
 	for (; pos <= r->max.nr; pos++) {
 		lm.i = pos;
 		ret = ktr_nl_dump_one(&d, &lm);

@@ -2,9 +2,9 @@
 /*
  * ktr_nl_tracer.c - KTR_CMD_LIST_TRACERS and KTR_CMD_SET_TRACER
  * (uapi/ktr.h): the tracer registry (tracer/ktr_tracer.c) over netlink.
- * Setting a tracer sends a notice, and so does every other change of the
- * current tracer (its module unloaded, RESET): the registry calls
- * ktr_nl_tracer_changed().
+ * Every change of the current tracer sends a notice (SET_TRACER, its
+ * module unloaded, RESET): the registry calls ktr_nl_tracer_changed()
+ * under its lock, in the order of the changes.
  */
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -91,7 +91,7 @@ int ktr_nl_set_tracer(struct sk_buff *skb, struct genl_info *info)
 	kfree(buf);
 	if (ret)
 		return ret;
-	ktr_nl_notify(KTR_CMD_SET_TRACER, ktr_nl_put_tracer_name, current_name);
+	/* The registry sent the notice (ktr_nl_tracer_changed()). */
 	return ktr_nl_reply(info, KTR_CMD_SET_TRACER, ktr_nl_put_tracer_name,
 			    current_name);
 }

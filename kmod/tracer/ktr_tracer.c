@@ -42,10 +42,11 @@
  *     module uses ktr's exported symbols, so the module loader holds a
  *     reference on ktr for it (rmmod ktr fails: "in use by"). Hence at
  *     ktr_tracers_exit() only ktr's own tracers are registered.
- *  6. Every change of the current tracer is announced: SET_TRACER by the
- *     control plane after it returns, the others (the current tracer
- *     unregistered, RESET) through ktr_change_notify under the lock, so
- *     the hook is never called after the control plane cleared it.
+ *  6. Every change of the current tracer is announced through
+ *     ktr_change_notify, under the lock (so notices come in the order of
+ *     the changes, and never after the control plane cleared the hook):
+ *     SET_TRACER's, successful or not once something stopped or started,
+ *     the current tracer unregistered, RESET.
  * Lock order: ktr_tracers_lock -> ktr_events_lock (events added and
  * removed) and -> whatever the callbacks take (ftrace's own locks).
  */
@@ -470,6 +471,7 @@ int ktr_tracer_set(const char *name, const struct ktr_tracer_setting *set,
 	union ktr_tracer_value vals[KTR_TRACER_OPTS_MAX] = {};
 	char *text[KTR_TRACER_OPTS_MAX] = {};
 	struct ktr_tracer *t;
+	bool changed = false;
 	int ret;
 
 	mutex_lock(&ktr_tracers_lock);
@@ -487,17 +489,23 @@ int ktr_tracer_set(const char *name, const struct ktr_tracer_setting *set,
 		ret = -EBUSY;
 		goto out;
 	}
-	if (t == ktr_current)
+	if (t == ktr_current) {
 		ktr_tracer_stop_current();
+		changed = true;
+	}
 	ret = t->init ? t->init(vals, extack) : 0;
 	if (!ret) {
 		if (t != ktr_current)
 			ktr_tracer_stop_current();
+		changed = true;
 		ret = ktr_tracer_start(t, vals, text, extack);
 		if (!ret)
 			memset(text, 0, sizeof(text));	/* owned by the registry */
 	}
 	module_put(t->owner);
+	/* Invariant 6: failed or not, what stopped or started is announced. */
+	if (changed)
+		ktr_tracer_changed();
 out:
 	strscpy(current_name, ktr_current->name, KTR_TRACER_NAME_MAX);
 	mutex_unlock(&ktr_tracers_lock);

@@ -186,6 +186,8 @@ struct ktr_wk_state {
 static struct ktr_wk_state ktr_wk_states[2];
 static DEFINE_MUTEX(ktr_wk_lock);		/* invariant 6 */
 static struct ktr_wk_state *ktr_wk_latest;
+/* Counts inits (guarded by ktr_wk_lock): which run a report is of. */
+static u64 ktr_wk_generation;
 static ktr_lat_notify_fn ktr_wk_notify;
 
 /* The scheduler's tracepoints, found by name (not exported symbols). */
@@ -482,6 +484,7 @@ static int ktr_wk_init(struct ktr_wk_state *s, const union ktr_tracer_value *val
 	old = s->cpus;
 	s->cpus = cpus;
 	ktr_wk_latest = s;
+	ktr_wk_generation++;
 	mutex_unlock(&ktr_wk_lock);
 	free_percpu(old);
 	return 0;
@@ -502,14 +505,14 @@ static void ktr_wk_unregister(struct ktr_wk_state *s, unsigned int n)
 {
 	/* In the reverse order of ktr_wk_start(). */
 	if (n > 3)
-		tracepoint_probe_unregister(ktr_wk_tp_migrate,
-					    ktr_wk_probe_migrate, s);
+		tracepoint_probe_unregister(ktr_wk_tp_wakeup,
+					    ktr_wk_probe_wakeup, s);
 	if (n > 2)
 		tracepoint_probe_unregister(ktr_wk_tp_wakeup_new,
 					    ktr_wk_probe_wakeup_new, s);
 	if (n > 1)
-		tracepoint_probe_unregister(ktr_wk_tp_wakeup,
-					    ktr_wk_probe_wakeup, s);
+		tracepoint_probe_unregister(ktr_wk_tp_migrate,
+					    ktr_wk_probe_migrate, s);
 	if (n > 0)
 		tracepoint_probe_unregister(ktr_wk_tp_switch,
 					    ktr_wk_probe_switch, s);
@@ -520,18 +523,24 @@ static int ktr_wk_start(struct ktr_wk_state *s)
 {
 	int ret;
 
-	/* The switch first: a wakeup is never left without its switch. */
+	/*
+	 * The probes that drop or move a pending wakeup (switch, migrate)
+	 * before the ones that record it, and away after them: a pending
+	 * wakeup never outlives its task's switch or migration unseen (a
+	 * task woken, migrated while migrate was off, would leave a stale
+	 * entry that its next wakeup on the old CPU would measure from).
+	 */
 	ret = tracepoint_probe_register(ktr_wk_tp_switch, ktr_wk_probe_switch, s);
 	if (ret)
 		return ret;
-	ret = tracepoint_probe_register(ktr_wk_tp_wakeup, ktr_wk_probe_wakeup, s);
+	ret = tracepoint_probe_register(ktr_wk_tp_migrate, ktr_wk_probe_migrate, s);
 	if (ret)
 		goto fail1;
 	ret = tracepoint_probe_register(ktr_wk_tp_wakeup_new,
 					ktr_wk_probe_wakeup_new, s);
 	if (ret)
 		goto fail2;
-	ret = tracepoint_probe_register(ktr_wk_tp_migrate, ktr_wk_probe_migrate, s);
+	ret = tracepoint_probe_register(ktr_wk_tp_wakeup, ktr_wk_probe_wakeup, s);
 	if (ret)
 		goto fail3;
 	return 0;
@@ -631,6 +640,7 @@ int ktr_wakeup_read(struct ktr_lat_report *r)
 		return -ENODATA;
 	}
 	r->tracer = s->tracer->name;
+	r->generation = ktr_wk_generation;
 	r->threshold = s->threshold;
 	for_each_possible_cpu(cpu) {
 		ktr_wk_copy_counts(per_cpu_ptr(s->cpus, cpu), &n);

@@ -42,6 +42,7 @@ struct ktr_lat_max {
 /* What KTR_CMD_GET_LATENCY reports (large: allocate it). */
 struct ktr_lat_report {
 	const char *tracer;
+	u64 generation;		/* grows at each init of either tracer */
 	u64 threshold;
 	u64 count;
 	u64 sum;
