@@ -155,19 +155,7 @@ const FormatTable &sched_formats()
 {
 	static const FormatTable table = [] {
 		FormatTable t = builtin_formats();
-		using S = ktr_event_sched_switch;
-		EventFormat sw{KTR_EVENT_SCHED_SWITCH, "sched", "sched_switch", test::common_fields()};
-		sw.fields.insert(sw.fields.end(), {
-			{"prev_comm", FieldType::CharArray, offsetof(S, prev_comm), KTR_COMM_LEN, false},
-			{"prev_pid", FieldType::Int, offsetof(S, prev_pid), 4, true},
-			{"prev_prio", FieldType::Int, offsetof(S, prev_prio), 4, true},
-			{"prev_state", FieldType::Int, offsetof(S, prev_state), 4, false},
-			{"preempt", FieldType::Int, offsetof(S, preempt), 4, false},
-			{"next_comm", FieldType::CharArray, offsetof(S, next_comm), KTR_COMM_LEN, false},
-			{"next_pid", FieldType::Int, offsetof(S, next_pid), 4, true},
-			{"next_prio", FieldType::Int, offsetof(S, next_prio), 4, true},
-		});
-		EXPECT_TRUE(t.add(sw));
+		EXPECT_TRUE(t.add(test::sched_switch_format()));
 		using W = ktr_event_sched_wakeup;
 		EventFormat wk{KTR_EVENT_SCHED_WAKEUP, "sched", "sched_wakeup", test::common_fields()};
 		wk.fields.insert(wk.fields.end(), {

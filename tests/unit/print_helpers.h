@@ -5,12 +5,14 @@
 #ifndef KTR_TEST_PRINT_HELPERS_H
 #define KTR_TEST_PRINT_HELPERS_H
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <ktr_event.h>
 
 #include "ktr/event_format.h"
 #include "ktr/event_print.h"
@@ -25,6 +27,24 @@ inline std::vector<FieldFormat> common_fields()
 	return {{"common_id", FieldType::Int, 0, 2, false},
 		{"common_flags", FieldType::Int, 2, 2, false},
 		{"common_pid", FieldType::Int, 4, 4, true}};
+}
+
+/// sched:sched_switch as kmod/probes/ktr_probes_sched.c describes it.
+inline EventFormat sched_switch_format()
+{
+	using S = ktr_event_sched_switch;
+	EventFormat sw{KTR_EVENT_SCHED_SWITCH, "sched", "sched_switch", common_fields()};
+	sw.fields.insert(sw.fields.end(), {
+		{"prev_comm", FieldType::CharArray, offsetof(S, prev_comm), KTR_COMM_LEN, false},
+		{"prev_pid", FieldType::Int, offsetof(S, prev_pid), 4, true},
+		{"prev_prio", FieldType::Int, offsetof(S, prev_prio), 4, true},
+		{"prev_state", FieldType::Int, offsetof(S, prev_state), 4, false},
+		{"preempt", FieldType::Int, offsetof(S, preempt), 4, false},
+		{"next_comm", FieldType::CharArray, offsetof(S, next_comm), KTR_COMM_LEN, false},
+		{"next_pid", FieldType::Int, offsetof(S, next_pid), 4, true},
+		{"next_prio", FieldType::Int, offsetof(S, next_prio), 4, true},
+	});
+	return sw;
 }
 
 inline std::string text(EventPrinter &p, std::uint32_t cpu, std::uint64_t ts, const Bytes &payload)

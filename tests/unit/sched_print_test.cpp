@@ -35,19 +35,7 @@ const FormatTable &sched_formats()
 {
 	static const FormatTable table = [] {
 		FormatTable t = builtin_formats();
-		using S = ktr_event_sched_switch;
-		EventFormat sw{KTR_EVENT_SCHED_SWITCH, "sched", "sched_switch", test::common_fields()};
-		sw.fields.insert(sw.fields.end(), {
-			{"prev_comm", FieldType::CharArray, offsetof(S, prev_comm), KTR_COMM_LEN, false},
-			{"prev_pid", FieldType::Int, offsetof(S, prev_pid), 4, true},
-			{"prev_prio", FieldType::Int, offsetof(S, prev_prio), 4, true},
-			{"prev_state", FieldType::Int, offsetof(S, prev_state), 4, false},
-			{"preempt", FieldType::Int, offsetof(S, preempt), 4, false},
-			{"next_comm", FieldType::CharArray, offsetof(S, next_comm), KTR_COMM_LEN, false},
-			{"next_pid", FieldType::Int, offsetof(S, next_pid), 4, true},
-			{"next_prio", FieldType::Int, offsetof(S, next_prio), 4, true},
-		});
-		EXPECT_TRUE(t.add(sw));
+		EXPECT_TRUE(t.add(test::sched_switch_format()));
 		using E = ktr_event_sched_process_exec;
 		EventFormat exec{KTR_EVENT_SCHED_PROCESS_EXEC, "sched", "sched_process_exec", test::common_fields()};
 		exec.fields.insert(exec.fields.end(), {
