@@ -13,6 +13,7 @@
 
 #include "ktr/hist_sink.h"
 #include "ktr/histogram.h"
+#include "ktr/json_writer.h"
 #include "ktr/line_sink.h"
 #include "ktr/pair_sink.h"
 #include "run_tool.h"
@@ -253,6 +254,53 @@ TEST_F(HistCapture, CliPrintsWhatTheSinksPrint)
 	EXPECT_EQ(r.out, "@sys_exit.ret:\n" + hist_line("[4, 8)", 1, 1) +
 				 hist_line("[8, 16)", 1, 1) + "count 2  avg 7  min 5  max 10\n\n" +
 				 "sys_exit: 2 events\n");
+}
+
+// The same histograms as one JSON object: buckets with their bounds.
+TEST_F(HistCapture, Json)
+{
+	HistSink sink(HistOptions{"sys_exit", "ret", {}, "", ""}, out_);
+	sink.set_json(true);
+	EXPECT_EQ(run(sink),
+		  R"J({"event":"raw_syscalls:sys_exit","field":"ret","by":null,"histograms":[)J"
+		  R"J({"histogram":{"count":3,"avg":5,"min":0,"max":10,"buckets":[)J"
+		  R"J({"range":"[0]","low":0,"high":1,"count":1},)J"
+		  R"J({"range":"[4, 8)","low":4,"high":8,"count":1},)J"
+		  R"J({"range":"[8, 16)","low":8,"high":16,"count":1}]}}],)J"
+		  R"("events":3,"kept":null,"unreadable":0,"lost":3})"
+		  "\n");
+}
+
+TEST_F(HistCapture, PairsJson)
+{
+	PairSink sink(PairOptions{"sys_enter", "sys_exit", {"pid", "id"}, {}, "", ""}, out_);
+	sink.set_json(true);
+	const std::string out = run(sink);
+	EXPECT_NE(out.find(R"J("start":"raw_syscalls:sys_enter","end":"raw_syscalls:sys_exit","unit":"ns")J"),
+		  std::string::npos)
+		<< out;
+	EXPECT_NE(out.find(R"J({"key":"pid=100, id=0 read","histogram":{"count":1,"avg":2000,"min":2000,"max":2000,"buckets":[{"range":"[1K, 2K)","low":1024,"high":2048,"count":1}]}})J"),
+		  std::string::npos)
+		<< out;
+	EXPECT_NE(out.find(R"J("pairs":2,"unmatched_ends":1,"restarted":1,"open_at_end":1,"filtered":null,"unreadable":0,"lost":3})J"),
+		  std::string::npos)
+		<< out;
+}
+
+TEST(Histogram, JsonBoundsAtTheEdges)
+{
+	Histogram log2;
+	log2.add(std::int64_t{-5});
+	log2.add(std::numeric_limits<std::uint64_t>::max());
+	JsonWriter w;
+	log2.json(w);
+	EXPECT_EQ(w.str(), R"J({"count":2,"avg":9223372036854775805,"min":-5,"max":18446744073709551615,"buckets":[)J"
+			   R"J({"range":"(..., 0)","low":null,"high":0,"count":1},)J"
+			   R"J({"range":"[8E, 16E)","low":9223372036854775808,"high":18446744073709551616,"count":1}]})J");
+	Histogram empty;
+	JsonWriter e;
+	empty.json(e);
+	EXPECT_EQ(e.str(), R"J({"count":0,"avg":null,"min":null,"max":null,"buckets":[]})J");
 }
 
 TEST_F(HistCapture, CliUsageErrors)

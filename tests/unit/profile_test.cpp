@@ -359,6 +359,19 @@ TEST(FlameGraphSvg, XmllintParsesIt)
 }
 #endif
 
+// A real browser draws it: headless Chromium renders the SVG to a PNG that
+// is not blank (tests/unit/svg_render.sh, as for the benchmark charts).
+TEST(FlameGraphSvg, ChromiumDrawsIt)
+{
+	test::TempDir dir;
+	const std::string path = dir.path("flamegraph.svg");
+	std::ofstream(path) << flamegraph_svg(sample_stacks(), {"ktr profile", "sub", 1200, 0, 16});
+	const test::Outcome o =
+		test::run_tool("/bin/bash", {KTR_TEST_DATA_DIR "/../unit/svg_render.sh", path});
+	EXPECT_EQ(o.status, 0) << o.out << o.err;
+	EXPECT_NE(o.out.find("ok   flamegraph:"), std::string::npos) << o.out;
+}
+
 TEST(FlameGraphSvg, FrameCountsAddUp)
 {
 	const FoldedStacks stacks = sample_stacks();

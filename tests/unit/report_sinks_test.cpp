@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,22 @@ TEST_F(ReportSinks, WindowAbsoluteTo)
 	EXPECT_EQ(stat.lost_events(), 3U);
 }
 
+// A window that cuts off the event naming a task: the first pass's names.
+TEST_F(ReportSinks, StatNamesFromFallback)
+{
+	StatSink stat(out_);
+	stat.set_comm_fallback([](std::int32_t pid) -> std::optional<std::string> {
+		if (pid == 200)
+			return "beta";
+		return std::nullopt;
+	});
+	const std::string out = run(stat);
+	EXPECT_NE(out.find("       200  beta                      3\n"), std::string::npos) << out;
+	EXPECT_NE(out.find("       300  <...>                     1\n"), std::string::npos) << out;
+	// What the events named wins over the fallback.
+	EXPECT_NE(out.find("       100  alpha                     4\n"), std::string::npos) << out;
+}
+
 TEST(TimeBound, Parse)
 {
 	Result<TimeBound> b = parse_time_bound("+1.5s", "--from");
@@ -149,10 +166,21 @@ TEST_F(ReportSinks, Cli)
 				     "+2.1us", path_});
 	EXPECT_EQ(r.status, 0) << r.err;
 	EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;
-	EXPECT_NE(r.out.find(R"("ts_diff_ns":0,"cpu":1,"pid":200,)"), std::string::npos) << r.out;
-	EXPECT_NE(r.out.find(R"("ts_diff_ns":400,"cpu":0,"pid":100,)"), std::string::npos) << r.out;
+	EXPECT_NE(r.out.find(R"J("ts_diff_ns":0,"cpu":1,"pid":200,)J"), std::string::npos) << r.out;
+	EXPECT_NE(r.out.find(R"J("ts_diff_ns":400,"cpu":0,"pid":100,)J"), std::string::npos) << r.out;
 
 	r = test::run_tool(KTR_BIN, {"report", "--stat", "--json", path_});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_NE(r.out.find(R"({"events":8,"lost":3,"first_s":5.000000,"last_s":5.000003,"by_event":[)"
+			     R"J({"event":"raw_syscalls:sys_enter","count":4},)J"),
+		  std::string::npos)
+		<< r.out;
+	EXPECT_NE(r.out.find(R"J("by_cpu":[{"cpu":0,"events":5,"lost":0},{"cpu":1,"events":3,"lost":3}])J"),
+		  std::string::npos)
+		<< r.out;
+	EXPECT_NE(r.out.find(R"J({"pid":100,"comm":"alpha","events":4})J"), std::string::npos) << r.out;
+	EXPECT_NE(r.out.find(R"J({"pid":300,"comm":null,"events":1})J"), std::string::npos) << r.out;
+	r = test::run_tool(KTR_BIN, {"report", "--stat", "--format", "ctf", "-o", dir_.path("c"), path_});
 	EXPECT_EQ(r.status, 2);
 	EXPECT_TRUE(test::is_one_line(r.err, "ktr: --stat prints counts")) << r.err;
 	r = test::run_tool(KTR_BIN, {"report", "--to", "later", path_});

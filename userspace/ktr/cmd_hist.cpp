@@ -51,6 +51,7 @@ struct HistCmdOptions {
 	std::string cpus;
 	std::string from;
 	std::string to;
+	bool json = false;
 };
 
 void usage(const std::string &message)
@@ -93,7 +94,9 @@ void run_hist(const HistCmdOptions &o)
 		p.spec = spec;
 		p.filter = o.filter;
 		p.by = o.by;
-		sink = std::make_unique<PairSink>(p, out);
+		auto pairs = std::make_unique<PairSink>(p, out);
+		pairs->set_json(o.json);
+		sink = std::move(pairs);
 	} else {
 		if (o.event.empty() || o.field.empty())
 			usage("give EVENT FIELD, or --pair START:END --key FIELDS");
@@ -105,7 +108,9 @@ void run_hist(const HistCmdOptions &o)
 		h.spec = spec;
 		h.filter = o.filter;
 		h.by = o.by;
-		sink = std::make_unique<HistSink>(h, out);
+		auto hist = std::make_unique<HistSink>(h, out);
+		hist->set_json(o.json);
+		sink = std::move(hist);
 	}
 	WindowSink window(*sink, from, to);
 	Sink *const sinks[] = {(from || to) ? static_cast<Sink *>(&window) : sink.get()};
@@ -152,6 +157,9 @@ void setup_hist(CLI::App &app)
 			"Only events this filter keeps (ktr filter's grammar; with --pair: START "
 			"events), e.g. 'ret < 0'")
 		->type_name("EXPR");
+	sub->add_flag("--json", opt->json,
+		      "Print one JSON object: every histogram's buckets (range, low, high, count), "
+		      "count, avg, min, max, and the event counts");
 	sub->add_option("--by", opt->by, "One histogram per value of FIELD (with --pair: of START)")
 		->type_name("FIELD");
 	sub->add_option("--pair", opt->pair,

@@ -78,9 +78,9 @@ void run_report(const ReportOptions &opt)
 		from = cli::or_fail(parse_time_bound(opt.from, "--from"));
 	if (!opt.to.empty())
 		to = cli::or_fail(parse_time_bound(opt.to, "--to"));
-	if (opt.stat && (*format != cli::OutputFormat::Text || opt.ts_diff))
-		throw cli::Failure(Error{EINVAL, "--stat prints counts, not events: no --json, "
-						 "--format or --ts-diff with it"},
+	if (opt.stat && (!lines_out || opt.ts_diff))
+		throw cli::Failure(Error{EINVAL, "--stat prints counts, not events: no --format "
+						 "or --ts-diff with it (--json: the counts as JSON)"},
 				   cli::exit_usage);
 	if (opt.ts_diff && !lines_out)
 		throw cli::Failure(Error{EINVAL, "--ts-diff is for text and JSON lines, not --format " +
@@ -102,7 +102,10 @@ void run_report(const ReportOptions &opt)
 	FdOutput out(STDOUT_FILENO);
 	std::unique_ptr<Sink> sink;
 	if (opt.stat) {
-		sink = std::make_unique<StatSink>(out);
+		auto stat = std::make_unique<StatSink>(out);
+		stat->set_comm_fallback(names_in_capture(opt.file));
+		stat->set_json(*format == cli::OutputFormat::Json);
+		sink = std::move(stat);
 	} else if (lines_out) {
 		auto lines = std::make_unique<LineSink>(
 			*format == cli::OutputFormat::Json ? LineFormat::Json : LineFormat::Text, out);
@@ -142,7 +145,8 @@ void setup_report(CLI::App &app)
 		->type_name("LIST")
 		->check(cli::validator(parse_cpu_list));
 	sub->add_flag("--stat", opt->stat,
-		      "Print counts instead of events: by event, by CPU (with lost events), by task");
+		      "Print counts instead of events: by event, by CPU (with lost events), by task "
+		      "(--json: one JSON object)");
 	sub->add_flag("--ts-diff", opt->ts_diff,
 		      "Show the time since the previous event on each line (JSON: ts_diff_ns)");
 	cli::add_time_window(sub, opt->from, opt->to);

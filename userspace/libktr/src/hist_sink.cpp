@@ -5,6 +5,7 @@
 
 #include "ktr/decode.h"
 #include "ktr/event_print.h"
+#include "ktr/json_writer.h"
 #include "ktr/syscall_names.h"
 
 namespace ktr {
@@ -136,11 +137,38 @@ std::string HistSink::text() const
 	return out;
 }
 
+std::string HistSink::json() const
+{
+	JsonWriter w;
+	w.begin_object().key("event").value(event_->system + ":" + event_->name);
+	w.key("field").value(field_->name).key("by");
+	if (by_)
+		w.value(by_->name);
+	else
+		w.null();
+	w.key("histograms").begin_array();
+	for (const auto &[key, hist] : hists_) {
+		w.begin_object();
+		if (by_)
+			w.key("key").value(key_text(*event_, *by_, key));
+		w.key("histogram");
+		hist.json(w);
+		w.end_object();
+	}
+	w.end_array().key("events").value(seen_).key("kept");
+	if (filter_)
+		w.value(kept_);
+	else
+		w.null();
+	w.key("unreadable").value(bad_).key("lost").value(lost_).end_object();
+	return w.str() + "\n";
+}
+
 Result<void> HistSink::end(const std::vector<ReadStats> &)
 {
 	if (!event_)
 		return {};
-	out_.put(text());
+	out_.put(json_ ? json() : text());
 	out_.flush();
 	return {};
 }

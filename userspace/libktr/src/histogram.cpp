@@ -130,6 +130,36 @@ bool Histogram::add(const FieldValue &value)
 	return false;
 }
 
+namespace {
+
+std::string i128_text(i128 v)
+{
+	std::string s;
+	const bool neg = v < 0;
+	u128 u = neg ? static_cast<u128>(-v) : static_cast<u128>(v);
+	do {
+		s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
+		u /= 10;
+	} while (u != 0);
+	return neg ? "-" + s : s;
+}
+
+} // namespace
+
+std::pair<std::string, std::string> Histogram::bounds(std::int64_t bucket) const
+{
+	if (spec_.step == 0) {
+		if (bucket < 0)
+			return {"", "0"};
+		if (bucket <= 1)
+			return {std::to_string(bucket), std::to_string(bucket + 1)};
+		const auto k = static_cast<unsigned>(bucket);
+		return {i128_text(i128{1} << (k - 1)), i128_text(i128{1} << k)};
+	}
+	const i128 lo = static_cast<i128>(bucket) * spec_.step;
+	return {i128_text(lo), i128_text(lo + spec_.step)};
+}
+
 std::string Histogram::range_text(std::int64_t bucket) const
 {
 	if (spec_.step == 0) {
@@ -141,20 +171,8 @@ std::string Histogram::range_text(std::int64_t bucket) const
 		return "[" + pow2_text(k - 1) + ", " + pow2_text(k) + ")";
 	}
 	// In 128 bits: k * step may not fit 64.
-	const i128 lo = static_cast<i128>(bucket) * spec_.step;
-	const i128 hi = lo + spec_.step;
-	const auto text = [](i128 v) {
-		std::string s;
-		const bool neg = v < 0;
-		u128 u = neg ? static_cast<u128>(-v)
-					  : static_cast<u128>(v);
-		do {
-			s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
-			u /= 10;
-		} while (u != 0);
-		return neg ? "-" + s : s;
-	};
-	return "[" + text(lo) + ", " + text(hi) + ")";
+	const auto [lo, hi] = bounds(bucket);
+	return "[" + lo + ", " + hi + ")";
 }
 
 namespace {
@@ -195,6 +213,39 @@ std::string Histogram::text(std::string_view unit) const
 	       integer_text(std::floor(sum_ / static_cast<long double>(count_))) + u + "  min " +
 	       integer_text(min_) + u + "  max " + integer_text(max_) + u + "\n";
 	return out;
+}
+
+void Histogram::json(JsonWriter &w) const
+{
+	w.begin_object().key("count").value(count_);
+	const auto put = [&](const char *name, long double v) {
+		w.key(name);
+		if (count_ == 0)
+			w.null();
+		else
+			w.number(integer_text(v));
+	};
+	put("avg", count_ ? std::floor(sum_ / static_cast<long double>(count_)) : 0);
+	put("min", min_);
+	put("max", max_);
+	w.key("buckets").begin_array();
+	for (const auto &[bucket, n] : buckets_) {
+		const auto [lo, hi] = bounds(bucket);
+		w.begin_object().key("range").value(range_text(bucket)).key("low");
+		if (lo.empty())
+			w.null();
+		else
+			w.number(lo);
+		w.key("high");
+		// 2^64, the top of the last log2 bucket, is written as a number
+		// too: JSON integers have no width.
+		if (hi.empty())
+			w.null();
+		else
+			w.number(hi);
+		w.key("count").value(n).end_object();
+	}
+	w.end_array().end_object();
 }
 
 } // namespace ktr

@@ -5,6 +5,7 @@
 
 #include "ktr/decode.h"
 #include "ktr/hist_sink.h"
+#include "ktr/json_writer.h"
 
 namespace ktr {
 
@@ -158,6 +159,33 @@ std::string PairSink::text() const
 	return out;
 }
 
+std::string PairSink::json() const
+{
+	std::uint64_t open = 0;
+	for (const auto &[key, o] : open_)
+		open += o.kept ? 1 : 0;
+	JsonWriter w;
+	w.begin_object().key("start").value(start_->system + ":" + start_->name);
+	w.key("end").value(end_->system + ":" + end_->name).key("unit").value("ns");
+	w.key("histograms").begin_array();
+	for (const auto &[group, hist] : hists_) {
+		w.begin_object().key("key").value(group_text(group)).key("histogram");
+		hist.json(w);
+		w.end_object();
+	}
+	w.end_array().key("pairs").value(counts_.pairs);
+	w.key("unmatched_ends").value(counts_.unmatched_ends);
+	w.key("restarted").value(counts_.restarted);
+	w.key("open_at_end").value(ended_ ? counts_.open_at_end : open).key("filtered");
+	if (filter_)
+		w.value(counts_.filtered);
+	else
+		w.null();
+	w.key("unreadable").value(counts_.unreadable).key("lost").value(counts_.lost);
+	w.end_object();
+	return w.str() + "\n";
+}
+
 Result<void> PairSink::end(const std::vector<ReadStats> &)
 {
 	if (!start_)
@@ -166,7 +194,7 @@ Result<void> PairSink::end(const std::vector<ReadStats> &)
 	for (const auto &[key, o] : open_)
 		counts_.open_at_end += o.kept ? 1 : 0;
 	ended_ = true;
-	out_.put(text());
+	out_.put(json_ ? json() : text());
 	out_.flush();
 	return {};
 }

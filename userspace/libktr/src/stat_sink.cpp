@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <optional>
 
 #include "ktr/decode.h"
+#include "ktr/json_writer.h"
 
 namespace ktr {
 
@@ -55,6 +57,49 @@ std::vector<std::pair<K, std::uint64_t>> most_first(const std::map<K, std::uint6
 
 } // namespace
 
+std::optional<std::string> StatSink::comm_of(std::int32_t pid) const
+{
+	if (const std::string *known = printer_ ? printer_->comms().find(pid) : nullptr)
+		return *known;
+	if (fallback_ && pid > 0)
+		return fallback_(pid);
+	return std::nullopt;
+}
+
+std::string StatSink::json() const
+{
+	JsonWriter w;
+	w.begin_object().key("events").value(events_).key("lost").value(lost_);
+	w.key("first_s");
+	if (events_ != 0 && printer_)
+		w.number(format_seconds(printer_->clock().to_mono(first_ts_)));
+	else
+		w.null();
+	w.key("last_s");
+	if (events_ != 0 && printer_)
+		w.number(format_seconds(printer_->clock().to_mono(last_ts_)));
+	else
+		w.null();
+	w.key("by_event").begin_array();
+	for (const auto &[name, n] : most_first(by_event_))
+		w.begin_object().key("event").value(name).key("count").value(n).end_object();
+	w.end_array().key("by_cpu").begin_array();
+	for (const auto &[cpu, c] : by_cpu_)
+		w.begin_object().key("cpu").value(cpu).key("events").value(c.events).key("lost").value(
+			c.lost).end_object();
+	w.end_array().key("by_task").begin_array();
+	for (const auto &[pid, n] : most_first(by_task_)) {
+		w.begin_object().key("pid").value(pid).key("comm");
+		if (const std::optional<std::string> comm = comm_of(pid))
+			w.value(*comm);
+		else
+			w.null();
+		w.key("events").value(n).end_object();
+	}
+	w.end_array().end_object();
+	return w.str() + "\n";
+}
+
 std::string StatSink::text() const
 {
 	char line[160];
@@ -78,7 +123,7 @@ std::string StatSink::text() const
 	}
 	out += "\nby task:\n       pid  comm                 events\n";
 	for (const auto &[pid, n] : most_first(by_task_)) {
-		const std::string *comm = printer_ ? printer_->comms().find(pid) : nullptr;
+		const std::optional<std::string> comm = comm_of(pid);
 		const std::string name = comm ? escape_text(*comm) : pid == 0 ? "<idle>" : "<...>";
 		std::snprintf(line, sizeof(line), "%10" PRId32 "  %-16s %10" PRIu64 "\n", pid,
 			      name.c_str(), n);
@@ -89,7 +134,7 @@ std::string StatSink::text() const
 
 Result<void> StatSink::end(const std::vector<ReadStats> &)
 {
-	out_.put(text());
+	out_.put(json_ ? json() : text());
 	out_.flush();
 	return {};
 }

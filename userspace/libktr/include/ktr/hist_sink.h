@@ -68,11 +68,18 @@ public:
 	void lost(const MergedLost &lost) override { lost_ += lost.count; }
 	Result<void> end(const std::vector<ReadStats> &stats) override;
 
+	/// end() writes json() instead of text().
+	void set_json(bool on) noexcept { json_ = on; }
 	/// What end() writes.
 	[[nodiscard]] std::string text() const;
+	/// The same as one JSON object: {"event", "field", "by" (null without),
+	/// "histograms": [{"key" (with --by), "histogram": Histogram::json()}],
+	/// "events", "kept" (null without a filter), "unreadable", "lost"}.
+	[[nodiscard]] std::string json() const;
 
 private:
 	HistOptions opt_;
+	bool json_ = false;
 	LineOutput &out_;
 	FormatTable formats_;	// the trace's; the pointers below point into it
 	const EventFormat *event_ = nullptr;

@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "ktr/event_format.h"
 
@@ -49,7 +50,7 @@ std::string hist_line(std::string_view range, std::uint64_t count, std::uint64_t
 /// one ("" when all are empty).
 std::string log2_bucket_lines(std::span<const std::uint64_t> buckets);
 
-class JsonWriter;
+class JsonWriter;	// ktr/json_writer.h
 /// The same buckets as a JSON array of {"low","high","count"}, non-empty
 /// buckets only ("high" of the last bucket, 2^64, is null).
 void log2_bucket_json(JsonWriter &w, std::span<const std::uint64_t> buckets);
@@ -81,6 +82,14 @@ public:
 	/// X", integers; @unit after each value when not empty, e.g. " ns").
 	/// An empty histogram gives "no values\n".
 	[[nodiscard]] std::string text(std::string_view unit = {}) const;
+	/// The same as a JSON object: {"count", "avg", "min", "max" (integers,
+	/// null when empty), "buckets": [{"range" as text() shows it, "low",
+	/// "high" (bounds, high excluded; null where unbounded), "count"}]},
+	/// non-empty buckets only.
+	void json(JsonWriter &w) const;
+	/// The bounds of @bucket in decimal, "" where unbounded (log2: below
+	/// 0, and above 2^64).
+	[[nodiscard]] std::pair<std::string, std::string> bounds(std::int64_t bucket) const;
 
 	/// The bucket key of @value: log2: -1 for negative values, 0 for 0,
 	/// k for [2^(k-1), 2^k); linear: floor(value / step) (values above

@@ -44,6 +44,10 @@ public:
 		return raw(std::to_string(n));
 	}
 
+	/// An integer already written in decimal ("-12", "18446744073709551616"):
+	/// for values no C++ integer type holds; the caller vouches for @digits.
+	JsonWriter &number(std::string_view digits) { return raw(digits); }
+
 	/// The document so far.
 	[[nodiscard]] const std::string &str() const noexcept { return out_; }
 

@@ -76,10 +76,18 @@ public:
 	Result<void> end(const std::vector<ReadStats> &stats) override;
 
 	[[nodiscard]] const PairCounts &counts() const noexcept { return counts_; }
+	/// end() writes json() instead of text().
+	void set_json(bool on) noexcept { json_ = on; }
 	/// What end() writes.
 	[[nodiscard]] std::string text() const;
+	/// The same as one JSON object: {"start", "end", "unit": "ns",
+	/// "histograms": [{"key", "histogram": Histogram::json()}], "pairs",
+	/// "unmatched_ends", "restarted", "open_at_end", "filtered" (null
+	/// without a filter), "unreadable", "lost"}.
+	[[nodiscard]] std::string json() const;
 
 private:
+	bool json_ = false;
 	using Key = std::vector<FieldValue>;
 	struct Open {
 		std::uint64_t ts = 0;

@@ -19,7 +19,8 @@
 //
 // Events by count, most first (then by name, CPU or pid); times on
 // CLOCK_MONOTONIC like the text lines; a task's comm is the last name the
-// trace gave its pid (event_print.h), "<...>" when none did. Lost events
+// counted events gave its pid (event_print.h), else the fallback's (a first
+// pass), "<...>" when none did. Lost events
 // are those the sub-buffers of each CPU report (MergedLost).
 #ifndef KTR_STAT_SINK_H
 #define KTR_STAT_SINK_H
@@ -40,6 +41,10 @@ class StatSink final : public Sink {
 public:
 	/// @out must outlive the sink.
 	explicit StatSink(LineOutput &out) : out_(out) {}
+
+	/// Names of pids no counted event named (a first pass over the whole
+	/// capture: --from/--to may cut off the event that named a task).
+	void set_comm_fallback(CommTable::Lookup fallback) { fallback_ = std::move(fallback); }
 
 	[[nodiscard]] bool takes_subbufs() const noexcept override { return false; }
 	Result<void> begin(const CaptureInfo &info, const Symbolizer &symbolizer) override;
@@ -66,13 +71,26 @@ public:
 	{
 		return by_task_;
 	}
+	/// end() writes json() instead of text().
+	void set_json(bool on) noexcept { json_ = on; }
 	/// What end() writes.
 	[[nodiscard]] std::string text() const;
+	/// The same as one JSON object: {"events", "lost", "first_s", "last_s"
+	/// (CLOCK_MONOTONIC seconds, null without events), "by_event":
+	/// [{"event", "count"}], "by_cpu": [{"cpu", "events", "lost"}],
+	/// "by_task": [{"pid", "comm" (null when unknown), "events"}]}, in the
+	/// orders of text().
+	[[nodiscard]] std::string json() const;
 
 private:
+	/// The name of @pid: what the events said, else the fallback's.
+	[[nodiscard]] std::optional<std::string> comm_of(std::int32_t pid) const;
+
 	LineOutput &out_;
 	FormatTable formats_;	// before printer_, which refers to it
 	std::optional<EventPrinter> printer_;	// learns the tasks' names
+	CommTable::Lookup fallback_;
+	bool json_ = false;
 	std::map<std::string, std::uint64_t> by_event_;
 	std::map<std::uint32_t, Cpu> by_cpu_;
 	std::map<std::int32_t, std::uint64_t> by_task_;
