@@ -12,7 +12,8 @@
 # buffer_percent (ftrace's wake-up watermark for trace-cmd's recorders; empty:
 # the kernel's default, 50),
 # ktr_read_args (extra ktr-read arguments, split on blanks), tc_record_args
-# (extra `trace-cmd record` arguments, e.g. "--compression none").
+# (extra `trace-cmd record` arguments, e.g. "--compression none"), producer
+# (writers | syscalls, below).
 #
 # Consumers (each reads every CPU's buffer while the writers flood it):
 #   ktr-file   ktr-read -o FILE                  binary capture on the guest's tmpfs
@@ -20,9 +21,19 @@
 #   tc-record  trace-cmd record -p nop -o FILE   splice of ftrace pages into per-CPU
 #                                                files on tmpfs, merged into FILE at stop
 #   tc-stream  trace-cmd stream -p nop >/dev/null  text, parsed and printed, thrown away
-# The flood: ktr-bench-writer pinned to each vCPU writes the same SIZE-byte
-# message once per write(), to /dev/ktr (one ktr marker event) or to
-# /sys/kernel/tracing/trace_marker (one ftrace print event).
+# The flood, producer=writers: ktr-bench-writer pinned to each vCPU writes
+# the same SIZE-byte message once per write(), to /dev/ktr (one ktr marker
+# event) or to /sys/kernel/tracing/trace_marker (one ftrace print event).
+# producer=syscalls: a kernel-side flood that can outrun the consumer: a
+# getppid() loop (ktr-bench-events) pinned to CPU 0 for SECONDS, traced as
+# raw_syscalls:sys_enter by both (ktr enable; trace-cmd record -e), every
+# process's sys_enter recorded as the peers would; the consumer and its
+# children pinned to the last CPU (taskset). Rates do not apply ("max");
+# attempted is what the tracer counted written (received + lost + unread),
+# loop_calls the loop's own getppid() calls.
+# Every run also records the consumer's CPU time (user, system: its own and
+# its reaped children's, e.g. trace-cmd's recorders) from the wrapper's
+# /proc/PID/stat.
 #
 # Order inside this one boot: round by round, rate by rate (lowest first),
 # every configuration at each rate (ktr-file tc-record ktr-null tc-stream, ...).
@@ -54,6 +65,7 @@ verify=first
 buffer_percent=""
 ktr_read_args=""
 tc_record_args=""
+producer=writers
 for kv in "$@"; do
 	case $kv in
 	rates=*) rates=${kv#*=} ;;
@@ -69,6 +81,7 @@ for kv in "$@"; do
 	buffer_percent=*) buffer_percent=${kv#*=} ;;
 	ktr_read_args=*) ktr_read_args=${kv#*=} ;;
 	tc_record_args=*) tc_record_args=${kv#*=} ;;
+	producer=*) producer=${kv#*=} ;;
 	*) echo "read-guest: unknown argument '$kv'" >&2; exit 2 ;;
 	esac
 done
@@ -86,6 +99,17 @@ secs() { awk -v d="$1" 'BEGIN { printf "%.2f\n", d / 100 }'; }
 command -v trace-cmd >/dev/null || { echo "read-guest: no trace-cmd in the guest (vm/run --bin)" >&2; exit 1; }
 command -v ktr-bench-writer >/dev/null ||
 	{ echo "read-guest: no ktr-bench-writer in the guest (build tests/vm/tools)" >&2; exit 1; }
+case $producer in
+writers) consumer_cpu="" ;;
+syscalls)
+	rates=max
+	verify=none
+	[ "$vcpus" -ge 2 ] || { echo "read-guest: producer=syscalls needs 2 vCPUs or more" >&2; exit 2; }
+	consumer_cpu=$((vcpus - 1))
+	command -v ktr-bench-events >/dev/null ||
+		{ echo "read-guest: no ktr-bench-events in the guest (build tests/vm/tools)" >&2; exit 1; } ;;
+*) echo "read-guest: producer must be writers or syscalls, got '$producer'" >&2; exit 2 ;;
+esac
 case $mode in discard) tc_overwrite=nooverwrite ;; overwrite) tc_overwrite=overwrite ;;
 *) echo "read-guest: mode must be discard or overwrite, got '$mode'" >&2; exit 2 ;; esac
 for c in $configs; do
@@ -117,7 +141,12 @@ meta ktr_subbuf_size "$subbuf_size"
 meta ktr_nr_subbufs "$nr_subbufs"
 meta ktr_read_args "$ktr_read_args"
 meta tc_record_args "$tc_record_args"
-meta writer "ktr-bench-writer: one process per vCPU, pinned, one write() of $size bytes per event"
+meta producer "$producer"
+if [ "$producer" = syscalls ]; then
+	meta writer "ktr-bench-events syscall: a getppid() loop pinned to CPU 0, raw_syscalls:sys_enter traced; consumer pinned to CPU $consumer_cpu"
+else
+	meta writer "ktr-bench-writer: one process per vCPU, pinned, one write() of $size bytes per event"
+fi
 
 echo 0 >$T/tracing_on
 echo nop >$T/current_tracer
@@ -141,7 +170,9 @@ meta ktr_clock "local_clock (ktr.ko)"
 # added to its parent's), taken after everything the reader did, its final
 # drain and merge included. Sets rpid (the reader) and wpid (the wrapper).
 start_reader() {
-	sh -c 'io=$1; shift; "$@" & echo $! >"$io.pid"; wait $!; rc=$?; cat /proc/$$/io >"$io"; exit $rc' \
+	[ -z "$consumer_cpu" ] || set -- taskset -c "$consumer_cpu" "$@"
+	sh -c 'io=$1; shift; "$@" & echo $! >"$io.pid"; wait $!; rc=$?; cat /proc/$$/io >"$io"
+		cat /proc/$$/stat >"$io.stat"; exit $rc' \
 		sh "$W/io" "$@" &
 	wpid=$!
 	rpid=""
@@ -237,8 +268,24 @@ drain_stream() {
 	drain_s=$(secs $(($(uptime_cs) - t0)))
 }
 
+# syscall_flood: the getppid() loop on CPU 0 for $seconds, in chunks;
+# sets the w_* variables as flood does (one "writer").
+syscall_flood() {
+	t0=$(uptime_cs)
+	calls=0 ns=0 wrc=0
+	while [ $(($(uptime_cs) - t0)) -lt $((seconds * 100)) ]; do
+		ktr-bench-events syscall --cpu 0 --iterations 200000 --reps 1 >"$W/writers.out" 2>&1 ||
+			{ wrc=1; break; }
+		calls=$((calls + 200000))
+	done
+	w_n=1 w_attempted=$calls w_written=$calls w_refused=0 w_late_ns=0 w_errors=none
+	w_elapsed_ns=$(($(uptime_cs) - t0))0000000
+	[ "$wrc" = 0 ]
+}
+
 # flood PATH RATE: one writer per vCPU; sums their lines into w_* variables.
 flood() {
+	[ "$producer" = writers ] || { syscall_flood; return; }
 	per=0
 	[ "$2" = max ] || per=$(($2 / vcpus))
 	pids=""
@@ -269,9 +316,22 @@ flood() {
 	[ "$wrc" = 0 ] && [ "$w_n" = "$vcpus" ]
 }
 
-# io_fields: the reader's /proc/PID/io as k=v.
+# io_fields: the reader's /proc/PID/io as k=v, and its CPU time (the
+# wrapper's cutime and cstime: fields 16 and 17 of /proc/PID/stat, in
+# USER_HZ = 100 ticks on x86).
 io_fields() {
 	awk '/^(rchar|wchar|syscr|syscw|read_bytes|write_bytes):/ { sub(/:$/, "", $1); printf " io_%s=%s", $1, $2 }' "$W/io"
+	awk '{ sub(/^.*\) /, ""); printf " cpu_user_s=%.2f cpu_sys_s=%.2f", $14 / 100, $15 / 100 }' "$W/io.stat"
+}
+
+# syscalls_attempted STATS: with producer=syscalls, attempted is what the
+# tracer counted (received + lost + unread), the loop's calls loop_calls.
+syscalls_attempted() {
+	[ "$producer" = syscalls ] || return 0
+	w_calls=$w_attempted
+	w_attempted=$(echo "$1" | awk '{ for (i = 1; i <= NF; i++) { p = index($i, "=")
+		v[substr($i, 1, p - 1)] = substr($i, p + 1) } printf "%.0f", v["received"] + v["lost"] + v["unread"] }')
+	loop_calls=" loop_calls=$w_calls"
 }
 
 fail() {
@@ -290,6 +350,11 @@ run_ktr() {
 	rm -rf $W && mkdir -p $W
 	if ! err=$(insmod $KTR_KO subbuf_size="$subbuf_size" nr_subbufs="$nr_subbufs" mode="$mode" 2>&1); then
 		fail "insmod ktr.ko failed: $err"
+		return
+	fi
+	if [ "$producer" = syscalls ] && ! err=$(ktr enable raw_syscalls:sys_enter 2>&1); then
+		fail "ktr enable raw_syscalls:sys_enter: $err"
+		rmmod ktr
 		return
 	fi
 	say "round $round, $rate ev/s: $config"
@@ -319,6 +384,8 @@ run_ktr() {
 	stats=$(awk '$1 == "total" && $5 == "|" {
 		printf "received=%s record_bytes=%s read_lost=%s written=%s lost_full=%s lost_overwritten=%s lost_nesting=%s lost_disabled=%s lost=%.0f unread=%.0f", \
 			$2, $3, $4, $6, $7, $8, $9, $10, $7 + $8 + $9 + $10, $6 - $2 - ($7 + $8 + $9 + $10) }' "$W/reader.err")
+	loop_calls=""
+	syscalls_attempted "$stats"
 	out_bytes=0
 	[ -f $W/out.ktr ] && out_bytes=$(wc -c <$W/out.ktr)
 	extra=""
@@ -336,7 +403,7 @@ run_ktr() {
 			"writers=$w_n attempted=$w_attempted writes_ok=$w_written refused=$w_refused" \
 			"writer_errors=$w_errors elapsed_ns=$w_elapsed_ns late_ns=$w_late_ns $stats" \
 			"output_bytes=$out_bytes$(io_fields) ready_s=$ready_s stop_s=$stop_s" \
-			"stop_signals=$stop_signals$extra"
+			"stop_signals=$stop_signals$extra$loop_calls"
 	fi
 	if ! err=$(rmmod ktr 2>&1); then
 		fail "rmmod ktr failed: $err"
@@ -353,10 +420,12 @@ run_tc() {
 	say "round $round, $rate ev/s: $config"
 	# -k: keep the buffer (and its counters) after the stop, to read them.
 	# shellcheck disable=SC2086 # extra arguments are split on purpose
+	what="-p nop"
+	[ "$producer" = syscalls ] && what="-e raw_syscalls:sys_enter"
 	case $config in
-	tc-record) start_reader trace-cmd record -k -b "$buffer_kb" -C "$trace_clock" -p nop \
+	tc-record) start_reader trace-cmd record -k -b "$buffer_kb" -C "$trace_clock" $what \
 		-O "$tc_overwrite" -o $W/trace.dat $tc_record_args >$W/reader.err 2>&1 ;;
-	tc-stream) start_reader trace-cmd stream -k -b "$buffer_kb" -C "$trace_clock" -p nop \
+	tc-stream) start_reader trace-cmd stream -k -b "$buffer_kb" -C "$trace_clock" $what \
 		-O "$tc_overwrite" >/dev/null 2>$W/reader.err ;;
 	esac
 	if [ -z "$rpid" ] || ! ready tc; then
@@ -398,6 +467,8 @@ run_tc() {
 		/ entries:/ { en += $NF }
 		END { printf "received=%.0f lost_dropped=%.0f lost_overrun=%.0f lost_commit_overrun=%.0f lost=%.0f unread=%.0f", \
 			rd, dr, ov, co, dr + ov + co, en }' $W/stats)
+	loop_calls=""
+	syscalls_attempted "$stats"
 	out_bytes=0
 	[ -f $W/trace.dat ] && out_bytes=$(wc -c <$W/trace.dat)
 	# trace-cmd record prints per CPU "N bytes in size (M uncompressed)":
@@ -422,7 +493,7 @@ run_tc() {
 			"writer_errors=$w_errors elapsed_ns=$w_elapsed_ns late_ns=$w_late_ns $stats" \
 			"output_bytes=$out_bytes$spliced$(io_fields) ready_s=$ready_s drain_s=$drain_s" \
 			"stop_s=$stop_s stop_signals=$stop_signals" \
-			"$tc_state$extra"
+			"$tc_state$extra$loop_calls"
 	fi
 	echo 0 >$T/tracing_on
 	echo >$T/trace

@@ -62,6 +62,16 @@ expect "tracers: the JSON marks round 3 excluded" "$j" '"round": 3, .*"excluded"
 expect "tracers: the JSON keeps wakeup unavailable" "$j" '"ktr-wakeup": \{"status": "unavailable"\}'
 expect "tracers: the JSON lists the rounds left out" "$j" '"rounds_left_out": \[3\]'
 
+# --- read: the kernel-side flood, consumer CPU time per million events ----------
+run read read-report read.log
+t=$tmp/read.txt j=$tmp/read.json
+# ktr: 0.3 s / 3M and 0.2 s / 2M -> 100 ms per M; trace-cmd: 0.6 / 2.9976M, 0.4 / 2M -> 200.1.
+expect "read: CPU per million events and the ratio" "$t" '^ +max +ktr-file +100\.0 ms \[ 10\.0\] +tc-record +200\.1 ms \[ 20\.0\] +file ktr/trace-cmd 0\.50$'
+expect "read: the lossy trace-cmd run counts" "$t" '^ +2 +max \| +1000000 +0 \| +999600 +2400$'
+expect "read: the producer said" "$t" 'producer: a getppid\(\) loop on CPU 0'
+expect "read: the JSON ratio" "$j" '"cpu_per_million_events_at_highest_step": 0\.50'
+expect "read: the JSON per run" "$j" '"cpu_ms_per_million_events": 100\.0, "cpu_percent": 10\.0'
+
 # --- kprobe: round 2 left out ---------------------------------------------------
 run kprobe kprobe-report kprobe.log
 t=$tmp/kprobe.txt j=$tmp/kprobe.json
