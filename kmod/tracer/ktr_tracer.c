@@ -376,7 +376,8 @@ void ktr_unregister_tracer(struct ktr_tracer *tracer)
 		mutex_unlock(&ktr_tracers_lock);
 		return;
 	}
-	if (ktr_current == tracer) {
+	/* nop goes last, at unload: nothing to stop or announce. */
+	if (ktr_current == tracer && tracer != &ktr_nop_tracer) {
 		ktr_tracer_stop_current();
 		pr_info("tracer %s unregistered while current: nop is current\n",
 			tracer->name);

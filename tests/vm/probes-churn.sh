@@ -12,7 +12,7 @@
 req() { ktr-raw-request "$@"; }
 # A lockup report shows every CPU (code patching involves both).
 echo 1 >/proc/sys/kernel/softlockup_all_cpu_backtrace 2>/dev/null
-rounds=20
+rounds=12
 
 # The filter and stack keys are switched on once, before the load: under
 # QEMU's TCG, flipping a static key while another vCPU runs the patched

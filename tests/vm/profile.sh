@@ -9,10 +9,11 @@
 # of samples as it holds; CPU hotplug while profile runs (cpu1 off and on:
 # its timer is cancelled on the way down and armed again on the way up);
 # switching to nop under a running `ktr profile`, and unloading ktr while
-# profile's timers fire, are clean (the debug kernel: KASAN, lockdep,
-# kmemleak, hrtimer debug objects).
+# profile's timers fire, are clean.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
-# kernels: 6.1 debug
+# kernels: 6.1
+# (the debug kernel runs the profile tracer's lifetime, hotplug included, in
+# tracer-unload.sh: CI time)
 . ./testlib.sh
 
 # Folded lines are "frame;frame;... count": the samples of those matching $1.
@@ -54,15 +55,20 @@ ktr-svg-check fg.svg "$total" >svg.txt 2>&1 && ok "SVG: $(cat svg.txt)" || bad "
 ktr tracer | grep -qx 'current tracer: nop' && ok "profile put nop back" || bad "after: $(ktr tracer)"
 
 # Every CPU: the burner is the busiest task; idle CPUs' kernel stacks.
-ktr-prof-spin 3 &
+# The burner outlives the window (the profiler's start takes seconds on the
+# debug kernel); the profiler's own samples are not the workload's: the
+# busiest task is looked for among the others (ktr's share is shown).
+ktr-prof-spin 60 &
 sp=$!
 ktr profile -d 1500ms -o all.txt 2>all.err || bad "system-wide: $(cat all.err)"
-wait $sp
+kill $sp 2>/dev/null
+wait $sp 2>/dev/null
 awk '{ split($0, f, ";"); c[f[1]] += $NF } END { for (k in c) print c[k], k }' all.txt |
 	sort -rn >comms.txt
 head -n 4 comms.txt
-top=$(grep -v ' swapper/' comms.txt | head -n 1 | cut -d' ' -f2)
-expect_eq "busiest task" "$top" ktr-prof-spin
+top=$(grep -vE ' (swapper/[0-9]+|ktr)$' comms.txt | head -n 1 | cut -d' ' -f2)
+expect_eq "busiest task (the profiler aside)" "$top" ktr-prof-spin
+echo "info: the profiler's own share: $(awk '$2 == "ktr" { print $1 }' comms.txt) of $(samples . all.txt) samples"
 grep -qE '^swapper/[0-9]+;.*do_idle' all.txt && ok "idle kernel stacks symbolized" ||
 	bad "no swapper ...do_idle: $(grep '^swapper' all.txt | head -n 2)"
 # The tick runs in __hrtimer_run_queues with interrupts off: no sample
@@ -102,7 +108,7 @@ sp=$!
 sleep 0.3
 rmmod ktr && ok "rmmod with profile current" || bad "rmmod"
 [ -d /sys/module/ktr ] && bad "ktr still loaded" || ok "ktr gone"
-wait $sp
+wait $sp 2>/dev/null
 insmod /lib/ktr/ktr.ko && ok "insmod again" || bad "insmod again"
 ktr tracer | grep -qx 'current tracer: nop' && ok "nop after reload" || bad "after reload: $(ktr tracer)"
 

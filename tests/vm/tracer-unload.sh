@@ -2,8 +2,9 @@
 # (debug: KASAN, lockdep, kmemleak, debug objects): the function tracer
 # records a read loop's calls and ktr unloads with it current; then every
 # tracer in turn (function, wakeup, wakeup_rt, profile) is set, switched
-# away from and back, and ktr unloads with each one current after it ran;
-# each load is clean (nop current). Load runs only between the switches
+# away from and back, and ktr unloads with each one current after it ran
+# (profile: after cpu1 went offline and came back under it, both CPUs
+# sampled again); each load is clean (nop current). Load runs only between the switches
 # (TCG: ftrace and static-key patching under hot code can stall a vCPU).
 # The harness reads the kernel log for reports after the script.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
@@ -46,6 +47,18 @@ for t in function wakeup wakeup_rt profile; do
 	ktr tracer set "$t" --opt "$opt" >set.txt 2>&1 || bad "set $t again: $(cat set.txt)"
 	for _ in $(seq 20); do cat /proc/version >/dev/null; sleep 0.01; done
 	ktr tracer | grep -qx "current tracer: $t" && ok "$t current" || bad "current: $(ktr tracer)"
+	if [ "$t" = profile ]; then
+		echo 0 >/sys/devices/system/cpu/cpu1/online && ok "cpu1 offline under profile" ||
+			bad "cpu1 offline"
+		sleep 0.3
+		echo 1 >/sys/devices/system/cpu/cpu1/online && ok "cpu1 online under profile" ||
+			bad "cpu1 online"
+		ktr-read -d 1s >hp.txt 2>/dev/null
+		for c in 000 001; do
+			[ "$(grep ': sample: ' hp.txt | grep -c "\[$c\]")" -gt 0 ] && ok "samples on CPU $c" ||
+				bad "no sample on CPU $c after hotplug"
+		done
+	fi
 	reload "$t"
 done
 

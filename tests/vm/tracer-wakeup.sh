@@ -7,10 +7,10 @@
 # in (0, 1 s), and its worst-case trace holds that task's wakeup and ends
 # with the switch onto it; the histogram counts what was measured. wakeup:
 # the normal sleeper is measured; switching to nop keeps the data readable;
-# ktr unloads cleanly with wakeup current (debug: lockdep, KASAN and
-# kmemleak watch the probes, the snapshot and the deferred notice).
+# ktr unloads cleanly with wakeup current.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
-# kernels: 6.1 debug
+# kernels: 6.1
+# (the debug kernel runs these tracers' lifetimes in tracer-unload.sh: CI time)
 . ./testlib.sh
 
 # wait_for FILE TEXT: up to 30 s for TEXT to appear in FILE.

@@ -21,6 +21,9 @@
 //                              join the "notices" group, print "listening",
 //                              then print "tracer NAME" for the first
 //                              SET_TRACER notice (exit 1 if none came)
+//   ktr-ctl-probe halfdump     start a LIST_EVENTS dump and read none of
+//                              it, print "dumping", wait for stdin to
+//                              close, then read it all: "events N error E"
 //   ktr-ctl-probe snapshot     print the state compared by badinput
 //   ktr-ctl-probe geometry CPU print a stream's meta page geometry:
 //                              "subbuf_size nr_subbufs mode"
@@ -64,6 +67,8 @@ using ktr_tools::Answer;
 using ktr_tools::die;
 using ktr_tools::Fill;
 using ktr_tools::Sock;
+using ktr_tools::receive_answer;
+using ktr_tools::send_request;
 using ktr_tools::transact;
 
 namespace {
@@ -842,6 +847,22 @@ int run_geometry(unsigned cpu)
 	return 0;
 }
 
+// A dump the kernel has started and the reader has not finished: the
+// netlink core holds a reference on the family's module until it ends.
+int run_halfdump()
+{
+	Sock s;
+	send_request(s, KTR_CMD_LIST_EVENTS, true, {});
+	std::printf("dumping\n");
+	std::fflush(stdout);
+	char c;
+	while (read(0, &c, 1) > 0) {
+	}
+	const Answer a = receive_answer(s);
+	std::printf("events %zu error %d\n", a.replies.size(), a.err);
+	return a.err ? 1 : 0;
+}
+
 int run_hold(unsigned cpu)
 {
 	const int fd = open_stream(cpu);
@@ -869,6 +890,8 @@ int main(int argc, char **argv)
 		return run_notices();
 	if (mode == "tracer-notice" && argc > 2)
 		return run_tracer_notice(std::atoi(argv[2]));
+	if (mode == "halfdump")
+		return run_halfdump();
 	if (mode == "snapshot") {
 		Sock s;
 		std::fputs(snapshot(s).c_str(), stdout);
@@ -879,7 +902,7 @@ int main(int argc, char **argv)
 		return mode == "geometry" ? run_geometry(cpu) : run_hold(cpu);
 	}
 	std::fprintf(stderr, "usage: ktr-ctl-probe badinput|nobody|deputy|notices|"
-			     "tracer-notice SECONDS|snapshot|"
+			     "tracer-notice SECONDS|halfdump|snapshot|"
 			     "geometry CPU|hold CPU\n");
 	return 2;
 }

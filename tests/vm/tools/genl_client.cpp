@@ -62,7 +62,7 @@ std::string extack_of(const nlmsghdr *nlh, std::size_t off)
 
 } // namespace
 
-Answer transact(Sock &s, int cmd, bool dump, const Fill &fill)
+void send_request(Sock &s, int cmd, bool dump, const Fill &fill)
 {
 	nl_msg *m = nlmsg_alloc();
 	if (!m || !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, s.family, 0,
@@ -74,6 +74,10 @@ Answer transact(Sock &s, int cmd, bool dump, const Fill &fill)
 	if (nl_send_auto(s.sk, m) < 0)
 		die("cannot send");
 	nlmsg_free(m);
+}
+
+Answer receive_answer(Sock &s)
+{
 	Answer a;
 	for (;;) {
 		unsigned char *buf = nullptr;
@@ -105,6 +109,12 @@ Answer transact(Sock &s, int cmd, bool dump, const Fill &fill)
 		if (end)
 			return a;
 	}
+}
+
+Answer transact(Sock &s, int cmd, bool dump, const Fill &fill)
+{
+	send_request(s, cmd, dump, fill);
+	return receive_answer(s);
 }
 
 

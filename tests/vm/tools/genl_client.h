@@ -40,8 +40,12 @@ struct Sock {
 
 using Fill = std::function<void(nl_msg *)>;
 
-/// Send command @cmd (a dump with @dump) with the attributes @fill puts,
-/// and collect the answer up to the ack or the end of the dump.
+/// Send command @cmd (a dump with @dump) with the attributes @fill puts.
+void send_request(Sock &s, int cmd, bool dump, const Fill &fill);
+/// Collect the answer to the request sent last, up to the ack or the end
+/// of the dump.
+Answer receive_answer(Sock &s);
+/// Both: one request and its whole answer.
 Answer transact(Sock &s, int cmd, bool dump, const Fill &fill);
 
 } // namespace ktr_tools

@@ -166,9 +166,10 @@ void UserSymbols::remember(std::int32_t tgid)
 		if (maps_.contains(key))
 			return;
 	}
+	// A kernel thread has no maps: remembered empty too, so that the scans
+	// every quarter second do not read it again (a sample of it that names
+	// a user address still gets its reads on a miss, in name()).
 	std::vector<UserMapping> maps = read_maps(tgid);
-	if (maps.empty())
-		return;
 	const std::lock_guard<std::mutex> lock(lock_);
 	maps_.emplace(key, Maps{std::move(maps), 0});
 }

@@ -66,7 +66,7 @@ public:
 	std::string name(std::int32_t tgid, std::string_view comm, std::uint64_t addr);
 
 	/// Read now, if not read yet under its current name, the maps of
-	/// process @tgid (kept only when it has some).
+	/// process @tgid (kept even when it has none: a kernel thread).
 	void remember(std::int32_t tgid);
 	/// remember() every process of /proc.
 	void remember_all();
