@@ -12,8 +12,7 @@
 # profile's timers fire, are clean.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: 6.1
-# (the debug kernel runs the profile tracer's lifetime, hotplug included, in
-# tracer-unload.sh: CI time)
+# (on the debug kernel it runs inside tracers-debug.sh, one boot for three)
 . ./testlib.sh
 
 # Folded lines are "frame;frame;... count": the samples of those matching $1.

@@ -8,7 +8,8 @@
 # (TCG: ftrace and static-key patching under hot code can stall a vCPU).
 # The harness reads the kernel log for reports after the script.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
-# kernels: 6.12 debug
+# kernels: 6.12
+# (on the debug kernel it runs inside tracers-debug.sh, one boot for three)
 . ./testlib.sh
 
 reload() { # reload WHAT: ktr unloads with WHAT current and loads again clean

@@ -10,7 +10,7 @@
 # ktr unloads cleanly with wakeup current.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: 6.1
-# (the debug kernel runs these tracers' lifetimes in tracer-unload.sh: CI time)
+# (on the debug kernel it runs inside tracers-debug.sh, one boot for three)
 . ./testlib.sh
 
 # wait_for FILE TEXT: up to 30 s for TEXT to appear in FILE.
