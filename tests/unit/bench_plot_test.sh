@@ -24,7 +24,7 @@ if ! "$root/scripts/bench/plot" -o "$tmp/svg" "$tmp"/{tracers,kprobe,events,read
 	bad "plot: $(cat "$tmp/err")"
 fi
 expected="tracers-smp2-syscall tracers-smp2-switch tracers-ratios kprobe-smp2 kprobe-ratios
-events-smp2-syscall events-smp2-switch events-ratios read-smp2 ringbuf-smp2"
+events-smp2-syscall events-smp2-switch events-ratios read-smp2 read-smp2-max ringbuf-smp2"
 for e in $expected; do
 	grep -qx "$tmp/svg/$e.svg" "$tmp/list" || bad "plot did not list $e.svg: $(tr '\n' ' ' <"$tmp/list")"
 	[ -s "$tmp/svg/$e.svg" ] || bad "no $e.svg"
@@ -43,6 +43,20 @@ has read-smp2 "trace-cmd record"
 has ringbuf-smp2 ">off ktr<"
 lacks ringbuf-smp2 ">pages ktr<"               # no figure: no bar
 [ "$fails" = 0 ] && echo "ok   plot wrote the expected charts"
+
+# A flood (RATES=max only): no offered rate for an axis, one bar per consumer.
+printf '%s' '{"benchmark": "read", "summary": [
+ {"vcpus": 2, "consumer": "ktr-read -o FILE", "rates": [{"rate": "max", "received_per_s_median": 90147, "lost_max": 2364332}]},
+ {"vcpus": 2, "consumer": "trace-cmd record -o FILE", "rates": [{"rate": "max", "received_per_s_median": 567832, "lost_max": 179342}]}]}' >"$tmp/flood.json"
+if ! "$root/scripts/bench/plot" -o "$tmp/svg" "$tmp/flood.json" >"$tmp/list" 2>"$tmp/err"; then
+	bad "plot of a flood: $(cat "$tmp/err")"
+elif [ "$(cat "$tmp/list")" != "$tmp/svg/flood-smp2-max.svg" ]; then
+	bad "plot of a flood wrote: $(tr '\n' ' ' <"$tmp/list")"
+else
+	has flood-smp2-max "events/s received under a flood"
+	has flood-smp2-max ">ktr-read -o FILE<"
+	has flood-smp2-max ">trace-cmd record -o FILE<"
+fi
 
 bash "$here/svg_render.sh" "$tmp"/svg/*.svg || fails=$((fails + 1))
 
