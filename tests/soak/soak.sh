@@ -63,7 +63,7 @@ echo "soak: $minutes min, epochs of $epoch_s s, readers of $reader_s s, CPUs: $c
 v() { eval "echo \${$1_$2:-0}"; }
 add() { eval "$1_$2=\$(( \${$1_$2:-0} + $3 ))"; }
 for c in $cpus; do
-	for k in tw tr tlf tlo tln tld seg rl kr; do eval "${k}_$c=0"; done
+	for k in tw tr tb tlf tlo tln tld seg rl kr; do eval "${k}_$c=0"; done
 done
 
 readers=0 n_term=0 n_kill=0 n_drain=0 filter_changes=0 switches=0 hot_switches=0
@@ -288,6 +288,7 @@ seg_end() {
 		fi
 		add tw $c "$w"
 		add tr $c "$r"
+		add tb $c "$b"
 		add tlf $c "$lf"
 		add tlo $c "$lo"
 		add tln $c "$ln"
@@ -364,12 +365,18 @@ echo "SOAK-SUMMARY: filter changes $filter_changes, buffer replacements $switche
 it=""
 for l in $loads; do it="$it $l=$(cat $W/iter.$l 2>/dev/null || echo ?)"; done
 echo "SOAK-SUMMARY: workload iterations:$it"
-printf 'SOAK-SUMMARY: %4s %12s %12s %12s %10s %12s %8s %9s %12s %14s\n' cpu written read lost \
-	lost_full overwritten nesting disabled reader_lost read_by_killed
+# Per CPU, summed over every buffer: lost = lost_full + overwritten + nesting
+# + disabled; freed = left in a buffer replaced under load (freed with it,
+# by design; those snapshots are taken while writers run, so written there
+# may be a few events ahead); reader_lost = the losses the SIGTERM readers
+# saw in sub-buffer headers; read_by_killed = what the kernel counted as
+# read by the SIGKILLed readers.
+printf 'SOAK-SUMMARY: %4s %12s %12s %12s %10s %12s %8s %9s %8s %12s %14s\n' cpu written read lost \
+	lost_full overwritten nesting disabled freed reader_lost read_by_killed
 for c in $cpus; do
-	printf 'SOAK-SUMMARY: %4s %12s %12s %12s %10s %12s %8s %9s %12s %14s\n' "$c" "$(v tw $c)" \
+	printf 'SOAK-SUMMARY: %4s %12s %12s %12s %10s %12s %8s %9s %8s %12s %14s\n' "$c" "$(v tw $c)" \
 		"$(v tr $c)" "$(($(v tlf $c) + $(v tlo $c) + $(v tln $c) + $(v tld $c)))" "$(v tlf $c)" \
-		"$(v tlo $c)" "$(v tln $c)" "$(v tld $c)" "$(v rl $c)" "$(v kr $c)"
+		"$(v tlo $c)" "$(v tln $c)" "$(v tld $c)" "$(v tb $c)" "$(v rl $c)" "$(v kr $c)"
 done
 
 # --- the module unloads ---------------------------------------------------------------------
