@@ -11,6 +11,7 @@
 #   make debug-kernel    build (or find in the cache) the debug kernel
 #   make style           checkpatch.pl over the kernel code
 #   make bench           benchmarks (tables on stdout, JSON under build/bench/)
+#   make soak            a 10-minute soak on the debug kernel (SOAK_MIN=2 SOAK_KERNEL=6.1)
 #   make clean
 
 KERNEL ?= $(if $(KVER),$(KVER),6.1)
@@ -21,12 +22,12 @@ CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(if $(CI),-DKTR_WERROR=ON)
 JOBS ?= $(shell nproc)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps kmod user demo-tools unit vm-check check demo debug-kernel style clean help
+.PHONY: all deps kmod user demo-tools unit vm-check check demo debug-kernel style soak clean help
 
 all: kmod user
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@scripts/deps
@@ -61,6 +62,13 @@ check: deps
 
 demo: deps kmod demo-tools
 	@vm/run --kernel $(KERNEL) scripts/demo.sh
+
+# The soak (never part of make check): scripts/soak, knobs SOAK_MIN SOAK_KERNEL
+# SOAK_EPOCH SOAK_READER SOAK_SMP.
+SOAK_MIN ?= 10
+SOAK_KERNEL ?= debug
+soak: deps
+	@SOAK_MIN="$(SOAK_MIN)" SOAK_KERNEL="$(SOAK_KERNEL)" scripts/soak
 
 clean:
 	rm -rf build
