@@ -588,10 +588,11 @@
  *       visible in the stream.
  *   poll()/epoll: readable when at least meta->watermark sub-buffers are
  *       ready, or when one is and a sub-buffer the last flush sealed is
- *       still unread (consumed < meta->flush_end). Writers never wake
- *       anyone: while a poller waits, a timer checks every
- *       KTR_STREAM_POLL_MS (a blocked GET or read() checks as often by
- *       itself); a flush wakes at once.
+ *       still unread (consumed < meta->flush_end). The writer that
+ *       publishes a sealed sub-buffer wakes a waiting poller (through an
+ *       irq_work, at most once per sub-buffer, and only after a poll, GET
+ *       or read() found the stream not readable), as it wakes a blocked
+ *       GET or read(); a flush wakes at once.
  *   read(fd, buf, n): the copying fallback: GET, copy, PUT of as many
  *       whole sub-buffers as fit in n (n < subbuf_size: -EINVAL). Blocks
  *       like GET unless O_NONBLOCK. Not allowed while a GET is held
@@ -1117,7 +1118,10 @@ struct ktr_stream_subbuf {
 /* ktr_stream_meta.held_id when the reader holds no sub-buffer. */
 #define KTR_STREAM_NONE		0xffffffffU
 
-/* How often an open stream checks whether to wake pollers. */
+/*
+ * Unused: writers wake readers now. Kept so that code built against
+ * older headers still compiles.
+ */
 #define KTR_STREAM_POLL_MS	10u
 
 /**

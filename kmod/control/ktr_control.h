@@ -48,6 +48,8 @@ void ktr_dev_exit(void);
 int ktr_copy_struct_in(void *dst, size_t ksize, size_t ver0,
 		       const void __user *src, u32 usize);
 int ktr_stream_open(struct ktr_stream_open __user *uarg);
+int ktr_stream_init(void);
+void ktr_stream_exit(void);
 int ktr_funclat_fd_open(struct ktr_funclat_open __user *uarg);
 
 #endif /* _KTR_CONTROL_H */

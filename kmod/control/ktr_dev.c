@@ -102,14 +102,20 @@ static struct miscdevice ktr_miscdev = {
 
 int ktr_dev_init(void)
 {
-	int ret = misc_register(&ktr_miscdev);
+	int ret = ktr_stream_init();
 
 	if (ret)
+		return ret;
+	ret = misc_register(&ktr_miscdev);
+	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", KTR_DEVICE_NAME, ret);
+		ktr_stream_exit();
+	}
 	return ret;
 }
 
 void ktr_dev_exit(void)
 {
 	misc_deregister(&ktr_miscdev);
+	ktr_stream_exit();
 }

@@ -14,9 +14,22 @@
  *    reader per CPU ring and the pin keeps the buffer from being replaced;
  *  - st->lock serializes everything that reads the ring or writes the meta
  *    page (get, put, flush, read(), release). Waiting happens outside it;
- *  - writers never wake anyone: while a poller waits, a timer per stream
- *    looks every KTR_STREAM_POLL_MS whether to wake it; a blocked GET or
- *    read() looks as often by itself;
+ *  - no lost wakeup: a reader about to sleep (poll, a blocked GET or
+ *    read()) arms the ring, then looks; the writer that next publishes a
+ *    sealed sub-buffer calls ktr_stream_hook() once (see "Waking the
+ *    reader" in ktr_rb.c), which only queues the stream's irq_work (a
+ *    writer may be in NMI or hold the runqueue lock); the irq_work wakes
+ *    the waiters if the stream is readable, else arms again. Nothing ticks
+ *    and nothing is paid per event; a flush wakes at once;
+ *  - a CPU going down runs its pending irq_work once, in its dying steps,
+ *    after it left cpu_online_mask, and drops self-interrupts from then
+ *    on: a work queued later would stay pending, and every later wakeup
+ *    with it. So a writer on a dying CPU that is no longer online does not
+ *    queue; once the CPU is dead, a hotplug callback on another CPU wakes
+ *    that CPU's stream (ktr_streams[] names it, under ktr_streams_lock);
+ *  - the hook's argument is the stream: release clears the hook (which
+ *    waits for writers in it) and waits for the irq_work before the stream
+ *    goes away;
  *  - the stream file holds the module (fops owner), and every mapping holds
  *    the file, so the buffer outlives every reader and every mapping.
  */
@@ -25,10 +38,12 @@
 #include <linux/anon_inodes.h>
 #include <linux/bitops.h>
 #include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/irq_work.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -38,7 +53,6 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
@@ -63,12 +77,18 @@
  *	sealed: until the reader has taken those, poll() says readable as
  *	soon as one is ready (a flush may interrupt a writer, which publishes
  *	the sealed sub-buffer only when it commits).
- * @closing: release has begun: the timer must not re-arm.
  * @wq: pollers and blocked GET/read() callers.
- * @timer: the poll timer.
+ * @wake_work: queued by the ring's writers (ktr_stream_hook()), wakes @wq.
  * @meta: the meta page (mapped read-only at offset 0).
  * @flush_ts: see struct ktr_stream_meta.
  */
+struct ktr_stream;
+
+/* The open stream of each CPU (at most one: the reader pin), for hotplug. */
+static DEFINE_MUTEX(ktr_streams_lock);
+static struct ktr_stream **ktr_streams;
+static enum cpuhp_state ktr_stream_cpuhp;
+
 struct ktr_stream {
 	struct ktr_rb *rb;
 	unsigned int cpu;
@@ -78,9 +98,8 @@ struct ktr_stream {
 	const struct ktr_rb_subbuf_hdr *held_hdr;
 	bool held_by_read;
 	u64 flush_end;
-	bool closing;
 	wait_queue_head_t wq;
-	struct timer_list timer;
+	struct irq_work wake_work;
 	struct ktr_stream_meta *meta;
 	u64 flush_ts;
 };
@@ -95,26 +114,57 @@ static bool ktr_stream_readable(struct ktr_stream *st)
 	       (pos.ready && pos.consumed < READ_ONCE(st->flush_end));
 }
 
-/* Runs only while someone polls: nothing ticks for an idle stream. */
-static void ktr_stream_timer(struct timer_list *t)
+/*
+ * Before sleeping: look; if there is nothing, ask the writers for a
+ * wakeup and look again. Either the second look sees a sub-buffer
+ * published before the arming, or the hook runs for the next one.
+ * Readable streams do not arm: no wakeups while nobody would sleep.
+ */
+static bool ktr_stream_arm_and_look(struct ktr_stream *st)
 {
-	struct ktr_stream *st = from_timer(st, t, timer);
+	if (ktr_stream_readable(st))
+		return true;
+	ktr_rb_arm_wakeup(st->rb, st->cpu);
+	return ktr_stream_readable(st);
+}
+
+/* A writer's hook: any context, NMI included. notrace: no feedback. */
+static notrace void ktr_stream_hook(void *arg)
+{
+	struct ktr_stream *st = arg;
+	unsigned int cpu = raw_smp_processor_id();
+
+	/* Past its last irq_work run: ktr_stream_cpu_dead() wakes instead. */
+	if (unlikely(cpu_dying(cpu) && !cpu_online(cpu)))
+		return;
+	irq_work_queue(&st->wake_work);
+}
+
+/* A CPU is dead (on another CPU, task context): wake its stream. */
+static int ktr_stream_cpu_dead(unsigned int cpu)
+{
+	struct ktr_stream *st;
+
+	mutex_lock(&ktr_streams_lock);
+	st = ktr_streams[cpu];
+	/* As the irq_work would have: the skipped writer used the arming. */
+	if (st && wq_has_sleeper(&st->wq) && ktr_stream_arm_and_look(st))
+		wake_up_interruptible_poll(&st->wq, EPOLLIN | EPOLLRDNORM);
+	mutex_unlock(&ktr_streams_lock);
+	return 0;
+}
+
+/* Hard interrupt context. */
+static void ktr_stream_wake_work(struct irq_work *work)
+{
+	struct ktr_stream *st = container_of(work, struct ktr_stream,
+					     wake_work);
 
 	if (!wq_has_sleeper(&st->wq))
 		return;
-	if (ktr_stream_readable(st))
+	/* Below the watermark: wait for the next sub-buffer. */
+	if (ktr_stream_arm_and_look(st))
 		wake_up_interruptible_poll(&st->wq, EPOLLIN | EPOLLRDNORM);
-	if (!READ_ONCE(st->closing))
-		mod_timer(&st->timer,
-			  jiffies + msecs_to_jiffies(KTR_STREAM_POLL_MS));
-}
-
-/* A poller is on the wait queue: make sure the timer looks for it. */
-static void ktr_stream_arm(struct ktr_stream *st)
-{
-	if (!READ_ONCE(st->closing) && !timer_pending(&st->timer))
-		mod_timer(&st->timer,
-			  jiffies + msecs_to_jiffies(KTR_STREAM_POLL_MS));
 }
 
 /* Called with st->lock held. */
@@ -177,22 +227,21 @@ static int ktr_stream_put_locked(struct ktr_stream *st)
  */
 static int ktr_stream_wait(struct ktr_stream *st, bool nonblock, int why)
 {
+	/*
+	 * Found nothing: arm even when not waiting here. An edge-triggered
+	 * epoll user drains with non-blocking calls and sleeps in epoll_wait(),
+	 * which does not poll again: the next sub-buffer must wake it.
+	 */
+	if (why == -ENODATA)
+		ktr_rb_arm_wakeup(st->rb, st->cpu);
 	if (nonblock)
 		return -EAGAIN;
 	if (why == -EAGAIN) {
 		schedule_timeout_interruptible(1);
 		return signal_pending(current) ? -ERESTARTSYS : 0;
 	}
-	/* Woken by a flush at once, else it looks every KTR_STREAM_POLL_MS. */
-	for (;;) {
-		long left = wait_event_interruptible_timeout(st->wq,
-				ktr_stream_readable(st),
-				msecs_to_jiffies(KTR_STREAM_POLL_MS));
-		if (left < 0)
-			return left;
-		if (left > 0)
-			return 0;
-	}
+	/* Woken by the writer that publishes a sub-buffer, or by a flush. */
+	return wait_event_interruptible(st->wq, ktr_stream_arm_and_look(st));
 }
 
 static int ktr_stream_ioc_get(struct ktr_stream *st, struct file *file,
@@ -366,8 +415,7 @@ static __poll_t ktr_stream_poll(struct file *file, poll_table *wait)
 	struct ktr_stream *st = file->private_data;
 
 	poll_wait(file, &st->wq, wait);
-	ktr_stream_arm(st);
-	return ktr_stream_readable(st) ? EPOLLIN | EPOLLRDNORM : 0;
+	return ktr_stream_arm_and_look(st) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 static int ktr_stream_mmap(struct file *file, struct vm_area_struct *vma)
@@ -408,12 +456,21 @@ static int ktr_stream_mmap(struct file *file, struct vm_area_struct *vma)
 	return ret;
 }
 
+/* No writer calls the hook and the irq_work is idle when this returns. */
+static void ktr_stream_unhook(struct ktr_stream *st)
+{
+	ktr_rb_set_wakeup(st->rb, st->cpu, NULL, NULL);
+	irq_work_sync(&st->wake_work);
+}
+
 static int ktr_stream_release(struct inode *inode, struct file *file)
 {
 	struct ktr_stream *st = file->private_data;
 
-	WRITE_ONCE(st->closing, true);
-	del_timer_sync(&st->timer);
+	mutex_lock(&ktr_streams_lock);
+	ktr_streams[st->cpu] = NULL;
+	mutex_unlock(&ktr_streams_lock);
+	ktr_stream_unhook(st);
 	mutex_lock(&st->lock);
 	if (st->held != KTR_STREAM_NONE)
 		ktr_stream_put_locked(st);
@@ -499,7 +556,7 @@ int ktr_stream_open(struct ktr_stream_open __user *uarg)
 	st->held = KTR_STREAM_NONE;
 	mutex_init(&st->lock);
 	init_waitqueue_head(&st->wq);
-	timer_setup(&st->timer, ktr_stream_timer, 0);
+	init_irq_work(&st->wake_work, ktr_stream_wake_work);
 
 	rb = ktr_trace_pin_reader(o.cpu);
 	if (IS_ERR(rb)) {
@@ -514,13 +571,22 @@ int ktr_stream_open(struct ktr_stream_open __user *uarg)
 	mutex_lock(&st->lock);
 	ktr_stream_init_meta(st);
 	mutex_unlock(&st->lock);
+	ret = ktr_rb_set_wakeup(rb, st->cpu, ktr_stream_hook, st);
+	if (ret)
+		goto err_slot;
+	/* The reader pin makes this CPU's slot ours. */
+	mutex_lock(&ktr_streams_lock);
+	ktr_streams[st->cpu] = st;
+	mutex_unlock(&ktr_streams_lock);
 
 	ret = anon_inode_getfd("[ktr_stream]", &ktr_stream_fops, st,
 			       O_RDONLY | O_CLOEXEC);
 	if (ret >= 0)
 		return ret;
-	WRITE_ONCE(st->closing, true);
-	del_timer_sync(&st->timer);
+	mutex_lock(&ktr_streams_lock);
+	ktr_streams[st->cpu] = NULL;
+	mutex_unlock(&ktr_streams_lock);
+	ktr_stream_unhook(st);
 err_slot:
 	ktr_trace_unpin_reader(o.cpu);
 err:
@@ -528,4 +594,32 @@ err:
 	mutex_destroy(&st->lock);
 	kfree(st);
 	return ret;
+}
+
+/* Module load: the stream table and the hotplug callback. */
+int ktr_stream_init(void)
+{
+	int ret;
+
+	ktr_streams = kcalloc(nr_cpu_ids, sizeof(*ktr_streams), GFP_KERNEL);
+	if (!ktr_streams)
+		return -ENOMEM;
+	/* A PREPARE state's teardown runs on a live CPU once the CPU is dead. */
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "ktr/stream:dead",
+					NULL, ktr_stream_cpu_dead);
+	if (ret < 0) {
+		kfree(ktr_streams);
+		ktr_streams = NULL;
+		return ret;
+	}
+	ktr_stream_cpuhp = ret;
+	return 0;
+}
+
+/* Module unload: no stream is open (each holds the module). */
+void ktr_stream_exit(void)
+{
+	cpuhp_remove_state_nocalls(ktr_stream_cpuhp);
+	kfree(ktr_streams);
+	ktr_streams = NULL;
 }

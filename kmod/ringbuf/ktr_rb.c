@@ -255,6 +255,25 @@
  * streaming calls it on each CPU (it must run on the CPU it flushes:
  * smp_call_function_single() or a per-CPU timer).
  *
+ * Waking the reader: a reader about to sleep arms its CPU's ring
+ * (ktr_rb_arm_wakeup()) and then looks again; the outermost writer that
+ * publishes a commit position past a sealed sub-buffer disarms it and
+ * calls the reader's hook (ktr_rb_set_wakeup()), once per arming:
+ *
+ *   reader: armed = 1; full barrier; look at commit (acquire)
+ *   writer: store-release commit; full barrier; armed 1 -> 0 (cmpxchg)
+ *           won: busy++; fn = hook (acquire); fn(arg); busy--
+ *   clear:  hook = NULL; until busy == 0 (fully ordered reads): wait
+ *
+ * Either the reader sees the new sub-buffer or the writer sees it armed
+ * (both barriers are full): no wakeup is lost. Either the clearing sees a
+ * writer in the hook and waits for it, or that writer finds no hook: once
+ * ktr_rb_set_wakeup() returns, no writer is in the old hook or will enter
+ * it, whatever context the writers run in (RCU need not be watching).
+ * Nothing is paid per event: all of this is on the sub-buffer switch, and
+ * only while a reader is armed. The hook runs in the writer's context
+ * (NMI included) and must only queue work (an irq_work).
+ *
  *
  * Overwrite mode
  * ==============
@@ -316,6 +335,8 @@
  *   interrupt a writer of that CPU. Flush runs on the CPU it flushes.
  * - create/free/clock_resync: task context; free only once no writer or
  *   reader can run (disable, then synchronize_rcu()).
+ * - The reader's wakeup hook: set and cleared by the reader, task context;
+ *   called by writers, any context (see "Waking the reader").
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": ringbuf: " fmt
 
@@ -761,20 +782,48 @@ static void rb_finalize(struct ktr_rb_cpu *cb, u32 seq)
 	WRITE_ONCE(meta->flags, 0U);
 }
 
-/* Finalize the sub-buffers sealed in (@c, @t]: the slow part of publish. */
-static void rb_finalize_range(struct ktr_rb_cpu *cb, unsigned long c,
+/*
+ * Finalize the sub-buffers sealed in (@c, @t]: the slow part of publish.
+ * Returns whether there was one (a sub-buffer the reader can now take).
+ */
+static bool rb_finalize_range(struct ktr_rb_cpu *cb, unsigned long c,
 			      unsigned long t)
 {
 	u32 last = rb_seq(t);
 	u32 seq = rb_seq(c);
+	bool any = false;
 
 	/* A sealed commit position was finalized already: start after it. */
 	if (rb_sealed(c))
 		seq = rb_seq_next(seq);
 	for (; seq != rb_seq_next(last); seq = rb_seq_next(seq)) {
-		if (seq != last || rb_sealed(t))
+		if (seq != last || rb_sealed(t)) {
 			rb_finalize(cb, seq);
+			any = true;
+		}
 	}
+	return any;
+}
+
+/*
+ * A sub-buffer became final: call the reader's hook if it is armed.
+ * noinline: rb_publish() is inlined into every writer, this is rare.
+ */
+static noinline void rb_wake_reader(struct ktr_rb_cpu *cb)
+{
+	void (*fn)(void *arg);
+
+	/* Commit before armed: pairs with ktr_rb_arm_wakeup(). */
+	ktr_rb_full_barrier();
+	if (!atomic_long_read(&cb->wake_armed) ||
+	    atomic_long_cmpxchg(&cb->wake_armed, 1, 0) != 1)
+		return;
+	/* Fully ordered: pairs with the wait in ktr_rb_set_wakeup(). */
+	atomic_long_add_return(1, &cb->wake_busy);
+	fn = ktr_rb_load_acquire(&cb->wake_fn);
+	if (fn)
+		fn(READ_ONCE(cb->wake_arg));
+	atomic_long_add_return(-1, &cb->wake_busy);
 }
 
 /* Called with nest == 1: nothing else is in flight on this CPU. */
@@ -782,6 +831,7 @@ static __always_inline void rb_publish(struct ktr_rb_cpu *cb)
 {
 	unsigned long t = rb_tail_read(cb);
 	unsigned long c = READ_ONCE(cb->commit);
+	bool finalized = false;
 
 	ktr_rb_step(cb, KTR_RB_AT_PUBLISH);
 	if (t == c)
@@ -792,10 +842,12 @@ static __always_inline void rb_publish(struct ktr_rb_cpu *cb)
 	 * final already): nothing was sealed in (c, t], nothing to finalize.
 	 */
 	if (unlikely((t ^ c) & ~RB_OFF_MASK))
-		rb_finalize_range(cb, c, t);
+		finalized = rb_finalize_range(cb, c, t);
 	ktr_rb_step(cb, KTR_RB_AT_FINALIZED);
 	/* Pairs with the reader's acquire: headers and records first. */
 	ktr_rb_store_release(&cb->commit, t);
+	if (unlikely(finalized))
+		rb_wake_reader(cb);
 }
 
 /* Inlined: it runs once per event, at the end of every commit. */
@@ -1142,7 +1194,10 @@ int ktr_rb_flush_offline(struct ktr_rb *rb, unsigned int cpu,
 	if (!cb)
 		return -EINVAL;
 	f->ts = rb_last_ts(cb);
+	/* As every writer: not preempted inside the reader's hook. */
+	ktr_rb_preempt_disable();
 	ret = rb_flush_cpu(cb, f->ts, &end);
+	ktr_rb_preempt_enable();
 	if (!ret)
 		f->sealed_end = rb_seq_full(cb, end);
 	return ret;
@@ -1252,6 +1307,65 @@ int ktr_rb_put_subbuf(struct ktr_rb *rb, unsigned int cpu)
 EXPORT_SYMBOL_GPL(ktr_rb_put_subbuf);
 
 /**
+ * ktr_rb_set_wakeup() - the hook that wakes a CPU's reader
+ * @rb: the buffer.
+ * @cpu: the CPU whose ring it is.
+ * @fn: called by a writer, any context including NMI and with preemption
+ *	disabled, when a sealed sub-buffer is published after
+ *	ktr_rb_arm_wakeup(); it must only queue work. NULL: no hook.
+ * @arg: its argument.
+ *
+ * The ring's reader calls this, from task context. On return no writer
+ * is in the previous hook or will call it: its argument may go away (work
+ * the hook queued may still be pending: the caller waits for that).
+ *
+ * Return: 0; -EINVAL for a CPU without a ring.
+ */
+int ktr_rb_set_wakeup(struct ktr_rb *rb, unsigned int cpu,
+		      void (*fn)(void *arg), void *arg)
+{
+	struct ktr_rb_cpu *cb = rb_cpu(rb, cpu);
+
+	if (!cb)
+		return -EINVAL;
+	atomic_long_set(&cb->wake_armed, 0);
+	WRITE_ONCE(cb->wake_fn, NULL);
+	/* Fully ordered reads: pairs with the increment in rb_wake_reader(). */
+	while (atomic_long_add_return(0, &cb->wake_busy))
+		ktr_rb_cpu_relax();
+	if (!fn)
+		return 0;
+	WRITE_ONCE(cb->wake_arg, arg);
+	/* Argument before hook: pairs with the writer's acquire. */
+	ktr_rb_store_release(&cb->wake_fn, fn);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ktr_rb_set_wakeup);
+
+/**
+ * ktr_rb_arm_wakeup() - ask for the hook at the next sealed sub-buffer
+ * @rb: the buffer.
+ * @cpu: the CPU whose ring it is.
+ *
+ * Called by the reader before it looks for data and sleeps if there is
+ * none: once this returns, a sub-buffer published later calls the hook
+ * once (one call per arming), and one published before is visible to the
+ * reader's next look (ktr_rb_get_positions(), ktr_rb_get_subbuf()).
+ */
+void ktr_rb_arm_wakeup(struct ktr_rb *rb, unsigned int cpu)
+{
+	struct ktr_rb_cpu *cb = rb_cpu(rb, cpu);
+
+	if (!cb)
+		return;
+	if (atomic_long_read(&cb->wake_armed) != 1)
+		atomic_long_set(&cb->wake_armed, 1);
+	/* Armed before the reader's next look: pairs with rb_wake_reader(). */
+	ktr_rb_full_barrier();
+}
+EXPORT_SYMBOL_GPL(ktr_rb_arm_wakeup);
+
+/**
  * ktr_rb_get_positions() - where the writers and the reader of a CPU are
  * @rb: the buffer.
  * @cpu: the CPU.
@@ -1261,7 +1375,8 @@ EXPORT_SYMBOL_GPL(ktr_rb_put_subbuf);
  *	ktr_rb_get_subbuf() can take right now.
  *
  * A snapshot: writers may move on at once. Reads only; no reader
- * serialization needed (a poll timer may call it).
+ * serialization needed (the reader's wakeup work calls it in an
+ * interrupt).
  *
  * Context: any.
  * Return: 0, or -EINVAL for a CPU without a ring.

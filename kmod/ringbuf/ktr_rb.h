@@ -4,7 +4,9 @@
  *
  * Writers:  ktr_rb_reserve() + fill ev->data + ktr_rb_commit() (or
  *           ktr_rb_discard()), or ktr_rb_write(); ktr_rb_flush().
- * Reader:   ktr_rb_get_subbuf() / read in place / ktr_rb_put_subbuf().
+ * Reader:   ktr_rb_get_subbuf() / read in place / ktr_rb_put_subbuf();
+ *           ktr_rb_set_wakeup() and ktr_rb_arm_wakeup() to sleep until
+ *           a sub-buffer is published.
  * Control:  ktr_rb_memory_check(), ktr_rb_create(), ktr_rb_free(), ktr_rb_set_enabled(),
  *           ktr_rb_get_stats(), ktr_rb_clock_map(), ktr_rb_get_positions(),
  *           ktr_rb_area() (for mmap), ktr_rb_flush_offline().
@@ -136,6 +138,9 @@ int ktr_rb_put_subbuf(struct ktr_rb *rb, unsigned int cpu);
 int ktr_rb_get_positions(struct ktr_rb *rb, unsigned int cpu,
 			 struct ktr_rb_positions *pos);
 void *ktr_rb_area(struct ktr_rb *rb, unsigned int cpu, size_t *size);
+int ktr_rb_set_wakeup(struct ktr_rb *rb, unsigned int cpu,
+		      void (*fn)(void *arg), void *arg);
+void ktr_rb_arm_wakeup(struct ktr_rb *rb, unsigned int cpu);
 
 void ktr_rb_set_enabled(struct ktr_rb *rb, bool enabled);
 int ktr_rb_get_stats(struct ktr_rb *rb, unsigned int cpu,

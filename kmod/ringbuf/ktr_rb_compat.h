@@ -164,6 +164,11 @@ static inline void ktr_rb_area_free(void *p)
 /* See ktr_rb_load_acquire(). */
 #define ktr_rb_store_release(p, v)	smp_store_release(p, v)
 
+/* Store-load ordering: the reader's wakeup handshake (see ktr_rb.c). */
+#define ktr_rb_full_barrier()		smp_mb()
+/* Waiting for a writer to leave the reader's hook. */
+#define ktr_rb_cpu_relax()		cpu_relax()
+
 /* Labelled steps are for the host tests only. */
 #define ktr_rb_step(cb, step)		do { } while (0)
 

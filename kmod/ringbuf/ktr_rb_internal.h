@@ -62,11 +62,18 @@ struct ktr_rb_last {
  * @consumed: (sequence number of the oldest unread sub-buffer << 2) | state;
  *	state is NORMAL, HELD (the reader is taking it) or PUSHING (a writer
  *	is recycling it). Shared between the reader and the CPU's writers.
+ * @wake_armed: 1 while the reader waits for a sealed sub-buffer to be
+ *	published (ktr_rb_arm_wakeup()); the writer that takes it to 0 calls
+ *	@wake_fn.
+ * @wake_busy: writers between taking @wake_armed and leaving @wake_fn:
+ *	clearing the hook waits for 0.
  * @spare: reader: the sub-buffer id it owns outside the ring.
  * @held: reader: the id it currently holds, or RB_NONE.
  * @last_skipped: reader: @skipped at its last get.
  * @read: reader: events in sub-buffers it put back.
  * @subbufs_read: reader: sub-buffers it put back.
+ * @wake_fn: reader: its wakeup hook (ktr_rb_set_wakeup()), read by writers.
+ * @wake_arg: reader: the hook's argument.
  * @rb: the buffer this ring belongs to.
  * @cpu: the CPU.
  * @area: (nr_subbufs + 1) * subbuf_size bytes of sub-buffers, page aligned.
@@ -93,6 +100,8 @@ struct ktr_rb_cpu {
 
 	/* Shared by the reader and this CPU's writers. */
 	atomic_long_t consumed ____cacheline_aligned_in_smp;
+	atomic_long_t wake_armed;
+	atomic_long_t wake_busy;
 
 	/* Written by the reader only. */
 	u32 spare ____cacheline_aligned_in_smp;
@@ -100,6 +109,8 @@ struct ktr_rb_cpu {
 	u64 last_skipped;
 	u64 read;
 	u64 subbufs_read;
+	void (*wake_fn)(void *arg);
+	void *wake_arg;
 
 	/* Fixed at creation. */
 	struct ktr_rb *rb ____cacheline_aligned_in_smp;

@@ -25,6 +25,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 
 #include "ktr_rb_host_types.h"
@@ -40,6 +41,7 @@
 #ifndef __always_inline
 #define __always_inline			inline __attribute__((always_inline))
 #endif
+#define noinline			__attribute__((noinline))
 #define ____cacheline_aligned_in_smp	__attribute__((aligned(64)))
 #define BIT(nr)				(1UL << (nr))
 
@@ -48,6 +50,16 @@
 #define barrier()		__atomic_signal_fence(__ATOMIC_SEQ_CST)
 #define ktr_rb_load_acquire(p)		__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define ktr_rb_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+/*
+ * smp_mb(): a seq_cst read-modify-write of one shared word, not a fence
+ * (ThreadSanitizer does not model fences, and GCC refuses them under it):
+ * two threads that both pass one are ordered by that word, which is the
+ * store-then-load ordering the callers need.
+ */
+extern long ktr_rb_host_fence_word;
+#define ktr_rb_full_barrier() \
+	((void)__atomic_fetch_add(&ktr_rb_host_fence_word, 0, __ATOMIC_SEQ_CST))
+#define ktr_rb_cpu_relax()		sched_yield()
 
 /* local_t: touched by one "CPU" (thread) and read by others. */
 typedef struct {
@@ -137,6 +149,12 @@ static inline long atomic_long_cmpxchg(atomic_long_t *v, long old, long new)
 	__atomic_compare_exchange_n(&v->counter, &old, new, false,
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	return old;
+}
+
+/* Fully ordered, like the kernel's atomic_long_add_return(). */
+static inline long atomic_long_add_return(long i, atomic_long_t *v)
+{
+	return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST);
 }
 
 /* Error pointers, as in <linux/err.h>. */

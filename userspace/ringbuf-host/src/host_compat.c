@@ -10,6 +10,9 @@
 
 #include "ktr_rb_internal.h"
 
+/* The word every ktr_rb_full_barrier() goes through. */
+long ktr_rb_host_fence_word;
+
 static unsigned int host_nr_cpus = 4;
 static u64 host_memory = ~(u64)0;
 static u64 host_drops_limit;
