@@ -7,7 +7,8 @@
 # cycle is ~2.5 s of guest time on the debug kernel, ~1.1 s on 6.1); the
 # first argument asks for more (e.g. 100).
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
-# kernels: debug
+# kernels: none
+# (on the debug kernel it runs inside lifetimes-debug.sh; "none": never alone)
 . ./testlib.sh
 
 cycles=${1:-10}

@@ -6,6 +6,8 @@
 # selftest` says it is not loaded again; rmmod ktr is refused while
 # ktr_rb_test is loaded (it uses ktr.ko's symbols).
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
+# kernels: 6.1 6.12
+# (on the debug kernel it runs inside ringbuf-debug.sh, one boot for two)
 . ./testlib.sh
 test_ko=/lib/ktr/ktr_rb_test.ko
 

@@ -6,6 +6,8 @@
 # Durations are short: the debug kernel (KASAN) runs this too. The self-test
 # is test code in its own module, ktr_rb_test.ko, loaded here on top of ktr.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
+# kernels: 6.1 6.12
+# (on the debug kernel it runs inside ringbuf-debug.sh, one boot for two)
 . ./testlib.sh
 insmod /lib/ktr/ktr_rb_test.ko || { echo "FAIL: insmod ktr_rb_test.ko"; exit 1; }
 

@@ -9,7 +9,8 @@
 # tight loop can stall that vCPU). On the debug kernel KASAN, lockdep and
 # kmemleak watch the dump's module reference and the probes' removal.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
-# kernels: debug
+# kernels: none
+# (on the debug kernel it runs inside lifetimes-debug.sh; "none": never alone)
 . ./testlib.sh
 
 KL=/sys/kernel/debug/kprobes/list
