@@ -456,9 +456,21 @@ static int ktr_stream_mmap(struct file *file, struct vm_area_struct *vma)
 	return ret;
 }
 
-/* No writer calls the hook and the irq_work is idle when this returns. */
-static void ktr_stream_unhook(struct ktr_stream *st)
+/* Name @st as @cpu's open stream (NULL: none), for the hotplug callback. */
+static void ktr_streams_set(unsigned int cpu, struct ktr_stream *st)
 {
+	mutex_lock(&ktr_streams_lock);
+	ktr_streams[cpu] = st;
+	mutex_unlock(&ktr_streams_lock);
+}
+
+/*
+ * Out of the table, no writer calls the hook and the irq_work is idle
+ * when this returns: nothing but the caller uses @st any more.
+ */
+static void ktr_stream_detach(struct ktr_stream *st)
+{
+	ktr_streams_set(st->cpu, NULL);
 	ktr_rb_set_wakeup(st->rb, st->cpu, NULL, NULL);
 	irq_work_sync(&st->wake_work);
 }
@@ -467,10 +479,7 @@ static int ktr_stream_release(struct inode *inode, struct file *file)
 {
 	struct ktr_stream *st = file->private_data;
 
-	mutex_lock(&ktr_streams_lock);
-	ktr_streams[st->cpu] = NULL;
-	mutex_unlock(&ktr_streams_lock);
-	ktr_stream_unhook(st);
+	ktr_stream_detach(st);
 	mutex_lock(&st->lock);
 	if (st->held != KTR_STREAM_NONE)
 		ktr_stream_put_locked(st);
@@ -575,18 +584,13 @@ int ktr_stream_open(struct ktr_stream_open __user *uarg)
 	if (ret)
 		goto err_slot;
 	/* The reader pin makes this CPU's slot ours. */
-	mutex_lock(&ktr_streams_lock);
-	ktr_streams[st->cpu] = st;
-	mutex_unlock(&ktr_streams_lock);
+	ktr_streams_set(st->cpu, st);
 
 	ret = anon_inode_getfd("[ktr_stream]", &ktr_stream_fops, st,
 			       O_RDONLY | O_CLOEXEC);
 	if (ret >= 0)
 		return ret;
-	mutex_lock(&ktr_streams_lock);
-	ktr_streams[st->cpu] = NULL;
-	mutex_unlock(&ktr_streams_lock);
-	ktr_stream_unhook(st);
+	ktr_stream_detach(st);
 err_slot:
 	ktr_trace_unpin_reader(o.cpu);
 err:
