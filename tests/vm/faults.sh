@@ -9,7 +9,7 @@
 # Memory pressure is tests/vm/faults-memory.sh.
 # kernels: 6.1 debug
 # (debug: hotplug and killed readers are lifetimes KASAN and lockdep can see into)
-# vm-args: --smp 2 --module-args 'subbuf_size=4096 nr_subbufs=64' --add tests/vm/lib/testlib.sh
+# vm-args: --mttcg --smp 2 --module-args 'subbuf_size=4096 nr_subbufs=64' --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 ARGS="subbuf_size=4096 nr_subbufs=64"
 reload() { rmmod ktr && insmod /lib/ktr/ktr.ko $ARGS || bad "reload ktr.ko"; }

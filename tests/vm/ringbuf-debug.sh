@@ -3,7 +3,7 @@
 # ringbuf-selftest-module.sh (ktr_rb_test.ko on top of ktr.ko), each alone
 # on 6.1 and 6.12; ktr loaded afresh before each. KASAN, lockdep and
 # kmemleak watch the ring buffer under the self-test's writers and readers.
-# vm-args: --smp 2 --add tests/vm/lib/testlib.sh --add tests/vm/lib/group.sh --add tests/vm/ringbuf-selftest.sh --add tests/vm/ringbuf-selftest-module.sh
+# vm-args: --mttcg --smp 2 --add tests/vm/lib/testlib.sh --add tests/vm/lib/group.sh --add tests/vm/ringbuf-selftest.sh --add tests/vm/ringbuf-selftest-module.sh
 # kernels: debug
 . ./group.sh
 run_group ringbuf-selftest ringbuf-selftest-module

@@ -5,7 +5,7 @@
 # self-test runs (ktr.ko holds a module reference), and afterwards `ktr
 # selftest` says it is not loaded again; rmmod ktr is refused while
 # ktr_rb_test is loaded (it uses ktr.ko's symbols).
-# vm-args: --smp 2 --add tests/vm/lib/testlib.sh
+# vm-args: --mttcg --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: 6.1 6.12
 # (on the debug kernel it runs inside ringbuf-debug.sh, one boot for two)
 . ./testlib.sh

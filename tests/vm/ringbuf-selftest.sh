@@ -5,7 +5,7 @@
 # add up, and the tiny runs must have taken the loss paths they exist for.
 # Durations are short: the debug kernel (KASAN) runs this too. The self-test
 # is test code in its own module, ktr_rb_test.ko, loaded here on top of ktr.
-# vm-args: --smp 2 --add tests/vm/lib/testlib.sh
+# vm-args: --mttcg --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: 6.1 6.12
 # (on the debug kernel it runs inside ringbuf-debug.sh, one boot for two)
 . ./testlib.sh

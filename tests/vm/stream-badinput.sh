@@ -2,7 +2,7 @@
 # stream open arguments, mmap (write, exec, private, offsets, sizes),
 # get/put misuse, markers too long or from bad memory; ktr-read's own
 # errors (no such CPU, a second reader, an unprivileged user) are one line.
-# vm-args: --smp 2 --add tests/vm/lib/testlib.sh
+# vm-args: --mttcg --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: 6.1 6.12
 # (on the debug kernel it runs inside streams-debug.sh, one boot for two)
 . ./testlib.sh

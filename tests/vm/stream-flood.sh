@@ -3,7 +3,7 @@
 # writer was refused; the stream says where ("CPU:0 [LOST n EVENTS]").
 # kernels: 6.1 6.12
 # (not on debug: it adds nothing this test needs, and CI time is short)
-# vm-args: --smp 2 --module-args 'subbuf_size=4096 nr_subbufs=4' --add tests/vm/lib/testlib.sh
+# vm-args: --mttcg --smp 2 --module-args 'subbuf_size=4096 nr_subbufs=4' --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 N=2000
 

@@ -2,7 +2,7 @@
 # both CPUs (taskset). Every marker arrives exactly once, in per-CPU order,
 # with the writer's pid and comm; text, JSON Lines and a capture file read
 # back with 'ktr report' agree; the statistics match the kernel's counters.
-# vm-args: --smp 2 --add tests/vm/lib/testlib.sh
+# vm-args: --mttcg --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: 6.1 6.12
 # (on the debug kernel it runs inside streams-debug.sh, one boot for two)
 . ./testlib.sh

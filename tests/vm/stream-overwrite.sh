@@ -3,7 +3,7 @@
 # overwritten while writers wrap the ring.
 # kernels: 6.1 6.12
 # (not on debug: the ring buffer's overwrite path runs there in ringbuf-selftest, module references in module-load-unload; CI time is short)
-# vm-args: --smp 2 --module-args 'mode=overwrite subbuf_size=4096 nr_subbufs=4' --add tests/vm/lib/testlib.sh
+# vm-args: --mttcg --smp 2 --module-args 'mode=overwrite subbuf_size=4096 nr_subbufs=4' --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 N=3000
 

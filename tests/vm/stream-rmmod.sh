@@ -4,7 +4,7 @@
 # is gone rmmod works.
 # kernels: 6.1 6.12
 # (not on debug: the ring buffer's overwrite path runs there in ringbuf-selftest, module references in module-load-unload; CI time is short)
-# vm-args: --smp 2 --add tests/vm/lib/testlib.sh
+# vm-args: --mttcg --smp 2 --add tests/vm/lib/testlib.sh
 . ./testlib.sh
 
 ktr-read -d 20s >out.txt 2>err.txt &

@@ -67,7 +67,7 @@ bench_vm() {
 	shift 5
 	load_start=$(cut -d ' ' -f 1-3 /proc/loadavg)
 	t0=$SECONDS
-	"$root/vm/run" --kernel "$kernel" --no-load --smp "$n" --timeout "$timeout" \
+	"$root/vm/run" --mttcg --kernel "$kernel" --no-load --smp "$n" --timeout "$timeout" \
 		--add "$root/scripts/bench/lib/guest.sh:/work/guest.sh" "$script" "$@" |
 		tee "$log" | { grep -v -e '^BENCH-META' -e '^BENCH-RAW' >&2 || true; } || rc=$? # pipefail: vm/run's status
 	{
