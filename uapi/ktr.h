@@ -182,6 +182,13 @@
  *   counted in its CPU's lost_disabled (KTR_CMD_GET_STATS shows how much
  *   was missed). Enabled events stay enabled (their probes stay
  *   registered); streams stay open and can still drain what was recorded.
+ *   The current tracer (KTR_CMD_SET_TRACER) stops with tracing, as
+ *   ftrace's tracing_on stops its tracer: STOP runs its stop (the wakeup,
+ *   wakeup_rt and function tracers unregister their probes, profile stops
+ *   its timers; their data stay readable) and START starts it again. A
+ *   tracer that fails to start at START is reset and "nop" is current:
+ *   tracing is on, the error (extack message) says so, and a
+ *   KTR_CMD_SET_TRACER notice names "nop".
  *   The check costs the probe path nothing it did not already pay: it is
  *   the ring buffer's own "disabled" test, the first thing a reservation
  *   reads. Starting a started tracer (or stopping a stopped one) is not an
@@ -330,7 +337,8 @@
  *                                        most once); options not given take
  *                                        their default
  *   The options are parsed first, then the new tracer's init runs; only
- *   then is the old tracer stopped and reset and the new one started. Bad
+ *   then is the old tracer stopped and reset and the new one started (only
+ *   made current while tracing is stopped: KTR_CMD_START starts it). Bad
  *   options or a refusing init change nothing (unless the tracer asked
  *   for is the current one: it is stopped before its init runs again, and
  *   "nop" is current if that init refuses; the message says so).

@@ -39,12 +39,18 @@ static int ktr_nl_fill_on(struct sk_buff *msg, const void *arg)
 	return nla_put_u8(msg, KTR_ATTR_TRACING_ON, *(const bool *)arg);
 }
 
+/* The buffer's switch and the current tracer's start/stop (tracer registry). */
 static int ktr_nl_set_on(struct genl_info *info, bool on)
 {
 	u8 cmd = on ? KTR_CMD_START : KTR_CMD_STOP;
+	bool changed;
+	int ret;
 
-	if (ktr_trace_set_on(on))
+	ret = ktr_tracer_set_on(on, &changed, info->extack);
+	if (changed)
 		ktr_nl_notify(cmd, ktr_nl_fill_on, &on);
+	if (ret)
+		return ret;
 	return ktr_nl_reply(info, cmd, ktr_nl_fill_on, &on);
 }
 

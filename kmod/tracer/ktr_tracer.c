@@ -46,9 +46,18 @@
  *     ktr_change_notify, under the lock (so notices come in the order of
  *     the changes, and never after the control plane cleared the hook):
  *     SET_TRACER's, successful or not once something stopped or started,
- *     the current tracer unregistered, RESET.
+ *     the current tracer unregistered, RESET, a START whose tracer would
+ *     not start.
+ *  7. The current tracer is started exactly while tracing is on
+ *     (ktr_tracers_running, under the lock, follows START and STOP, as
+ *     ftrace's tracing_on calls its tracer's start and stop): STOP stops
+ *     it (a stopped wakeup or function tracer has no probe left, so it
+ *     costs nothing), START starts it again, and SET_TRACER while stopped
+ *     inits the new tracer and makes it current without starting it.
  * Lock order: ktr_tracers_lock -> ktr_events_lock (events added and
- * removed) and -> whatever the callbacks take (ftrace's own locks).
+ * removed), -> the trace session's lock (START/STOP switch the buffer
+ * under it, ktr_trace_set_on()) and -> whatever the callbacks take
+ * (ftrace's own locks).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -63,12 +72,14 @@
 
 #include "ktr.h"
 #include "ktr_compat.h"
+#include "ktr_trace.h"
 #include "ktr_tracer.h"
 #include "ktr_tracer_wakeup.h"
 
 static DEFINE_MUTEX(ktr_tracers_lock);		/* invariant 1 */
 static LIST_HEAD(ktr_tracers);
 static struct ktr_tracer *ktr_current;		/* invariant 2 */
+static bool ktr_tracers_running = true;		/* invariant 7 */
 static ktr_tracer_change_fn ktr_change_notify;	/* invariant 6 */
 /* The current tracer's option values and their text (kstrdup'ed). */
 static union ktr_tracer_value ktr_current_vals[KTR_TRACER_OPTS_MAX];
@@ -274,15 +285,38 @@ static void ktr_tracer_changed(void)
 		ktr_change_notify(ktr_current->name);
 }
 
-/* Stop and reset the current tracer; nop is current after. */
+/* @t's events accept writes, then its start runs; undone if it fails. */
+static int ktr_tracer_run(struct ktr_tracer *t)
+{
+	int ret = 0;
+
+	ktr_tracer_set_live(t, true);
+	if (t->start)
+		ret = t->start();
+	if (ret) {
+		ktr_tracer_set_live(t, false);
+		synchronize_rcu();
+		pr_warn("tracer %s failed to start: %d\n", t->name, ret);
+	}
+	return ret;
+}
+
+/* @t's stop runs (none of its callbacks writes after), then its events refuse. */
+static void ktr_tracer_halt(struct ktr_tracer *t)
+{
+	if (t->stop)
+		t->stop();
+	ktr_tracer_set_live(t, false);
+}
+
+/* Stop (if started: invariant 7) and reset the current tracer; nop is current after. */
 static void ktr_tracer_stop_current(void)
 {
 	struct ktr_tracer *t = ktr_current;
 
 	lockdep_assert_held(&ktr_tracers_lock);
-	if (t->stop)
-		t->stop();
-	ktr_tracer_set_live(t, false);
+	if (ktr_tracers_running)
+		ktr_tracer_halt(t);
 	if (t->reset)
 		t->reset();
 	ktr_current = &ktr_nop_tracer;
@@ -290,25 +324,23 @@ static void ktr_tracer_stop_current(void)
 	memset(ktr_current_vals, 0, sizeof(ktr_current_vals));
 }
 
-/* Make @t (initialized) current and start it; nop if it will not start. */
+/*
+ * Make @t (initialized) current, started if tracing is on (invariant 7);
+ * nop if it will not start.
+ */
 static int ktr_tracer_start(struct ktr_tracer *t, union ktr_tracer_value *vals,
 			    char **text, struct netlink_ext_ack *extack)
 {
-	int ret = 0;
+	int ret;
 
 	lockdep_assert_held(&ktr_tracers_lock);
-	ktr_tracer_set_live(t, true);
-	if (t->start)
-		ret = t->start();
+	ret = ktr_tracers_running ? ktr_tracer_run(t) : 0;
 	if (ret) {
-		ktr_tracer_set_live(t, false);
-		synchronize_rcu();
 		if (t->reset)
 			t->reset();
 		ktr_tracer_free_values(text);
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the tracer failed to start (see the kernel log): nop is current");
-		pr_warn("tracer %s failed to start: %d\n", t->name, ret);
 		return ret;
 	}
 	ktr_current = t;
@@ -514,7 +546,7 @@ out:
 	return ret;
 }
 
-/* RESET: nop is current. */
+/* RESET (which turned tracing on) and unload: nop is current, running. */
 void ktr_tracer_set_nop(void)
 {
 	mutex_lock(&ktr_tracers_lock);
@@ -522,7 +554,49 @@ void ktr_tracer_set_nop(void)
 		ktr_tracer_stop_current();
 		ktr_tracer_changed();
 	}
+	ktr_tracers_running = true;	/* nop has nothing to start */
 	mutex_unlock(&ktr_tracers_lock);
+}
+
+/**
+ * ktr_tracer_set_on - START (true) or STOP (false)
+ * @on: the new state.
+ * @changed: out: whether tracing was switched (ktr_trace_set_on()).
+ * @extack: for the error message.
+ *
+ * Switches the trace buffer and starts or stops the current tracer with
+ * it (invariant 7): START turns the buffer on, then starts the tracer;
+ * STOP stops the tracer (its last events still land), then the buffer.
+ * A tracer that will not start at START is reset and nop becomes current
+ * (announced, invariant 6); tracing stays on.
+ *
+ * Context: task (sleeps).
+ * Return: 0, or the tracer's start error (nop is current then).
+ */
+int ktr_tracer_set_on(bool on, bool *changed, struct netlink_ext_ack *extack)
+{
+	struct ktr_tracer *t;
+	int ret = 0;
+
+	mutex_lock(&ktr_tracers_lock);
+	t = ktr_current;
+	if (!on && ktr_tracers_running)
+		ktr_tracer_halt(t);
+	*changed = ktr_trace_set_on(on);
+	if (on && !ktr_tracers_running) {
+		ret = ktr_tracer_run(t);
+		if (ret) {
+			ktr_tracer_stop_current();	/* not started: reset */
+			KTR_ERR_MSG_FMT(extack,
+					"tracing is on, but the current tracer failed to start (see the kernel log): nop is current",
+					"tracing is on, but tracer %s failed to start (see the kernel log): nop is current",
+					t->name);
+			ktr_tracer_changed();
+		}
+	}
+	ktr_tracers_running = on;
+	mutex_unlock(&ktr_tracers_lock);
+	return ret;
 }
 
 void ktr_tracer_set_change_notify(ktr_tracer_change_fn fn)

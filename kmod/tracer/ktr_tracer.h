@@ -59,6 +59,7 @@ int ktr_tracer_set(const char *name, const struct ktr_tracer_setting *set,
 		   unsigned int nr_set, char *current_name,
 		   struct netlink_ext_ack *extack);
 void ktr_tracer_set_nop(void);
+int ktr_tracer_set_on(bool on, bool *changed, struct netlink_ext_ack *extack);
 /*
  * The control plane's hook for a change of the current tracer that no
  * SET_TRACER made (the current tracer unregistered, RESET): called with

@@ -65,6 +65,9 @@ static atomic64_t ktr_sample_seq;
 static u64 ktr_sample_tag;
 static unsigned long ktr_sample_period;	/* jiffies; 0: no timer */
 static bool ktr_sample_running;
+/* Read-only: 1 between start and stop (`ktr start`/`ktr stop` switch it). */
+module_param_named(running, ktr_sample_running, bool, 0444);
+MODULE_PARM_DESC(running, "1 while the tracer is started");
 static struct timer_list ktr_sample_timer;
 /* Held by a write to fire while it records: stop waits for it. */
 static DEFINE_MUTEX(ktr_sample_fire_lock);

@@ -76,6 +76,24 @@ ktr-read -d 1500ms >tev.txt 2>/dev/null
 n=$(grep ': tick: ' tev.txt | grep -c ' tag=7 source=1 ')
 [ "$n" -gt 0 ] && ok "timer ticks recorded ($n)" || bad "no timer tick"
 
+# STOP stops the current tracer and START starts it again; set while
+# stopped, a tracer is current but not started until START.
+run=/sys/module/ktr_sample_tracer/parameters/running
+expect_eq "sample started while current" "$(cat $run)" Y
+ktr stop >/dev/null || bad "ktr stop"
+expect_eq "sample stopped by ktr stop" "$(cat $run)" N
+ktr tracer set sample --opt tag=9 >/dev/null || bad "set sample while stopped"
+ktr tracer | grep -qx 'current tracer: sample' && ok "set while stopped: current" || bad "after set: $(ktr tracer)"
+expect_eq "set while stopped: not started" "$(cat $run)" N
+ktr start >/dev/null || bad "ktr start"
+expect_eq "sample started by ktr start" "$(cat $run)" Y
+ktr-read -d 1500ms >sev.txt 2>/dev/null &
+rp=$!
+sleep 0.7
+echo 2 >"$fire" || bad "write fire after start"
+wait $rp
+expect_eq "ticks after ktr start" "$(grep ': tick: ' sev.txt | grep -c ' tag=9 source=0 ')" 2
+
 # notice_after WHAT CMD...: run CMD while ktr-ctl-probe listens on the
 # notices group; the SET_TRACER notice it got must name nop.
 notice_after() {

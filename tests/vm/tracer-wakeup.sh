@@ -95,9 +95,23 @@ ktr latency >all.txt 2>all.err || bad "ktr latency: $(cat all.err)"
 grep -q '^tracer: wakeup ' all.txt && ok "tracer wakeup" || bad "$(head -n 2 all.txt)"
 count=$(sed -nE 's/^count ([0-9]+)  avg .*/\1/p' all.txt)
 [ -n "$count" ] && [ "$count" -ge 100 ] && ok "wakeup measured $count wakeups" || bad "count: '$count'"
+# STOP stops the tracer with tracing (ftrace's tracing_on does the same):
+# no probe of ktr is left on the scheduler's tracepoints, read from the
+# kernel's own tracepoint structures; START registers them again.
+ktr-tp-probes sched_switch sched_wakeup >tp.txt 2>&1 || bad "ktr-tp-probes: $(cat tp.txt)"
+expect_eq "ktr probes on sched_switch and sched_wakeup while wakeup runs" "$(grep -c ' ktr=1 ' tp.txt)" 2
 ktr stop >/dev/null
+ktr-tp-probes sched_switch sched_wakeup >tp.txt 2>&1 || bad "ktr-tp-probes: $(cat tp.txt)"
+expect_eq "ktr probes on them after ktr stop" "$(grep -c ' ktr=0 ' tp.txt)" 2
 ktr-read -d 1s -q 2>/dev/null | grep ': latency: ' | grep -cE " pid=$npid " >n.cnt
 ktr start >/dev/null
+ktr-tp-probes sched_switch sched_wakeup >tp.txt 2>&1 || bad "ktr-tp-probes: $(cat tp.txt)"
+expect_eq "ktr probes on them after ktr start" "$(grep -c ' ktr=1 ' tp.txt)" 2
+ktr-lat-sleeper 20 1000 >/dev/null || bad "sleeper after ktr start"
+ktr latency >again.txt 2>&1 || bad "ktr latency after start: $(cat again.txt)"
+c2=$(sed -nE 's/^count ([0-9]+)  avg .*/\1/p' again.txt)
+[ -n "$c2" ] && [ "$c2" -ge $((count + 20)) ] && ok "measured again after ktr start ($count -> $c2)" ||
+	bad "count after ktr start: '$c2' (was $count)"
 [ "$(cat n.cnt)" -ge 100 ] && ok "the normal sleeper's $(cat n.cnt) wakeups measured" ||
 	bad "normal sleeper: $(cat n.cnt) latency events"
 # No load runs meanwhile: under TCG, the probes' unregistration patches

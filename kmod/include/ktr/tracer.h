@@ -117,17 +117,21 @@ struct ktr_tracer_event {
  * @init: prepare to run with option values @vals (indexed as @options);
  *	may refuse (an errno and a message in @extack): nothing of the
  *	tracer may be left half-set then. Optional.
- * @reset: undo @init (called after @stop). Optional.
- * @start: begin writing events (tracing is on). Optional.
- * @stop: stop writing events: when it returns, no callback of the tracer
- *	may still be inside ktr_tracer_reserve()..commit() (e.g.
- *	del_timer_sync(), unregister_ftrace_function()). Optional.
+ * @reset: undo @init (called after @stop, or after @init alone when the
+ *	tracer was never started). Optional.
+ * @start: begin writing events: when the tracer becomes current while
+ *	tracing is on, and at each START (`ktr start`) while it is current.
+ *	An error at START makes nop current. Optional.
+ * @stop: stop writing events: at each STOP (`ktr stop`) while it is
+ *	current, and before @reset. When it returns, no callback of the
+ *	tracer may still be inside ktr_tracer_reserve()..commit() (e.g.
+ *	del_timer_sync(), unregister_ftrace_function()); a stopped tracer
+ *	should cost nothing (no probe, no timer). Optional.
  * @node: private to ktr.
  *
  * The callbacks are called by ktr with its tracer lock held, in task
- * context (they may sleep), one at a time: init, start, [stop, start]...,
- * stop, reset. They must not call ktr_register_tracer() or
- * ktr_unregister_tracer().
+ * context (they may sleep), one at a time: init, [start, stop]..., reset.
+ * They must not call ktr_register_tracer() or ktr_unregister_tracer().
  */
 struct ktr_tracer {
 	const char *name;
