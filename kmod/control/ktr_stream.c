@@ -21,12 +21,11 @@
  *    writer may be in NMI or hold the runqueue lock); the irq_work wakes
  *    the waiters if the stream is readable, else arms again. Nothing ticks
  *    and nothing is paid per event; a flush wakes at once;
- *  - a CPU going down runs its pending irq_work once, in its dying steps,
- *    after it left cpu_online_mask, and drops self-interrupts from then
- *    on: a work queued later would stay pending, and every later wakeup
- *    with it. So a writer on a dying CPU that is no longer online does not
- *    queue; once the CPU is dead, a hotplug callback on another CPU wakes
- *    that CPU's stream (ktr_streams[] names it, under ktr_streams_lock);
+ *  - a writer on a dying CPU past its last irq_work run does not queue
+ *    (ktr_irq_work.h: the work would stay pending, and every later wakeup
+ *    with it); once the CPU is dead, a hotplug callback on another CPU
+ *    wakes that CPU's stream (ktr_streams[] names it, under
+ *    ktr_streams_lock);
  *  - the hook's argument is the stream: release clears the hook (which
  *    waits for writers in it) and waits for the irq_work before the stream
  *    goes away;
@@ -60,6 +59,7 @@
 #include "ktr.h"
 #include "ktr_compat.h"
 #include "ktr_control.h"
+#include "ktr_irq_work.h"
 #include "tracer/ktr_trace.h"
 #include "ringbuf/ktr_rb.h"
 
@@ -128,16 +128,15 @@ static bool ktr_stream_arm_and_look(struct ktr_stream *st)
 	return ktr_stream_readable(st);
 }
 
-/* A writer's hook: any context, NMI included. notrace: no feedback. */
+/*
+ * A writer's hook: any context, NMI included. notrace: no feedback. On a
+ * CPU past its last irq_work run, ktr_stream_cpu_dead() wakes instead.
+ */
 static notrace void ktr_stream_hook(void *arg)
 {
 	struct ktr_stream *st = arg;
-	unsigned int cpu = raw_smp_processor_id();
 
-	/* Past its last irq_work run: ktr_stream_cpu_dead() wakes instead. */
-	if (unlikely(cpu_dying(cpu) && !cpu_online(cpu)))
-		return;
-	irq_work_queue(&st->wake_work);
+	ktr_irq_work_queue_here(&st->wake_work);
 }
 
 /* A CPU is dead (on another CPU, task context): wake its stream. */

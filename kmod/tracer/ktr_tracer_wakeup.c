@@ -66,7 +66,10 @@
  *  7. Notices never leave the probe: a new maximum above the threshold
  *     queues an irq_work (safe in the scheduler), which queues a delayed
  *     work, which sends the notice through the hook (process context), at
- *     most one per KTR_LAT_NOTICE_MS, with the maximum as it is then.
+ *     most one per KTR_LAT_NOTICE_MS, with the maximum as it is then. A
+ *     CPU past its last irq_work run (going offline) queues nothing: that
+ *     maximum is announced by the next notice, if any (ktr latency reads
+ *     it either way).
  *  8. Times are local_clock(): the wakeup's is taken on the waking CPU,
  *     the switch's on the CPU the task runs on; a skew between CPUs that
  *     makes a latency negative counts it as 0.
@@ -92,6 +95,7 @@
 #include <trace/events/sched.h>	/* prototypes only: probe type checks */
 
 #include "ktr_compat.h"
+#include "ktr_irq_work.h"
 #include "ktr_tracer.h"
 #include "ktr_tracer_wakeup.h"
 
@@ -394,8 +398,9 @@ static void ktr_wk_probe_switch(void *data, bool preempt,
 	if (!measured)
 		return;
 	ktr_wk_write_event(s, next, cpu, lat);
+	/* Invariant 7; a dying CPU's switch to idle skips it (ktr_irq_work.h). */
 	if (new_max && lat > s->threshold)
-		irq_work_queue(&s->irq_work);	/* invariant 7 */
+		ktr_irq_work_queue_here(&s->irq_work);
 }
 
 static void ktr_wk_check_types(void)
