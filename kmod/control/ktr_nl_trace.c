@@ -69,10 +69,9 @@ int ktr_nl_reset(struct sk_buff *skb, struct genl_info *info)
 	bool on = true;
 	int ret;
 
-	ret = ktr_trace_reset(info->extack);
+	ret = ktr_tracer_reset(info->extack);	/* buffer, tracing on, nop */
 	if (ret)
 		return ret;
-	ktr_tracer_set_nop();
 	ktr_nl_notify(KTR_CMD_RESET, ktr_nl_fill_on, &on);
 	return ktr_nl_reply(info, KTR_CMD_RESET, ktr_nl_fill_on, &on);
 }

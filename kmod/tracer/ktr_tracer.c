@@ -546,16 +546,44 @@ out:
 	return ret;
 }
 
-/* RESET (which turned tracing on) and unload: nop is current, running. */
-void ktr_tracer_set_nop(void)
+/* Unload: nop is current. */
+static void ktr_tracer_set_nop(void)
 {
 	mutex_lock(&ktr_tracers_lock);
 	if (ktr_current != &ktr_nop_tracer) {
 		ktr_tracer_stop_current();
 		ktr_tracer_changed();
 	}
-	ktr_tracers_running = true;	/* nop has nothing to start */
 	mutex_unlock(&ktr_tracers_lock);
+}
+
+/**
+ * ktr_tracer_reset - RESET: a fresh trace session (ktr_trace_reset()),
+ *	tracing on, nop current
+ * @extack: for the error message.
+ *
+ * Under the registry's lock, so that a START or STOP cannot come between
+ * the buffer turned on and the tracers marked running (invariant 7). A
+ * refused reset (a stream is open) changes nothing, the tracer included.
+ *
+ * Context: task (sleeps).
+ * Return: 0 or ktr_trace_reset()'s error.
+ */
+int ktr_tracer_reset(struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	mutex_lock(&ktr_tracers_lock);
+	ret = ktr_trace_reset(extack);
+	if (!ret) {
+		if (ktr_current != &ktr_nop_tracer) {
+			ktr_tracer_stop_current();
+			ktr_tracer_changed();
+		}
+		ktr_tracers_running = true;	/* nop has nothing to start */
+	}
+	mutex_unlock(&ktr_tracers_lock);
+	return ret;
 }
 
 /**

@@ -58,8 +58,8 @@ int ktr_tracers_for_each(unsigned long *pos, ktr_tracer_fn fn, void *priv);
 int ktr_tracer_set(const char *name, const struct ktr_tracer_setting *set,
 		   unsigned int nr_set, char *current_name,
 		   struct netlink_ext_ack *extack);
-void ktr_tracer_set_nop(void);
 int ktr_tracer_set_on(bool on, bool *changed, struct netlink_ext_ack *extack);
+int ktr_tracer_reset(struct netlink_ext_ack *extack);
 /*
  * The control plane's hook for a change of the current tracer that no
  * SET_TRACER made (the current tracer unregistered, RESET): called with

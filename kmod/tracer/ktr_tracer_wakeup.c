@@ -54,6 +54,8 @@
  *  5. The probes run only between start and stop: stop unregisters them
  *     and waits (tracepoint_synchronize_unregister()), then waits for the
  *     notice's irq_work and runs its work; reset cancels the work again.
+ *     Start (also at START after STOP) first forgets the pending wakeups
+ *     and the history: nothing of before a stop is measured after it.
  *     @cpus is freed only by the next init of the same tracer (which the
  *     registry runs only after its stop and reset) or at unload (after
  *     unregistering, which stops it). So no probe or work sees freed
@@ -524,10 +526,32 @@ static void ktr_wk_unregister(struct ktr_wk_state *s, unsigned int n)
 	tracepoint_synchronize_unregister();
 }
 
+/*
+ * Before the probes come back (START after STOP): the pending wakeups
+ * and the history are of before the stop (a task woken then would be
+ * measured from that old time); the counters and the maximum stay.
+ */
+static void ktr_wk_forget(struct ktr_wk_state *s)
+{
+	unsigned long flags;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct ktr_wk_cpu *c = per_cpu_ptr(s->cpus, cpu);
+
+		raw_spin_lock_irqsave(&c->lock, flags);
+		memset(c->pending, 0, sizeof(c->pending));
+		c->head = 0;
+		c->nr = 0;
+		raw_spin_unlock_irqrestore(&c->lock, flags);
+	}
+}
+
 static int ktr_wk_start(struct ktr_wk_state *s)
 {
 	int ret;
 
+	ktr_wk_forget(s);
 	/*
 	 * The probes that drop or move a pending wakeup (switch, migrate)
 	 * before the ones that record it, and away after them: a pending

@@ -24,12 +24,22 @@ ktr-cycles events 1 '*' >c0.txt 2>&1 || bad "one cycle of '*': $(cat c0.txt)"
 nall=$(sed -nE 's/.* changed=([0-9]+) .*/\1/p' c0.txt)
 [ "${nall:-0}" -ge 6 ] && ok "one cycle switches $nall events" || bad "one cycle: $(cat c0.txt)"
 
-# The workload, one loop per CPU, and the reader.
+# ... and that an enable really puts ktr's probe on the tracepoint.
+ktr enable sys_enter >/dev/null || bad "enable sys_enter"
+ktr-tp-probes sys_enter >tp1.txt 2>&1 || bad "ktr-tp-probes sys_enter: $(cat tp1.txt)"
+grep -q ' ktr=1 ' tp1.txt && ok "enabled: ktr's probe on sys_enter" || bad "enabled sys_enter: $(cat tp1.txt)"
+ktr disable sys_enter >/dev/null || bad "disable sys_enter"
+
+# The workload, one loop per CPU, and the reader (its sys_enter events
+# counted on the way: the cycled event recorded while on).
 for c in 0 1; do
 	taskset -c $c sh -c 'while :; do cat /proc/version >/dev/null; sh -c :; done' &
 	eval "load$c=\$!"
 done
-ktr-read >/dev/null 2>r.err &
+mkfifo ev.fifo
+grep -c ': sys_enter: ' <ev.fifo >se.cnt &
+gp=$!
+ktr-read >ev.fifo 2>r.err &
 rp=$!
 sleep 0.5
 
@@ -55,12 +65,15 @@ wait "$load0" "$load1" 2>/dev/null
 ktr disable '*' >/dev/null || bad "disable '*'"
 kill -TERM $rp
 wait $rp || bad "ktr-read: $(tail -n 3 r.err)"
+wait $gp
+[ "$(cat se.cnt)" -gt 0 ] && ok "$(cat se.cnt) sys_enter events recorded during its cycles" ||
+	bad "no sys_enter event recorded during its cycles"
 
 # Nothing left on any tracepoint.
 ktr-tp-probes --all >tp.txt 2>tp.err || bad "ktr-tp-probes --all: $(cat tp.err)"
 expect_eq "tracepoints with a ktr probe after the cycles" \
 	"$(sed -nE 's/^ktr-tp-probes all .* with_ktr=([0-9]+).*/\1/p' tp.txt)" 0
-ktr filter >flt.txt 2>&1
+ktr filter >flt.txt 2>&1 || bad "ktr filter: $(cat flt.txt)"
 grep -q 'sched_wakeup' flt.txt && bad "a filter left on sched_wakeup: $(cat flt.txt)" || ok "no filter left"
 
 # Exact accounting per CPU (the reader has read everything; nothing flows).
