@@ -14,6 +14,7 @@
 # minutes on 6.1 under TCG:
 #   vm/run --timeout 3600 --add tests/vm/lib/testlib.sh tests/vm/cycles.sh 200
 # kernels: 6.1
+# start-early: yes
 # vm-args: --smp 2 --timeout 400 --add tests/vm/lib/testlib.sh
 # (on the debug kernel it runs inside lifetimes-debug.sh)
 . ./testlib.sh

@@ -5,5 +5,6 @@
 # afresh before each. KASAN, lockdep and kmemleak watch all three.
 # vm-args: --smp 2 --timeout 600 --add tests/vm/lib/testlib.sh --add tests/vm/lib/group.sh --add tests/vm/reload-cycles.sh --add tests/vm/rmmod-busy.sh --add tests/vm/cycles.sh
 # kernels: debug
+# start-early: yes
 . ./group.sh
 run_group reload-cycles rmmod-busy cycles

@@ -7,6 +7,7 @@
 # ktr must remove them, and the harness checks the kernel log and leaks.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh
 # kernels: debug
+# start-early: yes
 . ./testlib.sh
 
 req() { ktr-raw-request "$@"; }

@@ -8,6 +8,7 @@
 # unloading ktr.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh --add tests/data/probe_defs_bad.txt
 # kernels: 6.1 6.12
+# start-early: yes
 . ./testlib.sh
 
 req() { ktr-raw-request "$@"; }

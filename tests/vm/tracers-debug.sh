@@ -7,5 +7,6 @@
 # tracer's pinned timers under CPU hotplug, every tracer's unload.
 # vm-args: --smp 2 --add tests/vm/lib/testlib.sh --add tests/vm/lib/group.sh --add tests/vm/tracer-wakeup.sh --add tests/vm/profile.sh --add tests/vm/tracer-unload.sh
 # kernels: debug
+# start-early: yes
 . ./group.sh
 run_group tracer-wakeup profile tracer-unload
