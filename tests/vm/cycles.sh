@@ -10,7 +10,7 @@
 # reader got what the kernel counted as read. The harness then checks the
 # kernel log (debug: KASAN, lockdep, kmemleak) and unloads ktr.
 # The first argument multiplies the counts (5 '*' cycles, 50 of one event,
-# 100 of a filter); 10^4 cycles of one event under load take about 15
+# 100 of a filter); 10^4 cycles of one event under load take about 25
 # minutes on 6.1 under TCG:
 #   vm/run --timeout 3600 --add tests/vm/lib/testlib.sh tests/vm/cycles.sh 200
 # kernels: 6.1
