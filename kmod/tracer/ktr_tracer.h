@@ -70,6 +70,13 @@ typedef void (*ktr_tracer_change_fn)(const char *current_name);
 void ktr_tracer_set_change_notify(ktr_tracer_change_fn fn);
 const char *ktr_tracer_option_default(const struct ktr_tracer_option *o);
 
+/* A tracer's definition and its options (ktr_tracer_opts.c). */
+int ktr_tracer_check(const struct ktr_tracer *t);
+int ktr_tracer_values(const struct ktr_tracer *t,
+		      const struct ktr_tracer_setting *set,
+		      unsigned int nr_set, union ktr_tracer_value *vals,
+		      char **text, struct netlink_ext_ack *extack);
+
 /* The built-in function tracer (ktr_tracer_function.c). */
 extern struct ktr_tracer ktr_function_tracer;
 void ktr_function_tracer_exit(void);
